@@ -1,0 +1,54 @@
+# Guildhall: `make run` serves the demo site, `make test` runs the whole suite.
+VENV := .venv
+PY := $(VENV)/bin/python
+FLASK := $(VENV)/bin/flask --app app
+AXE := node_modules/axe-core/axe.min.js
+
+.PHONY: run test install install-test lint format chromium clean
+
+run: $(VENV)/.installed
+	$(FLASK) db upgrade
+	$(FLASK) seed-demo --if-empty
+	$(FLASK) run --host 127.0.0.1 --port 5000
+
+test: $(VENV)/.installed-test $(AXE) chromium
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+install: $(VENV)/.installed
+install-test: $(VENV)/.installed-test
+
+$(VENV)/bin/python:
+	python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(VENV)/bin/python
+	$(PY) -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
+	$(PY) -m pip install --quiet -e ".[test]"
+	touch $@
+
+# axe-core checks every page the browser tests visit (WCAG 2.1 AA).
+$(AXE): package.json
+	npm install --no-audit --no-fund --loglevel=error
+	touch $@
+
+# Browser tests drive Debian's chromium; install it when missing and we are root.
+chromium:
+	@if ! command -v chromium >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	  else echo "chromium is not installed and we are not root: browser tests will skip"; fi; \
+	fi
+
+lint: $(VENV)/.installed-test
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(VENV)/.installed-test
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+clean:
+	rm -rf $(VENV) node_modules

@@ -1,0 +1,43 @@
+"""Sign-up and sign-in forms."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, PasswordField, StringField, SubmitField
+from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
+
+from accounts import services
+
+
+class SignInForm(FlaskForm):
+    email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=254)])
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)])
+    remember = BooleanField(_l("Remember me"))
+    submit = SubmitField(_l("Sign in"))
+
+
+class SignUpForm(FlaskForm):
+    display_name = StringField(
+        _l("Name"),
+        validators=[DataRequired(), Length(max=120)],
+        description=_l("How colleagues will see you."),
+    )
+    email = EmailField(
+        _l("Email"), validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)]
+    )
+    password = PasswordField(
+        _l("Password"),
+        validators=[DataRequired(), Length(min=8, max=200)],
+        description=_l("At least 8 characters."),
+    )
+    confirm = PasswordField(
+        _l("Repeat password"),
+        validators=[DataRequired(), EqualTo("password", message=_l("The passwords differ."))],
+    )
+    submit = SubmitField(_l("Sign up"))
+
+    def validate_email(self, field):
+        if not services.is_allowed_email(field.data):
+            domains = ", ".join("@" + d for d in services.allowed_email_domains())
+            raise ValidationError(_l("Use your company email (%(domains)s).", domains=domains))
+        if services.find_user_by_email(field.data) is not None:
+            raise ValidationError(_l("An account with this email already exists. Sign in instead."))

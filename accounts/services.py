@@ -1,0 +1,100 @@
+"""Account rules: who may sign up, sign-in checks, site roles."""
+
+from functools import cache
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from accounts.models import User
+from core import audit
+from core.errors import DomainError
+from core.extensions import db
+
+SITE_ROLES = ("admin", "smm")
+
+
+@cache
+def _dummy_password_hash() -> str:
+    # Checked on unknown emails too, so a wrong email costs as long as a wrong password.
+    return generate_password_hash("no account has this password")
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def allowed_email_domains() -> list[str]:
+    return current_app.config["ALLOWED_EMAIL_DOMAINS"]
+
+
+def is_allowed_email(email: str) -> bool:
+    domain = normalise_email(email).rpartition("@")[2]
+    return domain in allowed_email_domains()
+
+
+def find_user_by_email(email: str) -> User | None:
+    return db.session.execute(
+        select(User).where(User.email == normalise_email(email))
+    ).scalar_one_or_none()
+
+
+def create_user(
+    email: str,
+    display_name: str,
+    password: str | None,
+    *,
+    is_admin: bool = False,
+    is_smm: bool = False,
+    check_domain: bool = True,
+) -> User:
+    email = normalise_email(email)
+    if check_domain and not is_allowed_email(email):
+        raise DomainError(
+            _(
+                "Sign-up is open to %(domains)s addresses only.",
+                domains=", ".join("@" + d for d in allowed_email_domains()),
+            )
+        )
+    if find_user_by_email(email) is not None:
+        raise DomainError(_("An account with this email already exists."))
+    user = User(email=email, display_name=display_name.strip(), is_admin=is_admin, is_smm=is_smm)
+    if password:
+        user.set_password(password)
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The user for these credentials, or None; the same work either way."""
+    user = find_user_by_email(email)
+    if user is None:
+        check_password_hash(_dummy_password_hash(), password)
+        return None
+    if not user.check_password(password) or not user.active:
+        return None
+    return user
+
+
+def set_site_role(actor: User, user: User, role: str, granted: bool) -> None:
+    if role not in SITE_ROLES:
+        raise DomainError(_("Unknown role."))
+    if role == "admin" and not granted and user.is_admin and count_admins() <= 1:
+        raise DomainError(_("The site must keep at least one admin."))
+    setattr(user, f"is_{role}", granted)
+    audit.record(actor, f"site_role.{'grant' if granted else 'revoke'}", user, role)
+
+
+def set_active(actor: User, user: User, active: bool) -> None:
+    if actor.id == user.id and not active:
+        raise DomainError(_("You cannot deactivate your own account."))
+    user.active = active
+    audit.record(actor, "account.activate" if active else "account.deactivate", user)
+
+
+def count_admins() -> int:
+    return db.session.execute(
+        select(func.count()).select_from(User).where(User.is_admin, User.active)
+    ).scalar_one()

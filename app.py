@@ -1,0 +1,77 @@
+"""Guildhall: the application factory."""
+
+from pathlib import Path
+
+from flask import Flask, current_app, request
+from flask_babel import get_locale
+from flask_login import current_user
+
+import accounts.permissions  # noqa: F401  (importing a permissions module registers its rules)
+import community.permissions  # noqa: F401
+from accounts.cli import users_cli
+from accounts.models import User
+from accounts.views import bp as accounts_bp
+from community.views import bp as community_bp
+from core.config import from_environment
+from core.errors import register_error_handlers
+from core.extensions import babel, bootstrap, csrf, db, limiter, login_manager, migrate
+from core.navigation import nav_items
+from core.permissions import can
+from core.text import render_markdown
+from core.views import bp as core_bp
+from demo import seed_demo_command
+
+
+def create_app(config: dict | None = None) -> Flask:
+    app = Flask(__name__, instance_relative_config=True)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)  # the SQLite file lives there
+    app.config.from_mapping(from_environment(app.instance_path))
+    if config:
+        app.config.update(config)
+    register_extensions(app)
+    register_blueprints(app)
+    register_template_helpers(app)
+    register_commands(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    db.init_app(app)
+    migrate.init_app(app, db, directory=f"{app.root_path}/migrations")
+    csrf.init_app(app)
+    bootstrap.init_app(app)
+    limiter.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.signin"
+    login_manager.login_message_category = "info"
+    login_manager.user_loader(load_user)
+
+
+def load_user(user_id: str):
+    return db.session.get(User, int(user_id))
+
+
+def select_locale() -> str | None:
+    """The user's own setting, then the browser's preference."""
+    if getattr(current_user, "locale", None):
+        return current_user.locale
+    return request.accept_languages.best_match(current_app.config["LANGUAGES"])
+
+
+def register_blueprints(app: Flask) -> None:
+    for blueprint in (core_bp, accounts_bp, community_bp):
+        app.register_blueprint(blueprint)
+    register_error_handlers(app)
+
+
+def register_template_helpers(app: Flask) -> None:
+    app.jinja_env.filters["markdown"] = render_markdown
+    app.jinja_env.globals["can"] = lambda action, obj=None: can(current_user, action, obj)
+    app.jinja_env.globals["nav_items"] = nav_items
+    app.jinja_env.globals["get_locale"] = get_locale
+
+
+def register_commands(app: Flask) -> None:
+    app.cli.add_command(users_cli)
+    app.cli.add_command(seed_demo_command)

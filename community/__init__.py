@@ -1,0 +1,1 @@
+"""Communities, their members with history, and their external channels."""

@@ -1,0 +1,314 @@
+"""Community pages: directory, community page, members, channels, and their actions."""
+
+from collections.abc import Callable
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from accounts.services import find_user_by_email
+from accounts.views import register_profile_section
+from community import services
+from community.forms import ChannelForm, CommunityForm, NewCommunityForm, SnapshotForm
+from community.models import Community, CommunityKind, ExternalChannel, Membership, MembershipRole
+from core.errors import DomainError
+from core.extensions import db
+from core.permissions import can, require, requires
+
+bp = Blueprint("community", __name__, url_prefix="/communities")
+
+register_profile_section(
+    "community/_my_communities.html", lambda user: {"memberships": services.memberships_of(user)}
+)
+
+# Higher features (events, initiatives, promotions) add their part of the
+# community page here: a template and a loader (community, user) -> context.
+CommunitySection = tuple[str, Callable[[Community, object], dict]]
+community_sections: list[CommunitySection] = []
+
+
+def register_community_section(template: str, load: Callable[[Community, object], dict]) -> None:
+    if (template, load) not in community_sections:
+        community_sections.append((template, load))
+
+
+def load_community(slug: str, action: str = "community.view") -> Community:
+    """The community for `slug`, after checking the current user may do `action` on it."""
+    community = services.get_community_by_slug(slug)
+    if community is None:
+        abort(404)
+    require("community.view", community, hide=True)
+    if action != "community.view":
+        require(action, community)
+    return community
+
+
+def _load_membership(community: Community, membership_id: int) -> Membership:
+    membership = db.get_or_404(Membership, membership_id)
+    if membership.community_id != community.id:
+        abort(404)
+    return membership
+
+
+def _commit_or_flash(message: str, action) -> bool:
+    """Run a service call; commit and flash `message`, or flash the rule it broke."""
+    try:
+        action()
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "danger")
+        return False
+    db.session.commit()
+    flash(message, "success")
+    return True
+
+
+@bp.route("/")
+@requires("site.browse")
+def directory():
+    kind = request.args.get("kind")
+    kind = CommunityKind(kind) if kind in CommunityKind._value2member_map_ else None
+    show_archived = request.args.get("archived") == "1" and can(current_user, "community.create")
+    page = db.paginate(
+        services.directory_query(kind, include_archived=show_archived), per_page=24, error_out=False
+    )
+    counts = services.active_member_counts([c.id for c in page.items])
+    return render_template(
+        "community/directory.html", page=page, kind=kind, counts=counts, show_archived=show_archived
+    )
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@requires("community.create")
+def create():
+    form = NewCommunityForm()
+    if form.validate_on_submit():
+        leader = current_user
+        if form.leader_email.data:
+            leader = find_user_by_email(form.leader_email.data)
+            if leader is None:
+                form.leader_email.errors.append(_("No one has an account with this email."))
+        if not form.errors:
+            try:
+                community = services.create_community(
+                    current_user,
+                    name=form.name.data,
+                    kind=CommunityKind(form.kind.data),
+                    description=form.description.data or "",
+                    join_policy=form.join_policy.data,
+                    leader=leader,
+                )
+            except DomainError as error:
+                form.name.errors.append(error.message)
+            else:
+                db.session.commit()
+                flash(_("Community %(name)s created.", name=community.name), "success")
+                return redirect(url_for("community.show", slug=community.slug))
+    return render_template("community/form.html", form=form, community=None), (
+        400 if form.errors else 200
+    )
+
+
+@bp.route("/<slug>")
+def show(slug: str):
+    community = load_community(slug)
+    return render_template(
+        "community/show.html",
+        community=community,
+        membership=services.current_membership(current_user, community),
+        leaders=services.leaders_of(community),
+        members=db.paginate(services.members_query(community), per_page=12, error_out=False),
+        growth=services.growth(community),
+        sections=[
+            (template, load(community, current_user)) for template, load in community_sections
+        ],
+    )
+
+
+@bp.route("/<slug>/members")
+def members(slug: str):
+    community = load_community(slug)
+    manage = can(current_user, "community.manage_members", community)
+    return render_template(
+        "community/members.html",
+        community=community,
+        page=db.paginate(services.members_query(community), per_page=50, error_out=False),
+        pending=services.pending_requests(community) if manage else [],
+        manage=manage,
+    )
+
+
+@bp.route("/<slug>/edit", methods=["GET", "POST"])
+def edit(slug: str):
+    community = load_community(slug, "community.edit")
+    form = CommunityForm(obj=community)
+    if form.validate_on_submit():
+        try:
+            services.update_community(
+                community,
+                name=form.name.data,
+                kind=CommunityKind(form.kind.data),
+                description=form.description.data or "",
+                join_policy=form.join_policy.data,
+            )
+        except DomainError as error:
+            db.session.rollback()
+            form.name.errors.append(error.message)
+        else:
+            db.session.commit()
+            flash(_("Saved."), "success")
+            return redirect(url_for("community.show", slug=community.slug))
+    return render_template("community/form.html", form=form, community=community), (
+        400 if form.errors else 200
+    )
+
+
+@bp.post("/<slug>/archive")
+def archive(slug: str):
+    community = load_community(slug, "community.archive")
+    _commit_or_flash(
+        _("%(name)s is archived.", name=community.name),
+        lambda: services.archive_community(current_user, community),
+    )
+    return redirect(url_for("community.show", slug=community.slug))
+
+
+@bp.post("/<slug>/restore")
+def restore(slug: str):
+    community = load_community(slug, "community.archive")
+    _commit_or_flash(
+        _("%(name)s is open again.", name=community.name),
+        lambda: services.restore_community(current_user, community),
+    )
+    return redirect(url_for("community.show", slug=community.slug))
+
+
+@bp.post("/<slug>/join")
+def join(slug: str):
+    community = load_community(slug, "community.join")
+    try:
+        membership = services.join_community(current_user, community)
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "warning")
+    else:
+        db.session.commit()
+        if membership.is_active:
+            flash(_("Welcome to %(name)s!", name=community.name), "success")
+        else:
+            flash(
+                _("Your request was sent to the leaders of %(name)s.", name=community.name), "info"
+            )
+    return redirect(url_for("community.show", slug=community.slug))
+
+
+@bp.post("/<slug>/leave")
+def leave(slug: str):
+    community = load_community(slug, "community.leave")
+    _commit_or_flash(
+        _("You left %(name)s.", name=community.name),
+        lambda: services.leave_community(current_user, community),
+    )
+    return redirect(url_for("community.show", slug=community.slug))
+
+
+@bp.post("/<slug>/members/<int:membership_id>/approve")
+def approve(slug: str, membership_id: int):
+    community = load_community(slug, "community.manage_members")
+    membership = _load_membership(community, membership_id)
+    _commit_or_flash(
+        _("%(name)s is now a member.", name=membership.user.display_name),
+        lambda: services.approve_request(current_user, membership),
+    )
+    return redirect(url_for("community.members", slug=community.slug))
+
+
+@bp.post("/<slug>/members/<int:membership_id>/reject")
+def reject(slug: str, membership_id: int):
+    community = load_community(slug, "community.manage_members")
+    membership = _load_membership(community, membership_id)
+    _commit_or_flash(
+        _("Request from %(name)s declined.", name=membership.user.display_name),
+        lambda: services.reject_request(current_user, membership),
+    )
+    return redirect(url_for("community.members", slug=community.slug))
+
+
+@bp.post("/<slug>/members/<int:membership_id>/role")
+def change_role(slug: str, membership_id: int):
+    community = load_community(slug, "community.manage_members")
+    membership = _load_membership(community, membership_id)
+    role = request.form.get("role")
+    if role not in MembershipRole._value2member_map_:
+        abort(400)
+    _commit_or_flash(
+        _("%(name)s is now a %(role)s.", name=membership.user.display_name, role=_(role)),
+        lambda: services.set_member_role(current_user, membership, MembershipRole(role)),
+    )
+    return redirect(url_for("community.members", slug=community.slug))
+
+
+def _snapshot_form(channel: ExternalChannel, formdata=None) -> SnapshotForm:
+    # One form per channel on the page; the prefix keeps their fields apart.
+    return SnapshotForm(formdata=formdata, prefix=f"channel-{channel.id}")
+
+
+def _render_channels(community: Community, form: ChannelForm, failed: SnapshotForm | None = None):
+    snapshot_forms = {channel.id: _snapshot_form(channel) for channel in community.channels}
+    if failed is not None:
+        snapshot_forms[failed.channel_id] = failed
+    return render_template(
+        "community/channels.html", community=community, form=form, snapshot_forms=snapshot_forms
+    )
+
+
+def _load_channel(community: Community, channel_id: int) -> ExternalChannel:
+    channel = db.get_or_404(ExternalChannel, channel_id)
+    if channel.community_id != community.id:
+        abort(404)
+    return channel
+
+
+@bp.route("/<slug>/channels", methods=["GET", "POST"])
+def channels(slug: str):
+    community = load_community(slug, "community.manage_members")
+    form = ChannelForm()
+    if form.validate_on_submit():
+        try:
+            services.add_channel(community, form.name.data, form.url.data)
+        except DomainError as error:
+            db.session.rollback()
+            form.url.errors.append(error.message)
+        else:
+            db.session.commit()
+            flash(_("Channel added."), "success")
+            return redirect(url_for("community.channels", slug=community.slug))
+    return _render_channels(community, form), 400 if form.errors else 200
+
+
+@bp.post("/<slug>/channels/<int:channel_id>/snapshots")
+def add_snapshot(slug: str, channel_id: int):
+    community = load_community(slug, "community.manage_members")
+    channel = _load_channel(community, channel_id)
+    form = _snapshot_form(channel, request.form)
+    if form.validate():
+        try:
+            services.record_snapshot(channel, form.taken_on.data, form.member_count.data)
+        except DomainError as error:
+            db.session.rollback()
+            form.member_count.errors.append(error.message)
+        else:
+            db.session.commit()
+            flash(_("Member count recorded for %(channel)s.", channel=channel.name), "success")
+            return redirect(url_for("community.channels", slug=community.slug))
+    form.channel_id = channel.id
+    return _render_channels(community, ChannelForm(formdata=None), failed=form), 400
+
+
+@bp.post("/<slug>/channels/<int:channel_id>/delete")
+def remove_channel(slug: str, channel_id: int):
+    community = load_community(slug, "community.manage_members")
+    services.remove_channel(_load_channel(community, channel_id))
+    db.session.commit()
+    flash(_("Channel removed."), "success")
+    return redirect(url_for("community.channels", slug=community.slug))

@@ -1,0 +1,1 @@
+"""Shared foundations: extensions, base model, permissions, errors, helpers."""

@@ -1,0 +1,51 @@
+"""Configuration: defaults, overridden by environment variables when the app is made."""
+
+import os
+from pathlib import Path
+
+DEFAULT_SECRET_KEY = "dev-only-change-me"
+
+
+def _bool(value: str) -> bool:
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _list(value: str) -> list[str]:
+    return [item.strip().lower() for item in value.split(",") if item.strip()]
+
+
+# name: (default, parser). Every one is documented in the README.
+ENVIRONMENT = {
+    "SECRET_KEY": (DEFAULT_SECRET_KEY, str),
+    "DATABASE_URL": (None, str),
+    "ALLOWED_EMAIL_DOMAINS": (["example.com"], _list),
+    "SEARCH_INDEX_DIR": (None, str),
+    "RATELIMIT_STORAGE_URI": ("memory://", str),
+    "SESSION_COOKIE_SECURE": (False, _bool),
+    "BABEL_DEFAULT_LOCALE": ("en", str),
+    "BABEL_DEFAULT_TIMEZONE": ("UTC", str),
+}
+
+
+def from_environment(instance_path: str) -> dict:
+    config = {
+        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{Path(instance_path) / 'guildhall.sqlite'}",
+        "SEARCH_INDEX_DIR": str(Path(instance_path) / "search-index"),
+        "BOOTSTRAP_SERVE_LOCAL": True,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "LANGUAGES": ["en", "uk"],
+        "WTF_CSRF_TIME_LIMIT": None,  # forms stay valid for the session, so long drafts survive
+        "PASSWORD_HASH_METHOD": "scrypt",
+    }
+    for name, (default, parse) in ENVIRONMENT.items():
+        raw = os.environ.get(name)
+        value = parse(raw) if raw is not None else default
+        if value is not None:
+            config[name] = value
+    if database_url := config.pop("DATABASE_URL", None):
+        config["SQLALCHEMY_DATABASE_URI"] = database_url
+    config["REMEMBER_COOKIE_SECURE"] = config["SESSION_COOKIE_SECURE"]
+    return config

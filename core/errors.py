@@ -1,0 +1,48 @@
+"""Domain errors and the friendly error pages."""
+
+from flask import Flask, render_template
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+
+from core.extensions import db
+
+
+class DomainError(Exception):
+    """A rule of the product was broken; the message is shown to people."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+ERROR_TITLES = {
+    400: "Bad request",
+    403: "Not allowed",
+    404: "Page not found",
+    405: "Not allowed",
+    429: "Too many requests",
+    500: "Something went wrong",
+}
+
+
+def _error_page(status: int, message: str | None = None):
+    return (
+        render_template(
+            "errors/error.html", status=status, title=_(ERROR_TITLES[status]), message=message
+        ),
+        status,
+    )
+
+
+def register_error_handlers(app: Flask) -> None:
+    for status in (400, 403, 404, 405, 429):
+        app.register_error_handler(status, lambda error, status=status: _error_page(status))
+
+    @app.errorhandler(CSRFError)
+    def csrf_failed(error):
+        return _error_page(400, _("The form expired or was sent from elsewhere. Please try again."))
+
+    @app.errorhandler(500)
+    def server_error(error):
+        db.session.rollback()
+        return _error_page(500)

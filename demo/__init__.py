@@ -1,0 +1,147 @@
+"""`flask seed-demo`: a believable site to click through, with a year of history."""
+
+import random
+from datetime import timedelta
+
+import click
+from flask.cli import with_appcontext
+from sqlalchemy import func, select
+
+from accounts import services as accounts
+from accounts.models import User
+from community import services as communities
+from community.models import CommunityKind, JoinPolicy
+from core.extensions import db
+from core.models import utcnow
+
+DEMO_PASSWORD = "guildhall-demo"
+
+PEOPLE = [
+    ("admin@example.com", "Iryna Admin", {"is_admin": True}),
+    ("smm@example.com", "Taras SMM", {"is_smm": True}),
+    ("olena@example.com", "Olena Kovalenko", {}),
+    ("andrii@example.com", "Andrii Melnyk", {}),
+    ("employee@example.com", "Mariia Shevchenko", {}),
+] + [
+    (f"{first.lower()}.{last.lower()}@example.com", f"{first} {last}", {})
+    for first, last in [
+        ("Oksana", "Bondarenko"), ("Dmytro", "Tkachenko"), ("Nataliia", "Kravchenko"),
+        ("Serhii", "Oliinyk"), ("Yuliia", "Lysenko"), ("Bohdan", "Rudenko"),
+        ("Kateryna", "Savchenko"), ("Volodymyr", "Petrenko"), ("Anna", "Moroz"),
+        ("Maksym", "Pavlenko"), ("Sofiia", "Marchenko"), ("Ivan", "Koval"),
+        ("Daria", "Hrytsenko"), ("Oleh", "Karpenko"), ("Tetiana", "Polishchuk"),
+        ("Roman", "Zaitsev"), ("Viktoriia", "Honchar"), ("Yurii", "Levchenko"),
+        ("Alina", "Romanenko"), ("Pavlo", "Shvets"),
+    ]
+]  # fmt: skip
+
+COMMUNITIES = [
+    (
+        "Project Managers",
+        CommunityKind.PRACTICE,
+        JoinPolicy.OPEN,
+        "olena@example.com",
+        "Project managers of the company: **leadership**, soft skills, PMBOK, Agile & Scrum.\n\n"
+        "We meet monthly and run the charity book exchange.",
+    ),
+    (
+        "Volunteering",
+        CommunityKind.INTEREST,
+        JoinPolicy.OPEN,
+        "andrii@example.com",
+        "Colleagues who volunteer together: fundraising, blood donation days, help for shelters.",
+    ),
+    (
+        "QA Guild",
+        CommunityKind.PRACTICE,
+        JoinPolicy.APPROVAL,
+        "olena@example.com",
+        "Testers and quality engineers sharing practice. Leaders approve new members.",
+    ),
+    (
+        "Running Club",
+        CommunityKind.INTEREST,
+        JoinPolicy.OPEN,
+        "andrii@example.com",
+        "Weekly runs in the park and the city half-marathon.",
+    ),
+]
+
+
+@click.command("seed-demo")
+@click.option("--if-empty", is_flag=True, help="Do nothing when the site already has users.")
+@with_appcontext
+def seed_demo_command(if_empty: bool) -> None:
+    """Load demo users and communities with a year of membership history."""
+    if db.session.execute(select(func.count()).select_from(User)).scalar_one():
+        click.echo("The site already has users; demo data not loaded.")
+        return
+    seed_demo(random.Random(2026))
+    db.session.commit()
+    click.echo(f"Demo data loaded. Every demo account's password is: {DEMO_PASSWORD}")
+    for email, name, roles in PEOPLE[:5]:
+        role = "admin" if roles.get("is_admin") else "SMM" if roles.get("is_smm") else "employee"
+        click.echo(f"  {email:<24} {name} ({role})")
+    click.echo(
+        "  olena@example.com leads Project Managers and QA Guild; andrii@example.com leads "
+        "Volunteering and Running Club."
+    )
+
+
+def seed_demo(rng: random.Random) -> None:
+    now = utcnow()
+    year_ago = now - timedelta(days=365)
+    users = {
+        email: accounts.create_user(email, name, DEMO_PASSWORD, check_domain=False, **roles)
+        for email, name, roles in PEOPLE
+    }
+    admin = users["admin@example.com"]
+    employees = [u for email, u in users.items() if email not in {"admin@example.com"}]
+    with click.progressbar(COMMUNITIES, label="Communities and members") as bar:
+        for name, kind, policy, leader_email, description in bar:
+            community = communities.create_community(
+                admin,
+                name=name,
+                kind=kind,
+                description=description,
+                join_policy=JoinPolicy.OPEN,  # history is joined directly; the policy comes last
+                leader=users[leader_email],
+                created_at=year_ago,
+            )
+            _add_history(rng, community, employees, users[leader_email], year_ago, now)
+            community.join_policy = policy
+    qa = communities.get_community_by_slug("qa-guild")
+    for user in employees[-3:]:
+        if communities.current_membership(user, qa) is None:
+            communities.join_community(user, qa)
+    pm = communities.get_community_by_slug("project-managers")
+    channel = communities.add_channel(
+        pm, "Facebook group", "https://www.facebook.com/groups/pm-community"
+    )
+    for months_ago, members in [
+        (6, 520),
+        (5, 531),
+        (4, 540),
+        (3, 548),
+        (2, 559),
+        (1, 600),
+        (0, 635),
+    ]:
+        communities.record_snapshot(
+            channel, (now - timedelta(days=30 * months_ago)).date(), members
+        )
+
+
+def _add_history(rng, community, people, leader, since, now) -> None:
+    """Joins spread over the year, a few leaves, and one re-join."""
+    span = (now - since).total_seconds()
+    for user in rng.sample(people, k=rng.randint(10, len(people) - 2)):
+        if user is leader:
+            continue
+        joined = since + timedelta(seconds=span * rng.random() ** 0.7)
+        communities.join_community(user, community, at=joined)
+        if rng.random() < 0.2:
+            left = joined + (now - joined) * rng.random()
+            communities.leave_community(user, community, at=left)
+            if rng.random() < 0.5:
+                communities.join_community(user, community, at=left + (now - left) * rng.random())

@@ -1,0 +1,180 @@
+"""Fixtures: the app on each database, a clean database per test, people per role."""
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+import pytest
+from flask_login import FlaskLoginClient
+from sqlalchemy import event, text
+
+from accounts import services as accounts
+from accounts.models import User
+from app import create_app
+from community import services as communities
+from community.models import Community, CommunityKind, JoinPolicy
+from core.extensions import db
+
+PASSWORD = "correct horse battery"
+ROLES = ("visitor", "employee", "member", "leader", "smm", "admin")
+
+
+def _database_params() -> list:
+    params = ["sqlite"]
+    if os.environ.get("GUILDHALL_TEST_DATABASE_URL"):
+        params.append("postgresql")
+    return params
+
+
+def test_config(database_url: str, tmp_path) -> dict:
+    return {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret",
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "WTF_CSRF_ENABLED": False,  # tests/test_csrf.py turns it back on
+        "ALLOWED_EMAIL_DOMAINS": ["example.com"],
+        "SEARCH_INDEX_DIR": str(tmp_path / "search-index"),
+        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",  # fast; production uses scrypt
+        "RATELIMIT_ENABLED": False,
+    }
+
+
+@pytest.fixture(scope="session", params=_database_params())
+def database_url(request, tmp_path_factory) -> str:
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path_factory.mktemp('sqlite') / 'guildhall-test.sqlite'}"
+    return os.environ["GUILDHALL_TEST_DATABASE_URL"]
+
+
+@pytest.fixture(scope="session")
+def app(database_url, tmp_path_factory):
+    app = create_app(test_config(database_url, tmp_path_factory.mktemp("instance")))
+    app.test_client_class = FlaskLoginClient
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+    yield app
+    with app.app_context():
+        db.drop_all()
+        db.engine.dispose()
+
+
+def empty_all_tables() -> None:
+    tables = [table.name for table in reversed(db.metadata.sorted_tables)]
+    if db.engine.dialect.name == "postgresql":
+        quoted = ", ".join(f'"{name}"' for name in tables)
+        db.session.execute(text(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE"))
+    else:
+        for name in tables:
+            db.session.execute(text(f'DELETE FROM "{name}"'))
+    db.session.commit()
+
+
+@pytest.fixture(autouse=True)
+def _clean_database(request) -> Iterator[None]:
+    """Each test that uses the app runs in its context and leaves the database empty."""
+    if "app" not in request.fixturenames:
+        yield
+        return
+    app = request.getfixturevalue("app")
+    with app.app_context():
+        yield
+        db.session.rollback()
+        db.session.remove()
+        empty_all_tables()
+        db.session.remove()
+
+
+@pytest.fixture
+def is_postgres(app) -> bool:
+    return db.engine.dialect.name == "postgresql"
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+def make_user(email: str, name: str | None = None, **roles) -> User:
+    user = accounts.create_user(email, name or email.split("@")[0].title(), PASSWORD, **roles)
+    db.session.commit()
+    return user
+
+
+def make_community(leader: User, name: str = "Project Managers", **options) -> Community:
+    options.setdefault("kind", CommunityKind.PRACTICE)
+    community = communities.create_community(leader, name=name, leader=leader, **options)
+    db.session.commit()
+    return community
+
+
+@dataclass
+class World:
+    """People in every role around one open community, built through the services."""
+
+    users: dict[str, User | None]
+    community: Community
+    approval_community: Community
+    objects: dict = field(default_factory=dict)
+
+    def client_for(self, app, role: str):
+        return app.test_client(user=self.users[role])
+
+
+def build_world() -> World:
+    leader = make_user("leader@example.com", "Lena Leader")
+    member = make_user("member@example.com", "Max Member")
+    users = {
+        "visitor": None,
+        "employee": make_user("employee@example.com", "Emma Employee"),
+        "member": member,
+        "leader": leader,
+        "smm": make_user("smm@example.com", "Sam Smm", is_smm=True),
+        "admin": make_user("admin@example.com", "Ada Admin", is_admin=True),
+    }
+    community = make_community(leader, description="We *lead* projects.")
+    communities.join_community(member, community)
+    approval = make_community(leader, "QA Guild", join_policy=JoinPolicy.APPROVAL)
+    db.session.commit()
+    return World(users=users, community=community, approval_community=approval)
+
+
+@pytest.fixture
+def world(app) -> World:
+    return build_world()
+
+
+@pytest.fixture
+def login(app):
+    """A test client signed in as the given user (or signed out for None)."""
+
+    def client_for(user: User | None):
+        return app.test_client(user=user) if user is not None else app.test_client()
+
+    return client_for
+
+
+@pytest.fixture
+def count_queries(app):
+    """Count the SQL statements run inside the `with` block."""
+
+    @contextmanager
+    def counting():
+        statements: list[str] = []
+
+        def record(conn, cursor, statement, *args):
+            statements.append(statement)
+
+        event.listen(db.engine, "before_cursor_execute", record)
+        try:
+            yield statements
+        finally:
+            event.remove(db.engine, "before_cursor_execute", record)
+
+    return counting

@@ -1,0 +1,50 @@
+"""The permission matrix: every route × every role, and the answer each must get.
+
+Each feature lists its routes in a module here (`CASES`), and may add the
+objects its routes need to the shared world (`prepare(world)`). A route that
+is in the app but not in the matrix fails tests/test_permission_matrix.py.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+ALLOWED = "allowed"  # any answer but 403/404/sign-in; never 500
+LOGIN = "login"  # redirected to sign in
+FORBIDDEN = 403
+NOT_FOUND = 404
+
+ROLES = ("visitor", "employee", "member", "leader", "smm", "admin")
+
+
+def everyone() -> dict:
+    return dict.fromkeys(ROLES, ALLOWED)
+
+
+def signed_in() -> dict:
+    return {**dict.fromkeys(ROLES, ALLOWED), "visitor": LOGIN}
+
+
+def only(*roles: str, otherwise=FORBIDDEN) -> dict:
+    """Allowed for `roles`; the other signed-in roles get `otherwise`."""
+    return {
+        role: ALLOWED if role in roles else LOGIN if role == "visitor" else otherwise
+        for role in ROLES
+    }
+
+
+@dataclass(frozen=True)
+class Case:
+    endpoint: str
+    method: str
+    url_args: Callable  # world -> dict of URL arguments
+    expect: dict
+    data: dict = field(default_factory=dict)
+    variant: str = ""  # tells apart two cases of one route (e.g. an archived community)
+
+    @property
+    def id(self) -> str:
+        return f"{self.method} {self.endpoint}{'[' + self.variant + ']' if self.variant else ''}"
+
+
+def no_args(_world) -> dict:
+    return {}

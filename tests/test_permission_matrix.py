@@ -1,0 +1,54 @@
+"""Every route × every role gets the answer the matrix says (tests/matrix/)."""
+
+import importlib
+import pkgutil
+
+import pytest
+from flask import url_for
+
+import tests.matrix as matrix
+from tests.conftest import build_world
+from tests.matrix import ALLOWED, LOGIN, ROLES
+
+MODULES = [
+    importlib.import_module(f"tests.matrix.{info.name}")
+    for info in pkgutil.iter_modules(matrix.__path__)
+]
+CASES = [case for module in MODULES for case in module.CASES]
+IGNORED_ENDPOINTS = {"static", "bootstrap.static"}
+
+
+def test_every_route_is_in_the_matrix(app):
+    routes = {
+        (rule.endpoint, method)
+        for rule in app.url_map.iter_rules()
+        if rule.endpoint not in IGNORED_ENDPOINTS
+        for method in rule.methods - {"HEAD", "OPTIONS"}
+    }
+    covered = {(case.endpoint, case.method) for case in CASES}
+    assert routes - covered == set(), "add these routes to tests/matrix/"
+    assert covered - routes == set(), "the matrix names routes that no longer exist"
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("case", CASES, ids=lambda case: case.id)
+def test_route_answers_role_as_the_matrix_says(app, case, role):
+    world = build_world()
+    for module in MODULES:
+        module.prepare(world)
+    with app.test_request_context():
+        url = url_for(case.endpoint, **case.url_args(world))
+    client = world.client_for(app, role)
+    response = client.open(url, method=case.method, data=case.data)
+
+    assert response.status_code < 500, response.get_data(as_text=True)[:500]
+    signed_out = response.status_code == 302 and "/signin" in response.location
+    expected = case.expect[role]
+    if expected == LOGIN:
+        assert signed_out, f"{case.id} as {role}: {response.status_code}"
+    elif expected == ALLOWED:
+        assert response.status_code not in (403, 404) and not signed_out, (
+            f"{case.id} as {role}: {response.status_code} {response.location}"
+        )
+    else:
+        assert response.status_code == expected, f"{case.id} as {role}: {response.status_code}"
