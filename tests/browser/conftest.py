@@ -1,0 +1,146 @@
+"""Browser tests: the site served on 127.0.0.1 and driven by Debian's chromium.
+
+Fixtures: `live_server` (its own SQLite database, emptied after each test;
+`live_server.setup(fn)` runs `fn()` in the app context to create data through
+the services), `page` (a fresh Playwright page that checks every page it
+loads with axe-core), and `sign_in(page, email, password)`.
+"""
+
+import os
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import make_server
+
+from app import create_app
+from core.extensions import db
+from tests.conftest import PASSWORD, empty_all_tables, test_config
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def pytest_collection_modifyitems(config, items):
+    missing = [what for what, path in (("chromium", CHROMIUM), ("axe-core", AXE))
+               if not Path(path).exists()]  # fmt: skip
+    for item in items:
+        if "tests/browser/" in str(item.fspath).replace(os.sep, "/"):
+            item.add_marker(pytest.mark.browser)
+            if missing and os.environ.get("CI") != "true":
+                item.add_marker(pytest.mark.skip(reason=f"{', '.join(missing)} not installed"))
+
+
+class LiveServer:
+    def __init__(self, app):
+        self.app = app
+        self._server = make_server("127.0.0.1", 0, app, threaded=True)
+        self.url = f"http://127.0.0.1:{self._server.server_port}"
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    def start(self):
+        self._thread.start()
+
+    def stop(self):
+        self._server.shutdown()
+        self._thread.join(timeout=5)
+
+    def setup(self, fn):
+        """Run `fn()` in the app context and commit; returns what `fn` returns."""
+        with self.app.app_context():
+            result = fn()
+            db.session.commit()
+            return result
+
+
+@pytest.fixture(scope="session")
+def live_app(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("browser")
+    app = create_app(test_config(f"sqlite:///{folder / 'browser.sqlite'}", folder))
+    with app.app_context():
+        db.create_all()
+    return app
+
+
+@pytest.fixture(scope="session")
+def _live_server(live_app):
+    server = LiveServer(live_app)
+    server.start()
+    yield server
+    server.stop()
+    with live_app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture
+def live_server(_live_server):
+    yield _live_server
+    with _live_server.app.app_context():
+        empty_all_tables()
+        db.session.remove()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()
+
+
+def check_accessibility(page) -> None:
+    """Fail on serious or critical WCAG 2.1 AA violations on the current page."""
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        """() => axe.run(document, {runOnly: {type: 'tag',
+              values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})"""
+    )
+    problems = [
+        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+    assert not problems, f"{page.url}: " + "; ".join(problems)
+
+
+@pytest.fixture
+def page(browser, live_server):
+    """A fresh page; every document it loads is checked with axe-core."""
+    context = browser.new_context(base_url=live_server.url, bypass_csp=True, locale="en-GB")
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    errors: list[str] = []
+    page.checked_urls = []
+
+    def check_on_load(loaded_page):
+        if "text/html" in (loaded_page.evaluate("document.contentType") or ""):
+            check_accessibility(loaded_page)
+            page.checked_urls.append(loaded_page.url)
+
+    page.on("load", check_on_load)
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    yield page
+    context.close()
+    assert not errors, f"JavaScript errors: {errors}"
+
+
+def sign_in(page, email: str, password: str = PASSWORD) -> None:
+    page.goto("/signin")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state()
