@@ -8,6 +8,7 @@ from flask_login import current_user
 
 import accounts.permissions  # noqa: F401  (importing a permissions module registers its rules)
 import community.permissions  # noqa: F401
+import core.locking  # noqa: F401  (SQLite transaction handling for row locks)
 from accounts.cli import users_cli
 from accounts.models import User
 from accounts.views import bp as accounts_bp
