@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from flask import Flask, current_app, request
+from flask import Flask, current_app, has_request_context, request
 from flask_babel import get_locale
 from flask_login import current_user
 
@@ -54,7 +54,9 @@ def load_user(user_id: str):
 
 
 def select_locale() -> str | None:
-    """The user's own setting, then the browser's preference."""
+    """The user's own setting, then the browser's preference (CLI: the default)."""
+    if not has_request_context():
+        return None
     if getattr(current_user, "locale", None):
         return current_user.locale
     return request.accept_languages.best_match(current_app.config["LANGUAGES"])

@@ -76,7 +76,7 @@ class ChannelForm(FlaskForm):
 
 
 class SnapshotForm(FlaskForm):
-    taken_on = DateField(_l("Date"), validators=[DataRequired()])
+    taken_on = DateField(_l("Date"), validators=[InputRequired()])
     member_count = IntegerField(
         _l("Members"), validators=[InputRequired(), NumberRange(min=0, max=100_000_000)]
     )

@@ -436,6 +436,7 @@ def reject_request(actor: User, membership: Membership) -> None:
 
 def set_member_role(actor: User, membership: Membership, role: MembershipRole) -> None:
     """Make a member a leader or back; a community always keeps one leader."""
+    role = MembershipRole(role)
     if not membership.is_active:
         raise DomainError(_("Only current members can be made leaders."))
     if membership.role == role:

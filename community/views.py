@@ -34,6 +34,7 @@ def register_community_section(template: str, load: Callable[[Community, object]
 
 def load_community(slug: str, action: str = "community.view") -> Community:
     """The community for `slug`, after checking the current user may do `action` on it."""
+    require("site.browse")  # signed-out people sign in first, whether or not it exists
     community = services.get_community_by_slug(slug)
     if community is None:
         abort(404)

@@ -6,6 +6,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import pytest
+from flask import g, request_started
 from flask_login import FlaskLoginClient
 from sqlalchemy import event, text
 
@@ -40,6 +41,9 @@ def test_config(database_url: str, tmp_path) -> dict:
     }
 
 
+test_config.__test__ = False  # a helper, not a test, where test modules import it
+
+
 @pytest.fixture(scope="session", params=_database_params())
 def database_url(request, tmp_path_factory) -> str:
     if request.param == "sqlite":
@@ -47,10 +51,19 @@ def database_url(request, tmp_path_factory) -> str:
     return os.environ["GUILDHALL_TEST_DATABASE_URL"]
 
 
+def _fresh_request_globals(sender, **extra) -> None:
+    # Tests hold an app context open, and Flask reuses it for the requests they
+    # make; clear `g` (signed-in user, caches) so each request starts clean, as
+    # it does when served.
+    for name in list(g):
+        g.pop(name)
+
+
 @pytest.fixture(scope="session")
 def app(database_url, tmp_path_factory):
     app = create_app(test_config(database_url, tmp_path_factory.mktemp("instance")))
     app.test_client_class = FlaskLoginClient
+    request_started.connect(_fresh_request_globals, app)
     with app.app_context():
         db.drop_all()
         db.create_all()

@@ -1,0 +1,34 @@
+"""`flask seed-demo` loads a believable site once."""
+
+from sqlalchemy import func, select
+
+from accounts.models import User
+from community import services
+from community.models import Membership
+
+
+def test_seed_demo_loads_every_role_and_history(runner):
+    result = runner.invoke(args=["seed-demo"])
+    assert result.exit_code == 0, result.output
+    assert "guildhall-demo" in result.output and "admin@example.com" in result.output
+    pm = services.get_community_by_slug("project-managers")
+    volunteering = services.get_community_by_slug("volunteering")
+    assert pm.kind == "practice" and volunteering.kind == "interest"
+    assert services.growth(pm, days=365).members > 5
+    from core.extensions import db
+
+    left = db.session.execute(
+        select(func.count()).select_from(Membership).where(Membership.left_at.is_not(None))
+    ).scalar_one()
+    assert left > 0  # history has leaves, not only joins
+    assert services.pending_requests(services.get_community_by_slug("qa-guild"))
+
+
+def test_seed_demo_if_empty_does_nothing_the_second_time(runner):
+    runner.invoke(args=["seed-demo"])
+    from core.extensions import db
+
+    users = db.session.execute(select(func.count()).select_from(User)).scalar_one()
+    result = runner.invoke(args=["seed-demo", "--if-empty"])
+    assert result.exit_code == 0 and "already has users" in result.output
+    assert db.session.execute(select(func.count()).select_from(User)).scalar_one() == users

@@ -1,0 +1,46 @@
+"""`flask db upgrade` on an empty database yields exactly the models' schema."""
+
+import uuid
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from flask_migrate import downgrade, upgrade
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from app import create_app
+from core.extensions import db
+from tests.conftest import test_config
+
+
+@pytest.fixture
+def empty_database_url(database_url, tmp_path):
+    """A new, empty database on the same server as the test database."""
+    if database_url.startswith("sqlite"):
+        yield f"sqlite:///{tmp_path / 'migrations.sqlite'}"
+        return
+    name = f"guildhall_migrations_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(make_url(database_url).set(database="postgres"),
+                          isolation_level="AUTOCOMMIT")  # fmt: skip
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    yield make_url(database_url).set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def test_upgrade_from_empty_matches_the_models(empty_database_url, tmp_path):
+    app = create_app(test_config(empty_database_url, tmp_path))
+    with app.app_context():
+        upgrade(revision="heads")
+        with db.engine.connect() as conn:
+            context = MigrationContext.configure(conn, opts={"compare_type": True})
+            differences = compare_metadata(context, db.metadata)
+        assert differences == []
+        downgrade(revision="base")
+        with db.engine.connect() as conn:
+            tables = db.inspect(conn).get_table_names()
+        assert set(tables) <= {"alembic_version"}
+        db.engine.dispose()
