@@ -4,14 +4,17 @@ PY := $(VENV)/bin/python
 FLASK := $(VENV)/bin/flask --app app
 AXE := node_modules/axe-core/axe.min.js
 
-.PHONY: run test install install-test lint format chromium clean
+CATALOGS := $(patsubst %.po,%.mo,$(wildcard translations/*/LC_MESSAGES/messages.po))
 
-run: $(VENV)/.installed
+.PHONY: run test install install-test lint format chromium clean translations-extract translations-compile
+
+run: export GUILDHALL_ENV ?= development
+run: $(VENV)/.installed $(CATALOGS)
 	$(FLASK) db upgrade
 	$(FLASK) seed-demo --if-empty
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
-test: $(VENV)/.installed-test $(AXE) chromium
+test: $(VENV)/.installed-test $(CATALOGS) $(AXE) chromium
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 install: $(VENV)/.installed
@@ -28,6 +31,17 @@ $(VENV)/.installed: pyproject.toml | $(VENV)/bin/python
 $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
 	$(PY) -m pip install --quiet -e ".[test]"
 	touch $@
+
+# Translations: the .po files are committed, the compiled .mo files are built here.
+translations/%/LC_MESSAGES/messages.mo: translations/%/LC_MESSAGES/messages.po $(VENV)/.installed
+	$(VENV)/bin/pybabel compile --use-fuzzy -i $< -o $@
+
+translations-compile: $(CATALOGS)
+
+# After adding or changing UI strings: refresh the template and every catalog, then translate.
+translations-extract: $(VENV)/.installed
+	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o translations/messages.pot --no-location --sort-output --ignore-dirs="tests node_modules" .
+	$(VENV)/bin/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching
 
 # axe-core checks every page the browser tests visit (WCAG 2.1 AA).
 $(AXE): package.json

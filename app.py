@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from flask import Flask, current_app, has_request_context, request
+from flask import Flask, current_app, has_request_context, request, session
 from flask_babel import get_locale
 from flask_login import current_user
 
@@ -11,13 +11,21 @@ import community.permissions  # noqa: F401
 import core.locking  # noqa: F401  (SQLite transaction handling for row locks)
 from accounts.cli import users_cli
 from accounts.models import User
+from accounts.sso import init_sso
 from accounts.views import bp as accounts_bp
 from community.views import bp as community_bp
+from core.backup import backup_command, restore_command
 from core.config import from_environment
 from core.errors import register_error_handlers
 from core.extensions import babel, bootstrap, csrf, db, limiter, login_manager, migrate
+from core.logs import register_request_logging
 from core.navigation import nav_items
 from core.permissions import can
+from core.security import (
+    check_production_settings,
+    register_input_guard,
+    register_security_headers,
+)
 from core.text import render_markdown
 from core.views import bp as core_bp
 from demo import seed_demo_command
@@ -29,6 +37,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.from_mapping(from_environment(app.instance_path))
     if config:
         app.config.update(config)
+    check_production_settings(app)
     register_extensions(app)
     register_blueprints(app)
     register_template_helpers(app)
@@ -47,6 +56,7 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_view = "accounts.signin"
     login_manager.login_message_category = "info"
     login_manager.user_loader(load_user)
+    init_sso(app)
 
 
 def load_user(user_id: str):
@@ -54,18 +64,27 @@ def load_user(user_id: str):
 
 
 def select_locale() -> str | None:
-    """The user's own setting, then the browser's preference (CLI: the default)."""
+    """The user's own setting, then the session's, then the browser's (CLI: the default)."""
     if not has_request_context():
         return None
     if getattr(current_user, "locale", None):
         return current_user.locale
+    if session.get("locale") in current_app.config["LANGUAGES"]:
+        return session["locale"]
     return request.accept_languages.best_match(current_app.config["LANGUAGES"])
 
 
 def register_blueprints(app: Flask) -> None:
-    for blueprint in (core_bp, accounts_bp, community_bp):
+    for blueprint in (
+        core_bp,
+        accounts_bp,
+        community_bp,
+    ):
         app.register_blueprint(blueprint)
     register_error_handlers(app)
+    register_security_headers(app)
+    register_input_guard(app)
+    register_request_logging(app)
 
 
 def register_template_helpers(app: Flask) -> None:
@@ -77,4 +96,6 @@ def register_template_helpers(app: Flask) -> None:
 
 def register_commands(app: Flask) -> None:
     app.cli.add_command(users_cli)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
     app.cli.add_command(seed_demo_command)

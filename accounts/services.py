@@ -16,9 +16,9 @@ SITE_ROLES = ("admin", "smm")
 
 
 @cache
-def _dummy_password_hash() -> str:
+def _dummy_password_hash(method: str) -> str:
     # Checked on unknown emails too, so a wrong email costs as long as a wrong password.
-    return generate_password_hash("no account has this password")
+    return generate_password_hash("no account has this password", method=method)
 
 
 def normalise_email(email: str) -> str:
@@ -38,6 +38,14 @@ def find_user_by_email(email: str) -> User | None:
     return db.session.execute(
         select(User).where(User.email == normalise_email(email))
     ).scalar_one_or_none()
+
+
+def users_by_id(user_ids: set[int]) -> dict[int, User]:
+    if not user_ids:
+        return {}
+    return {
+        u.id: u for u in db.session.execute(select(User).where(User.id.in_(user_ids))).scalars()
+    }
 
 
 def create_user(
@@ -71,7 +79,9 @@ def authenticate(email: str, password: str) -> User | None:
     """The user for these credentials, or None; the same work either way."""
     user = find_user_by_email(email)
     if user is None:
-        check_password_hash(_dummy_password_hash(), password)
+        check_password_hash(
+            _dummy_password_hash(current_app.config["PASSWORD_HASH_METHOD"]), password
+        )
         return None
     if not user.check_password(password) or not user.active:
         return None
@@ -98,3 +108,16 @@ def count_admins() -> int:
     return db.session.execute(
         select(func.count()).select_from(User).where(User.is_admin, User.active)
     ).scalar_one()
+
+
+def account_data(user: User) -> dict:
+    """What the site keeps about the account itself (for the person's data download)."""
+    return {
+        "email": user.email,
+        "display_name": user.display_name,
+        "roles": [role for role in SITE_ROLES if getattr(user, f"is_{role}")],
+        "language": user.locale,
+        "active": user.active,
+        "created_at": user.created_at.isoformat(),
+        "has_password": user.password_hash is not None,
+    }

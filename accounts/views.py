@@ -2,16 +2,28 @@
 
 from collections.abc import Callable
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select
 
-from accounts import services
+from accounts import services, sso
 from accounts.forms import SignInForm, SignUpForm
 from accounts.models import User
+from core import audit
 from core.errors import DomainError
-from core.extensions import db
+from core.extensions import db, limiter
 from core.permissions import require, requires
 from core.text import is_safe_next
 
@@ -33,10 +45,19 @@ def _redirect_after_sign_in():
     return redirect(target if is_safe_next(target) else url_for("community.directory"))
 
 
+def _limit(setting: str):
+    """A per-address limit on POSTs, read from configuration when the request comes."""
+    return limiter.limit(lambda: current_app.config[setting], methods=["POST"])
+
+
 @bp.route("/signup", methods=["GET", "POST"])
+@_limit("SIGNUP_RATE_LIMIT")
 def signup():
     if current_user.is_authenticated:
         return redirect(url_for("community.directory"))
+    if not current_app.config["PASSWORD_SIGN_IN"]:
+        flash(_("Accounts are made by signing in with your company account."), "info")
+        return redirect(url_for("accounts.signin"))
     form = SignUpForm()
     if form.validate_on_submit():
         try:
@@ -52,10 +73,15 @@ def signup():
 
 
 @bp.route("/signin", methods=["GET", "POST"])
+@_limit("SIGNIN_RATE_LIMIT")
 def signin():
     if current_user.is_authenticated:
         return _redirect_after_sign_in()
     form = SignInForm()
+    if not current_app.config["PASSWORD_SIGN_IN"]:
+        if request.method == "POST":
+            abort(400)
+        return render_template("accounts/signin.html", form=None)
     if form.validate_on_submit():
         user = services.authenticate(form.email.data, form.password.data)
         if user is not None:
@@ -65,6 +91,33 @@ def signin():
         # One message for unknown email and wrong password alike.
         form.password.errors.append(_("Wrong email or password."))
     return render_template("accounts/signin.html", form=form), 400 if form.errors else 200
+
+
+@bp.route("/signin/sso")
+def sso_start():
+    if not sso.sso_enabled():
+        abort(404)
+    session["sso_next"] = (
+        request.args.get("next") if is_safe_next(request.args.get("next")) else None
+    )
+    return sso.provider().authorize_redirect(url_for("accounts.sso_callback", _external=True))
+
+
+@bp.route("/signin/sso/callback")
+def sso_callback():
+    if not sso.sso_enabled():
+        abort(404)
+    try:
+        user = sso.finish_sign_in()
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "danger")
+        return redirect(url_for("accounts.signin"))
+    db.session.commit()
+    login_user(user)
+    flash(_("Signed in as %(name)s.", name=user.display_name), "success")
+    target = session.pop("sso_next", None)
+    return redirect(target if is_safe_next(target) else url_for("community.directory"))
 
 
 @bp.post("/signout")
@@ -79,6 +132,24 @@ def signout():
 def profile():
     sections = [(template, load(current_user)) for template, load in profile_sections]
     return render_template("accounts/profile.html", sections=sections)
+
+
+# Each feature adds what it keeps about a person to their data download.
+personal_data_sources: dict[str, Callable[[User], object]] = {}
+
+
+def register_personal_data(name: str, load: Callable[[User], object]) -> None:
+    personal_data_sources[name] = load
+
+
+@bp.route("/me/data.json")
+@requires("account.view_profile")
+def download_my_data():
+    data = {"account": services.account_data(current_user)}
+    data.update({name: load(current_user) for name, load in sorted(personal_data_sources.items())})
+    response = jsonify(data)
+    response.headers["Content-Disposition"] = "attachment; filename=guildhall-my-data.json"
+    return response
 
 
 @bp.route("/admin/users")
@@ -107,3 +178,22 @@ def change_site_role(user_id: int):
         db.session.commit()
         flash(_("Saved for %(name)s.", name=user.display_name), "success")
     return redirect(url_for("accounts.people", q=request.args.get("q", "")))
+
+
+@bp.route("/admin/audit")
+@requires("site.manage_users")
+def audit_log():
+    action = request.args.get("action", "").strip()[:80]
+    subject_type = request.args.get("subject", "").strip()[:40]
+    actor = services.find_user_by_email(request.args.get("actor", "")[:254])
+    actor_missing = bool(request.args.get("actor")) and actor is None
+    query = audit.entries_query(action, subject_type, actor.id if actor else None)
+    page = db.paginate(query, per_page=50, error_out=False)
+    actors = services.users_by_id({entry.actor_id for entry in page.items if entry.actor_id})
+    return render_template(
+        "accounts/audit.html",
+        page=page,
+        actors=actors,
+        subject_types=audit.subject_types(),
+        actor_missing=actor_missing,
+    )

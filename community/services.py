@@ -150,6 +150,27 @@ def memberships_of(user: User) -> list[Membership]:
     )
 
 
+def membership_history_data(user: User) -> list[dict]:
+    """Every membership period of the person, for their data download."""
+    rows = db.session.execute(
+        select(Membership, Community.name)
+        .join(Membership.community)
+        .where(Membership.user_id == user.id)
+        .order_by(Membership.requested_at)
+    ).all()
+    return [
+        {
+            "community": name,
+            "role": membership.role.value,
+            "status": membership.status.value,
+            "requested_at": membership.requested_at.isoformat(),
+            "joined_at": membership.joined_at.isoformat() if membership.joined_at else None,
+            "left_at": membership.left_at.isoformat() if membership.left_at else None,
+        }
+        for membership, name in rows
+    ]
+
+
 def count_leaders(community: Community) -> int:
     return db.session.execute(
         select(func.count()).where(

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from accounts.services import find_user_by_email
-from accounts.views import register_profile_section
+from accounts.views import register_personal_data, register_profile_section
 from community import services
 from community.forms import ChannelForm, CommunityForm, NewCommunityForm, SnapshotForm
 from community.models import Community, CommunityKind, ExternalChannel, Membership, MembershipRole
@@ -20,6 +20,7 @@ bp = Blueprint("community", __name__, url_prefix="/communities")
 register_profile_section(
     "community/_my_communities.html", lambda user: {"memberships": services.memberships_of(user)}
 )
+register_personal_data("memberships", services.membership_history_data)
 
 # Higher features (events, initiatives, promotions) add their part of the
 # community page here: a template and a loader (community, user) -> context.

@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import ForeignKey, String, Text, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.extensions import db
@@ -33,3 +33,23 @@ def record(actor, action: str, subject, detail: str = "") -> AuditEntry:
     )
     db.session.add(entry)
     return entry
+
+
+def entries_query(action: str = "", subject_type: str = "", actor_id: int | None = None):
+    """Newest first, narrowed by an action prefix, a subject type and an actor."""
+    query = select(AuditEntry).order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc())
+    if action:
+        query = query.where(AuditEntry.action.startswith(action, autoescape=True))
+    if subject_type:
+        query = query.where(AuditEntry.subject_type == subject_type)
+    if actor_id is not None:
+        query = query.where(AuditEntry.actor_id == actor_id)
+    return query
+
+
+def subject_types() -> list[str]:
+    return list(
+        db.session.execute(
+            select(AuditEntry.subject_type).distinct().order_by(AuditEntry.subject_type)
+        ).scalars()
+    )

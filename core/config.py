@@ -16,12 +16,20 @@ def _list(value: str) -> list[str]:
 
 # name: (default, parser). Every one is documented in the README.
 ENVIRONMENT = {
+    "GUILDHALL_ENV": ("production", str),
     "SECRET_KEY": (DEFAULT_SECRET_KEY, str),
     "DATABASE_URL": (None, str),
     "ALLOWED_EMAIL_DOMAINS": (["example.com"], _list),
     "SEARCH_INDEX_DIR": (None, str),
     "RATELIMIT_STORAGE_URI": ("memory://", str),
+    "SIGNIN_RATE_LIMIT": ("10 per minute;50 per hour", str),
+    "SIGNUP_RATE_LIMIT": ("5 per hour", str),
     "SESSION_COOKIE_SECURE": (False, _bool),
+    "OIDC_ISSUER": (None, str),
+    "OIDC_CLIENT_ID": (None, str),
+    "OIDC_CLIENT_SECRET": (None, str),
+    "OIDC_PROVIDER_NAME": ("company account", str),
+    "PASSWORD_SIGN_IN": (True, _bool),
     "BABEL_DEFAULT_LOCALE": ("en", str),
     "BABEL_DEFAULT_TIMEZONE": ("UTC", str),
 }

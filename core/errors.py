@@ -1,8 +1,12 @@
 """Domain errors and the friendly error pages."""
 
+import logging
+from contextlib import suppress
+
 from flask import Flask, render_template
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DBAPIError
 
 from core.extensions import db
 
@@ -22,7 +26,9 @@ ERROR_TITLES = {
     405: "Not allowed",
     429: "Too many requests",
     500: "Something went wrong",
+    503: "Temporarily unavailable",
 }
+logger = logging.getLogger("guildhall.errors")
 
 
 def _error_page(status: int, message: str | None = None):
@@ -41,6 +47,14 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_failed(error):
         return _error_page(400, _("The form expired or was sent from elsewhere. Please try again."))
+
+    @app.errorhandler(DBAPIError)
+    def database_unavailable(error):
+        # The database is down or unreachable: say so, log it, keep the traceback out of sight.
+        logger.error("database error: %s", error.__class__.__name__, exc_info=error)
+        with suppress(DBAPIError):  # the rollback may fail the same way
+            db.session.rollback()
+        return _error_page(503)
 
     @app.errorhandler(500)
     def server_error(error):

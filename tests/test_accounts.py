@@ -5,6 +5,7 @@ from sqlalchemy import select
 
 from accounts import services
 from accounts.models import User
+from community import services as community_services
 from core.audit import AuditEntry
 from core.errors import DomainError
 from core.extensions import db
@@ -189,3 +190,50 @@ def test_cli_refuses_a_short_password(runner):
         args=["users", "create", "a@example.com", "--name", "A", "--password", "short"]
     )
     assert result.exit_code == 1 and "8 characters" in result.output
+
+
+def test_a_person_downloads_their_own_data_as_json(world, login):
+    member = world.users["member"]
+    response = login(member).get("/me/data.json")
+    assert response.headers["Content-Disposition"].startswith("attachment")
+    data = response.get_json()
+    assert data["account"]["email"] == "member@example.com"
+    assert "password" not in str(data["account"]).replace("has_password", "")
+    assert [m["community"] for m in data["memberships"]] == ["Project Managers"]
+    assert data["memberships"][0]["status"] == "active"
+
+
+def test_unknown_email_costs_the_same_password_check_as_a_wrong_password(client, monkeypatch):
+    import accounts.models
+    import accounts.services
+
+    make_user("ann@example.com")
+    calls = []
+    for module in (accounts.models, accounts.services):
+        original = module.check_password_hash
+        monkeypatch.setattr(
+            module,
+            "check_password_hash",
+            lambda h, p, original=original: calls.append(h) or original(h, p),
+        )
+    client.post("/signin", data={"email": "ann@example.com", "password": "wrong"})
+    client.post("/signin", data={"email": "nobody@example.com", "password": "wrong"})
+    assert len(calls) == 2
+    assert calls[0].split("$")[0] == calls[1].split("$")[0]  # the same hashing method and cost
+
+
+def test_audit_log_page_filters_by_action_subject_and_actor(world, login):
+    admin, leader = world.users["admin"], world.users["leader"]
+    services.set_site_role(admin, world.users["employee"], "smm", True)
+    membership = community_services.current_membership(world.users["member"], world.community)
+    community_services.set_member_role(leader, membership, "leader")
+    db.session.commit()
+    client = login(admin)
+    page = client.get("/admin/audit?action=membership.role").get_data(as_text=True)
+    assert "membership.role.leader" in page and "site_role.grant" not in page
+    page = client.get("/admin/audit?actor=admin@example.com").get_data(as_text=True)
+    assert "site_role.grant" in page and "membership.role.leader" not in page
+    page = client.get("/admin/audit?subject=User").get_data(as_text=True)
+    assert "site_role.grant" in page
+    page = client.get("/admin/audit?actor=ghost@example.com")
+    assert page.status_code == 200 and "No one has an account" in page.get_data(as_text=True)

@@ -1,20 +1,11 @@
 """Every route × every role gets the answer the matrix says (tests/matrix/)."""
 
-import importlib
-import pkgutil
-
 import pytest
 from flask import url_for
 
-import tests.matrix as matrix
-from tests.conftest import build_world
-from tests.matrix import ALLOWED, LOGIN, ROLES
+from tests.matrix import ALLOWED, LOGIN, ROLES, all_cases, build_matrix_world
 
-MODULES = [
-    importlib.import_module(f"tests.matrix.{info.name}")
-    for info in pkgutil.iter_modules(matrix.__path__)
-]
-CASES = [case for module in MODULES for case in module.CASES]
+CASES = all_cases()
 IGNORED_ENDPOINTS = {"static", "bootstrap.static"}
 
 
@@ -33,9 +24,7 @@ def test_every_route_is_in_the_matrix(app):
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("case", CASES, ids=lambda case: case.id)
 def test_route_answers_role_as_the_matrix_says(app, case, role):
-    world = build_world()
-    for module in MODULES:
-        module.prepare(world)
+    world = build_matrix_world()
     with app.test_request_context():
         url = url_for(case.endpoint, **case.url_args(world))
     client = world.client_for(app, role)

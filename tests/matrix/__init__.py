@@ -48,3 +48,29 @@ class Case:
 
 def no_args(_world) -> dict:
     return {}
+
+
+def feature_modules() -> list:
+    """Every feature's matrix module (tests/matrix/<feature>.py)."""
+    import importlib
+    import pkgutil
+
+    package = importlib.import_module(__name__)
+    return [
+        importlib.import_module(f"{__name__}.{info.name}")
+        for info in pkgutil.iter_modules(package.__path__)
+    ]
+
+
+def all_cases() -> list[Case]:
+    return [case for module in feature_modules() for case in module.CASES]
+
+
+def build_matrix_world():
+    """The shared world with every feature's objects added."""
+    from tests.conftest import build_world
+
+    world = build_world()
+    for module in feature_modules():
+        module.prepare(world)
+    return world

@@ -1,16 +1,23 @@
 """Account routes in the permission matrix."""
 
-from tests.matrix import Case, everyone, no_args, only, signed_in
+from tests.matrix import NOT_FOUND, ROLES, Case, everyone, no_args, only, signed_in
+
+SSO_OFF = dict.fromkeys(ROLES, NOT_FOUND)  # the matrix app has no OIDC_ISSUER
 
 CASES = [
     Case("core.index", "GET", no_args, everyone()),
+    Case("core.set_language", "POST", no_args, everyone(), data={"language": "uk"}),
     Case("accounts.signup", "GET", no_args, everyone()),
     Case("accounts.signup", "POST", no_args, everyone()),
     Case("accounts.signin", "GET", no_args, everyone()),
     Case("accounts.signin", "POST", no_args, everyone()),
     Case("accounts.signout", "POST", no_args, everyone()),
+    Case("accounts.sso_start", "GET", no_args, SSO_OFF),
+    Case("accounts.sso_callback", "GET", no_args, SSO_OFF),
     Case("accounts.profile", "GET", no_args, signed_in()),
+    Case("accounts.download_my_data", "GET", no_args, signed_in()),
     Case("accounts.people", "GET", no_args, only("admin")),
+    Case("accounts.audit_log", "GET", no_args, only("admin")),
     Case(
         "accounts.change_site_role",
         "POST",

@@ -1,0 +1,113 @@
+"""Single sign-on against a real (fake) OpenID Connect provider on 127.0.0.1."""
+
+import time
+from urllib.parse import urlsplit
+
+import pytest
+import requests
+from flask_login import FlaskLoginClient
+
+from accounts import services
+from app import create_app
+from core.extensions import db
+from tests.conftest import make_user, test_config
+from tests.oidc_provider import CLIENT_ID, CLIENT_SECRET, FakeOIDCProvider
+
+
+@pytest.fixture(scope="module")
+def provider():
+    provider = FakeOIDCProvider().start()
+    yield provider
+    provider.stop()
+
+
+@pytest.fixture
+def sso_app(app, provider, tmp_path):
+    """The test app's database, with SSO pointed at the fake provider."""
+    config = test_config(app.config["SQLALCHEMY_DATABASE_URI"], tmp_path)
+    config.update(OIDC_ISSUER=provider.issuer, OIDC_CLIENT_ID=CLIENT_ID,
+                  OIDC_CLIENT_SECRET=CLIENT_SECRET, OIDC_PROVIDER_NAME="Contoso")  # fmt: skip
+    sso_app = create_app(config)
+    sso_app.test_client_class = FlaskLoginClient
+    provider.next_claims = {}
+    yield sso_app
+    with sso_app.app_context():
+        db.session.remove()
+
+
+def sign_in_through_provider(client):
+    """Follow the real redirects: app → provider (over HTTP) → app's callback."""
+    start = client.get("/signin/sso")
+    assert start.status_code == 302
+    at_provider = requests.get(start.location, allow_redirects=False, timeout=10)
+    assert at_provider.status_code == 302
+    back = urlsplit(at_provider.headers["Location"])
+    return client.get(f"{back.path}?{back.query}", follow_redirects=True)
+
+
+def test_sign_in_page_offers_the_provider(sso_app):
+    page = sso_app.test_client().get("/signin").get_data(as_text=True)
+    assert "Sign in with Contoso" in page
+
+
+def test_first_sso_sign_in_creates_the_account(sso_app):
+    client = sso_app.test_client()
+    page = sign_in_through_provider(client).get_data(as_text=True)
+    assert "Signed in as Sso User." in page
+    with sso_app.app_context():
+        user = services.find_user_by_email("sso.user@example.com")
+        assert user.password_hash is None
+    assert client.get("/me").status_code == 200
+
+
+def test_sso_matches_an_existing_account_by_email(sso_app, provider):
+    existing = make_user("ann@example.com", "Ann Existing")
+    provider.user = {**provider.user, "email": "ANN@example.com", "name": "Ann From SSO"}
+    try:
+        page = sign_in_through_provider(sso_app.test_client()).get_data(as_text=True)
+    finally:
+        provider.user = {**provider.user, "email": "sso.user@example.com", "name": "Sso User"}
+    assert "Signed in as Ann Existing." in page
+    assert services.find_user_by_email("ann@example.com").id == existing.id
+
+
+@pytest.mark.parametrize(
+    ("claims", "message"),
+    [
+        ({"aud": "another-app"}, "The sign-in was meant for another application."),
+        ({"exp": int(time.time()) - 3600, "iat": int(time.time()) - 7200},
+         "The sign-in took too long and expired."),
+        ({"email_verified": False}, "Your email address is not verified"),
+        ({"email": "someone@gmail.com"}, "Sign-up is open to @example.com addresses only."),
+        ({"iss": "https://evil.example"}, "could not be trusted"),
+        ({"nonce": "replayed"}, "could not be trusted"),
+    ],
+)  # fmt: skip
+def test_bad_tokens_are_refused_with_a_clear_message(sso_app, provider, claims, message):
+    provider.next_claims = claims
+    client = sso_app.test_client()
+    page = sign_in_through_provider(client).get_data(as_text=True)
+    assert message in page
+    assert client.get("/me").status_code == 302  # still signed out
+    assert services.find_user_by_email(claims.get("email", "sso.user@example.com")) is None
+
+
+def test_a_callback_without_a_started_sign_in_is_refused(sso_app):
+    page = sso_app.test_client().get("/signin/sso/callback?code=x&state=y", follow_redirects=True)
+    assert "Single sign-on did not complete." in page.get_data(as_text=True)
+
+
+def test_sso_routes_are_absent_when_sso_is_off(client):
+    assert client.get("/signin/sso").status_code == 404
+    assert client.get("/signin/sso/callback").status_code == 404
+
+
+def test_password_sign_in_can_be_turned_off_when_sso_is_on(sso_app, monkeypatch):
+    monkeypatch.setitem(sso_app.config, "PASSWORD_SIGN_IN", False)
+    client = sso_app.test_client()
+    page = client.get("/signin").get_data(as_text=True)
+    assert "Sign in with Contoso" in page and 'name="password"' not in page
+    assert (
+        client.post("/signin", data={"email": "a@example.com", "password": "x"}).status_code == 400
+    )
+    assert client.get("/signup").status_code == 302
