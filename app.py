@@ -19,6 +19,7 @@ from core.config import from_environment
 from core.errors import register_error_handlers
 from core.extensions import babel, bootstrap, csrf, db, limiter, login_manager, migrate
 from core.logs import register_request_logging
+from core.mail import mail_cli
 from core.navigation import nav_items
 from core.permissions import can
 from core.security import (
@@ -97,5 +98,6 @@ def register_template_helpers(app: Flask) -> None:
 def register_commands(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(backup_command)
+    app.cli.add_command(mail_cli)
     app.cli.add_command(restore_command)
     app.cli.add_command(seed_demo_command)

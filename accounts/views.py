@@ -15,19 +15,22 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select
 
-from accounts import services, sso
+from accounts import mail, services, sso
 from accounts.forms import SignInForm, SignUpForm
 from accounts.models import User
 from core import audit
 from core.errors import DomainError
 from core.extensions import db, limiter
+from core.mail import EmailStatus, OutgoingEmail
 from core.permissions import require, requires
 from core.text import is_safe_next
 
 bp = Blueprint("accounts", __name__)
+mail.register_email_kind("welcome", _l("Welcome and account messages"))
 
 # Higher features add their part of the profile ("My communities", "My events")
 # here, so accounts never imports them.
@@ -65,6 +68,7 @@ def signup():
         except DomainError as error:
             form.email.errors.append(error.message)
         else:
+            mail.email_user(user, "welcome", "welcome")
             db.session.commit()
             login_user(user)
             flash(_("Welcome to Guildhall, %(name)s!", name=user.display_name), "success")
@@ -131,7 +135,12 @@ def signout():
 @requires("account.view_profile")
 def profile():
     sections = [(template, load(current_user)) for template, load in profile_sections]
-    return render_template("accounts/profile.html", sections=sections)
+    return render_template(
+        "accounts/profile.html",
+        sections=sections,
+        email_kinds=mail.email_kinds(),
+        wanted=mail.wanted_kinds(current_user),
+    )
 
 
 # Each feature adds what it keeps about a person to their data download.
@@ -140,6 +149,16 @@ personal_data_sources: dict[str, Callable[[User], object]] = {}
 
 def register_personal_data(name: str, load: Callable[[User], object]) -> None:
     personal_data_sources[name] = load
+
+
+@bp.post("/me/email")
+@requires("account.view_profile")
+def save_email_preferences():
+    known = {kind.name for kind in mail.email_kinds()}
+    mail.set_wanted_kinds(current_user, set(request.form.getlist("kinds")) & known)
+    db.session.commit()
+    flash(_("Your e-mail settings are saved."), "success")
+    return redirect(url_for("accounts.profile"))
 
 
 @bp.route("/me/data.json")
@@ -197,3 +216,21 @@ def audit_log():
         subject_types=audit.subject_types(),
         actor_missing=actor_missing,
     )
+
+
+@bp.route("/admin/emails")
+@requires("site.manage_users")
+def outbox():
+    status = request.args.get("status", "")
+    query = select(OutgoingEmail).order_by(OutgoingEmail.id.desc())
+    if status in EmailStatus._value2member_map_:
+        query = query.where(OutgoingEmail.status == status)
+    page = db.paginate(query, per_page=50, error_out=False)
+    return render_template("accounts/outbox.html", page=page, status=status, statuses=EmailStatus)
+
+
+@bp.route("/admin/emails/<int:email_id>")
+@requires("site.manage_users")
+def outbox_message(email_id: int):
+    email = db.get_or_404(OutgoingEmail, email_id)
+    return render_template("accounts/outbox_message.html", email=email)

@@ -73,6 +73,13 @@ def app(database_url, tmp_path_factory):
         db.engine.dispose()
 
 
+def close_app(app) -> None:
+    """Close an extra app's database connections (each app has its own engine)."""
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
 def empty_all_tables() -> None:
     tables = [table.name for table in reversed(db.metadata.sorted_tables)]
     if db.engine.dialect.name == "postgresql":

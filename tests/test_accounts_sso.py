@@ -9,8 +9,7 @@ from flask_login import FlaskLoginClient
 
 from accounts import services
 from app import create_app
-from core.extensions import db
-from tests.conftest import make_user, test_config
+from tests.conftest import close_app, make_user, test_config
 from tests.oidc_provider import CLIENT_ID, CLIENT_SECRET, FakeOIDCProvider
 
 
@@ -31,8 +30,7 @@ def sso_app(app, provider, tmp_path):
     sso_app.test_client_class = FlaskLoginClient
     provider.next_claims = {}
     yield sso_app
-    with sso_app.app_context():
-        db.session.remove()
+    close_app(sso_app)
 
 
 def sign_in_through_provider(client):

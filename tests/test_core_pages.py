@@ -2,7 +2,7 @@
 
 from app import create_app
 from core.extensions import db
-from tests.conftest import test_config
+from tests.conftest import close_app, test_config
 
 
 def test_an_unexpected_error_shows_the_friendly_500_page(app, tmp_path):
@@ -16,8 +16,7 @@ def test_an_unexpected_error_shows_the_friendly_500_page(app, tmp_path):
     response = broken.test_client().get("/boom")
     assert response.status_code == 500
     assert "Something went wrong" in response.get_data(as_text=True)
-    with broken.app_context():
-        db.session.remove()
+    close_app(broken)
 
 
 def test_language_switch_remembers_the_choice_for_the_session(client):

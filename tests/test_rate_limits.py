@@ -7,8 +7,8 @@ import pytest
 import redis
 
 from app import create_app
-from core.extensions import db, limiter
-from tests.conftest import PASSWORD, make_user, test_config
+from core.extensions import limiter
+from tests.conftest import PASSWORD, close_app, make_user, test_config
 
 REDIS_URL = "redis://127.0.0.1:6379/15"
 
@@ -43,8 +43,7 @@ def limited_app(request, app, tmp_path):
     limiter.reset()
     vars(limiter).clear()
     vars(limiter).update(saved)
-    with limited.app_context():
-        db.session.remove()
+    close_app(limited)
 
 
 def test_sign_in_is_limited_per_address_whatever_the_email(limited_app):

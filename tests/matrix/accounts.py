@@ -1,5 +1,7 @@
 """Account routes in the permission matrix."""
 
+from core.extensions import db
+from core.mail import queue_email
 from tests.matrix import NOT_FOUND, ROLES, Case, everyone, no_args, only, signed_in
 
 SSO_OFF = dict.fromkeys(ROLES, NOT_FOUND)  # the matrix app has no OIDC_ISSUER
@@ -18,6 +20,14 @@ CASES = [
     Case("accounts.download_my_data", "GET", no_args, signed_in()),
     Case("accounts.people", "GET", no_args, only("admin")),
     Case("accounts.audit_log", "GET", no_args, only("admin")),
+    Case("accounts.outbox", "GET", no_args, only("admin")),
+    Case(
+        "accounts.outbox_message",
+        "GET",
+        lambda w: {"email_id": w.objects["email"].id},
+        only("admin"),
+    ),
+    Case("accounts.save_email_preferences", "POST", no_args, signed_in()),
     Case(
         "accounts.change_site_role",
         "POST",
@@ -29,4 +39,5 @@ CASES = [
 
 
 def prepare(world) -> None:
-    pass
+    world.objects["email"] = queue_email("test", "a@example.com", "Hello", "Body")
+    db.session.commit()

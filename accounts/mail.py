@@ -1,0 +1,88 @@
+"""E-mail to people: in their language, only the kinds they want, queued with the request."""
+
+from contextlib import nullcontext
+from dataclasses import dataclass
+
+from flask import current_app, has_request_context, render_template
+from flask_babel import force_locale
+from sqlalchemy import select
+
+from accounts.models import EmailPreference, User
+from core.extensions import db
+from core.mail import OutgoingEmail, queue_email
+
+
+@dataclass(frozen=True)
+class EmailKind:
+    name: str
+    label: object  # a lazy string, shown on the profile's e-mail settings
+
+
+_kinds: dict[str, EmailKind] = {}
+
+
+def register_email_kind(name: str, label) -> None:
+    """Features declare each kind of e-mail they send; people can turn each off."""
+    _kinds.setdefault(name, EmailKind(name, label))
+
+
+def email_kinds() -> list[EmailKind]:
+    return sorted(_kinds.values(), key=lambda kind: kind.name)
+
+
+def wanted_kinds(user: User) -> set[str]:
+    turned_off = set(
+        db.session.execute(
+            select(EmailPreference.kind).where(
+                EmailPreference.user_id == user.id, EmailPreference.enabled.is_(False)
+            )
+        ).scalars()
+    )
+    return {kind.name for kind in email_kinds()} - turned_off
+
+
+def set_wanted_kinds(user: User, wanted: set[str]) -> None:
+    existing = {
+        p.kind: p
+        for p in db.session.execute(
+            select(EmailPreference).where(EmailPreference.user_id == user.id)
+        ).scalars()
+    }
+    for kind in email_kinds():
+        preference = existing.get(kind.name) or EmailPreference(user_id=user.id, kind=kind.name)
+        preference.enabled = kind.name in wanted
+        db.session.add(preference)
+
+
+def email_user(
+    user: User,
+    kind: str,
+    template: str,
+    *,
+    dedupe_key: str | None = None,
+    attachments: list[tuple[str, str, bytes]] = (),
+    **context,
+) -> OutgoingEmail | None:
+    """Queue the e-mail `template` (templates/email/<template>.txt) for `user`.
+
+    The first line of the rendered template is the subject. Nothing is queued
+    when the person turned this kind off, or is deactivated.
+    """
+    if kind not in _kinds:
+        raise KeyError(f"unknown e-mail kind {kind!r}; register it with register_email_kind()")
+    if not user.active or kind not in wanted_kinds(user):
+        return None
+    locale = user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]
+    # Outside a request (cron, the worker) links are built against SITE_URL.
+    site = (
+        nullcontext()
+        if has_request_context()
+        else current_app.test_request_context(base_url=current_app.config["SITE_URL"])
+    )
+    with site, force_locale(locale):
+        rendered = render_template(f"email/{template}.txt", user=user, **context)
+    subject, _, body = rendered.strip().partition("\n")
+    return queue_email(
+        kind, user.email, subject.strip(), body.strip() + "\n", locale=locale,
+        dedupe_key=dedupe_key, attachments=attachments,
+    )  # fmt: skip

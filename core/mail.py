@@ -1,0 +1,231 @@
+"""Outgoing e-mail: queued in the database with the request, sent by a worker.
+
+A request only adds rows to `outgoing_emails` (in its own transaction, so a
+rolled-back request sends nothing and sending never slows a page). `flask mail
+send` drains the queue: each message is claimed by one worker with a
+conditional UPDATE, sent over SMTP, and marked sent. Without SMTP settings
+the messages are written to the log instead and stay readable on the admin
+page. A stable Message-ID lets the receiving side drop a duplicate if a
+worker dies between the SMTP answer and marking the message sent.
+"""
+
+import enum
+import logging
+import smtplib
+import time
+from datetime import datetime, timedelta
+from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+from sqlalchemy import ForeignKey, LargeBinary, String, Text, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from core.extensions import db
+from core.locking import lock_row
+from core.models import str_enum, utcnow
+
+logger = logging.getLogger("guildhall.mail")
+CLAIM_LEASE = timedelta(minutes=10)  # a claim older than this belonged to a worker that died
+MAX_ATTEMPTS = 5
+
+
+class EmailStatus(enum.StrEnum):
+    QUEUED = "queued"
+    SENDING = "sending"
+    SENT = "sent"
+    LOGGED = "logged"  # no SMTP configured: written to the log instead
+    FAILED = "failed"
+
+
+class OutgoingEmail(db.Model):
+    __tablename__ = "outgoing_emails"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    to_address: Mapped[str] = mapped_column(String(254))
+    subject: Mapped[str] = mapped_column(String(300))
+    text_body: Mapped[str] = mapped_column(Text)
+    locale: Mapped[str] = mapped_column(String(10), default="en")
+    # Makes "send once" hold for things like reminders: a second enqueue is ignored.
+    dedupe_key: Mapped[str | None] = mapped_column(String(200), unique=True)
+    message_id: Mapped[str] = mapped_column(String(200))
+    status: Mapped[EmailStatus] = mapped_column(
+        str_enum(EmailStatus, "email_status"), default=EmailStatus.QUEUED, index=True
+    )
+    attempts: Mapped[int] = mapped_column(default=0)
+    claimed_at: Mapped[datetime | None]
+    sent_at: Mapped[datetime | None]
+    last_error: Mapped[str] = mapped_column(Text, default="")
+
+    attachments: Mapped[list["EmailAttachment"]] = relationship(
+        cascade="all, delete-orphan", order_by="EmailAttachment.id"
+    )
+
+
+class EmailAttachment(db.Model):
+    __tablename__ = "email_attachments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email_id: Mapped[int] = mapped_column(ForeignKey("outgoing_emails.id", ondelete="CASCADE"))
+    filename: Mapped[str] = mapped_column(String(200))
+    content_type: Mapped[str] = mapped_column(String(100))
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+def queue_email(
+    kind: str,
+    to: str,
+    subject: str,
+    body: str,
+    *,
+    locale: str = "en",
+    dedupe_key: str | None = None,
+    attachments: list[tuple[str, str, bytes]] = (),
+) -> OutgoingEmail | None:
+    """Queue a message in the current transaction; None when `dedupe_key` was queued before."""
+    if (
+        dedupe_key is not None
+        and db.session.execute(
+            select(OutgoingEmail.id).where(OutgoingEmail.dedupe_key == dedupe_key)
+        ).first()
+    ):
+        return None
+    domain = current_app.config["MAIL_FROM"].rpartition("@")[2] or "guildhall.local"
+    email = OutgoingEmail(
+        kind=kind, to_address=to, subject=subject, text_body=body, locale=locale,
+        dedupe_key=dedupe_key, message_id=make_msgid(domain=domain),
+        attachments=[
+            EmailAttachment(filename=name, content_type=content_type, data=data)
+            for name, content_type, data in attachments
+        ],
+    )  # fmt: skip
+    try:
+        with db.session.begin_nested():  # two requests may race on one dedupe key
+            db.session.add(email)
+    except IntegrityError:
+        return None
+    return email
+
+
+def build_message(email: OutgoingEmail) -> EmailMessage:
+    message = EmailMessage()
+    message["From"] = current_app.config["MAIL_FROM"]
+    message["To"] = email.to_address
+    message["Subject"] = email.subject
+    message["Message-ID"] = email.message_id
+    message["Date"] = formatdate(localtime=False)
+    message["Auto-Submitted"] = "auto-generated"
+    message.set_content(email.text_body)
+    for attachment in email.attachments:
+        maintype, _, subtype = attachment.content_type.partition("/")
+        message.add_attachment(
+            attachment.data, maintype=maintype, subtype=subtype, filename=attachment.filename
+        )
+    # Last: set_content and add_attachment rewrite the Content-* headers.
+    message["Content-Language"] = email.locale
+    return message
+
+
+def _claim(email_id: int) -> bool:
+    """Take the message for this worker; False when another worker has it."""
+    now = utcnow()
+    claimed = db.session.execute(
+        update(OutgoingEmail)
+        .where(
+            OutgoingEmail.id == email_id,
+            (OutgoingEmail.status == EmailStatus.QUEUED)
+            | (
+                (OutgoingEmail.status == EmailStatus.SENDING)
+                & (OutgoingEmail.claimed_at < now - CLAIM_LEASE)
+            ),
+        )
+        .values(status=EmailStatus.SENDING, claimed_at=now, attempts=OutgoingEmail.attempts + 1)
+    ).rowcount
+    db.session.commit()
+    return claimed == 1
+
+
+def _deliver(message: EmailMessage) -> None:
+    config = current_app.config
+    smtp_class = smtplib.SMTP_SSL if config["SMTP_SSL"] else smtplib.SMTP
+    with smtp_class(config["SMTP_HOST"], config["SMTP_PORT"], timeout=30) as smtp:
+        if config["SMTP_STARTTLS"]:
+            smtp.starttls()
+        if config.get("SMTP_USERNAME"):
+            smtp.login(config["SMTP_USERNAME"], config.get("SMTP_PASSWORD", ""))
+        smtp.send_message(message)
+
+
+def _smtp_configured() -> bool:
+    return bool(current_app.config.get("SMTP_HOST"))
+
+
+def _send_or_log(message: EmailMessage) -> None:
+    if _smtp_configured():
+        _deliver(message)
+    else:
+        logger.info("e-mail not sent (no SMTP configured):\n%s", message.as_string())
+
+
+def send_queued(limit: int = 100) -> dict[str, int]:
+    """Send (or log) up to `limit` waiting messages; returns how many went which way."""
+    counts = {"sent": 0, "logged": 0, "failed": 0, "skipped": 0}
+    ids = (
+        db.session.execute(
+            select(OutgoingEmail.id)
+            .where(OutgoingEmail.status.in_([EmailStatus.QUEUED, EmailStatus.SENDING]))
+            .order_by(OutgoingEmail.id)
+            .limit(limit)
+        )
+        .scalars()
+        .all()
+    )
+    db.session.commit()
+    for email_id in ids:
+        if not _claim(email_id):
+            counts["skipped"] += 1
+            continue
+        email = db.session.get(OutgoingEmail, email_id)
+        message = build_message(email)
+        try:
+            _send_or_log(message)
+            error = None
+        except (OSError, smtplib.SMTPException) as failure:
+            error = f"{type(failure).__name__}: {failure}"[:2000]
+        # The outcome is written in a transaction of its own, under the row lock
+        # (on SQLite a write after a read could meet another worker's commit).
+        email = lock_row(OutgoingEmail, email_id)
+        if error is None:
+            email.status = EmailStatus.SENT if _smtp_configured() else EmailStatus.LOGGED
+            email.sent_at = utcnow()
+            counts[email.status.value] += 1
+        else:
+            email.last_error = error
+            gave_up = email.attempts >= MAX_ATTEMPTS
+            email.status = EmailStatus.FAILED if gave_up else EmailStatus.QUEUED
+            logger.warning("e-mail %s not sent (attempt %s): %s", email.id, email.attempts, error)
+            counts["failed"] += 1
+        db.session.commit()
+    return counts
+
+
+mail_cli = AppGroup("mail", help="Outgoing e-mail.")
+
+
+@mail_cli.command("send")
+@click.option("--loop", is_flag=True, help="Keep running, checking every --interval seconds.")
+@click.option("--interval", default=10, show_default=True, help="Seconds between checks.")
+def send_command(loop: bool, interval: int) -> None:
+    """Send the queued e-mail (run from cron, or with --loop as a worker)."""
+    while True:
+        counts = send_queued()
+        if any(counts.values()) or not loop:
+            click.echo(", ".join(f"{n} {what}" for what, n in counts.items()))
+        if not loop:
+            return
+        time.sleep(interval)

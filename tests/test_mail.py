@@ -1,0 +1,169 @@
+"""E-mail: queued with the request, sent once by the worker, in the person's language."""
+
+import email
+import logging
+import socket
+import threading
+from email import policy
+
+import pytest
+from aiosmtpd.controller import Controller
+from babel.dates import format_date
+from sqlalchemy import select
+
+from accounts import mail
+from core.extensions import db
+from core.mail import (
+    CLAIM_LEASE,
+    MAX_ATTEMPTS,
+    EmailStatus,
+    OutgoingEmail,
+    queue_email,
+    send_queued,
+)
+from core.models import utcnow
+from tests.conftest import make_user
+
+SIGNUP = {"display_name": "Nina", "email": "nina@example.com", "password": "long enough",
+          "confirm": "long enough"}  # fmt: skip
+
+
+class Inbox:
+    """An SMTP server on 127.0.0.1 that keeps what it receives."""
+
+    def __init__(self):
+        self.messages: list[email.message.EmailMessage] = []
+
+    async def handle_DATA(self, server, session, envelope):
+        self.messages.append(email.message_from_bytes(envelope.content, policy=policy.default))
+        return "250 OK"
+
+
+@pytest.fixture
+def inbox(app, monkeypatch):
+    handler = Inbox()
+    with socket.socket() as probe:  # a free port (aiosmtpd needs one before it starts)
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    monkeypatch.setitem(app.config, "SMTP_HOST", "127.0.0.1")
+    monkeypatch.setitem(app.config, "SMTP_PORT", port)
+    yield handler
+    controller.stop()
+
+
+def test_sign_up_welcome_arrives_once_with_its_headers(client, inbox):
+    client.post("/signup", data=SIGNUP)
+    assert send_queued() == {"sent": 1, "logged": 0, "failed": 0, "skipped": 0}
+    assert send_queued()["sent"] == 0  # the second run finds nothing
+    [message] = inbox.messages
+    assert message["To"] == "nina@example.com"
+    assert message["From"] == "Guildhall <guildhall@example.com>"
+    assert message["Subject"] == "Welcome to Guildhall, Nina"
+    assert message["Content-Language"] == "en"
+    assert message["Message-ID"].endswith("@example.com>")
+    assert "http://localhost/communities/" in message.get_content()
+
+
+def test_email_is_written_in_the_persons_language(inbox):
+    user = make_user("olha@example.com", "Olha")
+    user.locale = "uk"
+    mail.email_user(user, "welcome", "welcome")
+    db.session.commit()
+    send_queued()
+    [message] = inbox.messages
+    assert message["Content-Language"] == "uk"
+    long_date_in_ukrainian = format_date(user.created_at, "long", locale="uk")  # "24 листопада …"
+    assert long_date_in_ukrainian in message.get_content()
+
+
+def test_attachments_travel_with_the_message(inbox):
+    calendar = b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nEND:VCALENDAR\r\n"
+    queue_email("test", "a@example.com", "Your event", "See the attachment.",
+                attachments=[("event.ics", "text/calendar", calendar)])  # fmt: skip
+    db.session.commit()
+    send_queued()
+    [message] = inbox.messages
+    [attachment] = list(message.iter_attachments())
+    assert attachment.get_filename() == "event.ics"
+    assert attachment.get_content_type() == "text/calendar"
+    assert attachment.get_content().encode() if isinstance(attachment.get_content(), str) else True
+
+
+def test_without_smtp_messages_are_logged_and_kept_for_admins(client, caplog, world, login):
+    client.post("/signup", data=SIGNUP)
+    with caplog.at_level(logging.INFO, logger="guildhall.mail"):
+        assert send_queued()["logged"] == 1
+    assert "Welcome to Guildhall, Nina" in caplog.text
+    page = login(world.users["admin"]).get("/admin/emails?status=logged").get_data(as_text=True)
+    assert "Welcome to Guildhall, Nina" in page
+
+
+def test_turned_off_kinds_are_not_queued(world, login):
+    member = world.users["member"]
+    login(member).post("/me/email", data={})  # every box unticked
+    assert mail.email_user(member, "welcome", "welcome") is None
+    login(member).post("/me/email", data={"kinds": ["welcome", "nonsense"]})
+    assert mail.wanted_kinds(member) == {"welcome"}
+
+
+def test_a_dedupe_key_queues_a_message_once(app):
+    assert queue_email("reminder", "a@example.com", "S", "B", dedupe_key="reminder:1:2")
+    assert queue_email("reminder", "a@example.com", "S", "B", dedupe_key="reminder:1:2") is None
+    db.session.commit()
+    assert len(db.session.execute(select(OutgoingEmail)).all()) == 1
+
+
+def test_a_rolled_back_request_sends_nothing(app):
+    queue_email("test", "a@example.com", "S", "B")
+    db.session.rollback()
+    assert db.session.execute(select(OutgoingEmail)).first() is None
+
+
+def test_a_message_claimed_by_a_live_worker_is_left_alone_until_its_lease_ends(inbox):
+    queued = queue_email("test", "a@example.com", "S", "B")
+    queued.status, queued.claimed_at = EmailStatus.SENDING, utcnow()
+    db.session.commit()
+    assert send_queued()["skipped"] == 1 and inbox.messages == []
+    queued.claimed_at = utcnow() - CLAIM_LEASE * 2  # that worker died
+    db.session.commit()
+    assert send_queued()["sent"] == 1 and len(inbox.messages) == 1
+
+
+def test_smtp_failures_retry_then_give_up(app, monkeypatch):
+    monkeypatch.setitem(app.config, "SMTP_HOST", "127.0.0.1")
+    monkeypatch.setitem(app.config, "SMTP_PORT", 1)  # nothing listens there
+    queued = queue_email("test", "a@example.com", "S", "B")
+    db.session.commit()
+    for _ in range(MAX_ATTEMPTS):
+        assert send_queued()["failed"] == 1
+    db.session.refresh(queued)
+    assert queued.status == EmailStatus.FAILED and queued.attempts == MAX_ATTEMPTS
+    assert "ConnectionRefusedError" in queued.last_error
+
+
+def test_two_workers_send_each_message_once(app, inbox):
+    for i in range(30):
+        queue_email("test", f"p{i}@example.com", f"Message {i}", "B")
+    db.session.commit()
+    db.session.remove()
+
+    def worker():
+        with app.app_context():
+            send_queued()
+
+    threads = [threading.Thread(target=worker) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    subjects = sorted(message["Subject"] for message in inbox.messages)
+    assert subjects == sorted(f"Message {i}" for i in range(30))
+
+
+def test_the_worker_command_reports_what_it_did(runner):
+    queue_email("test", "a@example.com", "S", "B")
+    db.session.commit()
+    result = runner.invoke(args=["mail", "send"])
+    assert result.exit_code == 0 and "1 logged" in result.output
