@@ -6,7 +6,7 @@ AXE := node_modules/axe-core/axe.min.js
 
 CATALOGS := $(patsubst %.po,%.mo,$(wildcard translations/*/LC_MESSAGES/messages.po))
 
-.PHONY: run test install install-test lint format chromium clean translations-extract translations-compile
+.PHONY: run test bench install install-test lint format chromium clean translations-extract translations-compile
 
 run: export GUILDHALL_ENV ?= development
 run: $(VENV)/.installed $(CATALOGS)
@@ -16,6 +16,11 @@ run: $(VENV)/.installed $(CATALOGS)
 
 test: $(VENV)/.installed-test $(CATALOGS) $(AXE) chromium
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# Load benchmark on PostgreSQL with the large data set (see README, "Benchmarks").
+bench: $(VENV)/.installed
+	@command -v wrk >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && apt-get install -y -qq wrk; }
+	$(PY) bench/run.py $(BENCH_ARGS)
 
 install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test

@@ -5,6 +5,7 @@ from contextlib import suppress
 
 from flask import Flask, render_template
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError
 
@@ -20,13 +21,13 @@ class DomainError(Exception):
 
 
 ERROR_TITLES = {
-    400: "Bad request",
-    403: "Not allowed",
-    404: "Page not found",
-    405: "Not allowed",
-    429: "Too many requests",
-    500: "Something went wrong",
-    503: "Temporarily unavailable",
+    400: _l("Bad request"),
+    403: _l("Not allowed"),
+    404: _l("Page not found"),
+    405: _l("Not allowed"),
+    429: _l("Too many requests"),
+    500: _l("Something went wrong"),
+    503: _l("Temporarily unavailable"),
 }
 logger = logging.getLogger("guildhall.errors")
 
@@ -34,7 +35,7 @@ logger = logging.getLogger("guildhall.errors")
 def _error_page(status: int, message: str | None = None):
     return (
         render_template(
-            "errors/error.html", status=status, title=_(ERROR_TITLES[status]), message=message
+            "errors/error.html", status=status, title=ERROR_TITLES[status], message=message
         ),
         status,
     )

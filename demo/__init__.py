@@ -1,6 +1,7 @@
 """`flask seed-demo`: a believable site to click through, with a year of history."""
 
 import random
+import time
 from datetime import timedelta
 
 import click
@@ -13,6 +14,7 @@ from community import services as communities
 from community.models import CommunityKind, JoinPolicy
 from core.extensions import db
 from core.models import utcnow
+from demo.large import SCALES, seed_large
 
 DEMO_PASSWORD = "guildhall-demo"
 
@@ -70,11 +72,25 @@ COMMUNITIES = [
 
 @click.command("seed-demo")
 @click.option("--if-empty", is_flag=True, help="Do nothing when the site already has users.")
+@click.option(
+    "--scale",
+    type=click.Choice(["demo", *SCALES]),
+    default="demo",
+    show_default=True,
+    help="demo: a small believable site; medium/large: bulk data for benchmarks.",
+)
 @with_appcontext
-def seed_demo_command(if_empty: bool) -> None:
+def seed_demo_command(if_empty: bool, scale: str) -> None:
     """Load demo users and communities with a year of membership history."""
     if db.session.execute(select(func.count()).select_from(User)).scalar_one():
         click.echo("The site already has users; demo data not loaded.")
+        return
+    if scale != "demo":
+        started = time.perf_counter()
+        people, groups, periods = SCALES[scale]
+        seed_large(random.Random(2026), people, groups, periods, password=DEMO_PASSWORD)
+        click.echo(f"{scale.title()} data loaded in {time.perf_counter() - started:.0f} s. "
+                   f"Sign in as admin@example.com with: {DEMO_PASSWORD}")  # fmt: skip
         return
     seed_demo(random.Random(2026))
     db.session.commit()

@@ -3,6 +3,7 @@
 from sqlalchemy import func, select
 
 from accounts.models import User
+from accounts.services import find_user_by_email
 from community import services
 from community.models import Membership
 
@@ -32,3 +33,20 @@ def test_seed_demo_if_empty_does_nothing_the_second_time(runner):
     result = runner.invoke(args=["seed-demo", "--if-empty"])
     assert result.exit_code == 0 and "already has users" in result.output
     assert db.session.execute(select(func.count()).select_from(User)).scalar_one() == users
+
+
+def test_large_seeding_inserts_history_in_bulk_at_a_small_size(app):
+    import random
+
+    from community.models import Community
+    from core.extensions import db
+    from demo.large import seed_large
+
+    site = seed_large(random.Random(1), users=60, communities=6, memberships=120)
+    count = lambda model: db.session.execute(select(func.count()).select_from(model)).scalar_one()  # noqa: E731
+    assert count(User) == 60 and count(Community) == 6
+    assert count(Membership) >= 120 * 0.9
+    for community_id, leader_id in site.leaders_by_community.items():
+        community = db.session.get(Community, community_id)
+        assert [leader.id for leader in services.leaders_of(community)] == [leader_id]
+    assert find_user_by_email("admin@example.com").is_admin
