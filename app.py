@@ -9,6 +9,7 @@ from flask_login import current_user
 import accounts.permissions  # noqa: F401  (importing a permissions module registers its rules)
 import community.permissions  # noqa: F401
 import core.locking  # noqa: F401  (SQLite transaction handling for row locks)
+import reports.permissions  # noqa: F401
 from accounts.cli import users_cli
 from accounts.models import User
 from accounts.sso import init_sso
@@ -30,6 +31,7 @@ from core.security import (
 from core.text import render_markdown
 from core.views import bp as core_bp
 from demo import seed_demo_command
+from reports.views import bp as reports_bp
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -80,6 +82,7 @@ def register_blueprints(app: Flask) -> None:
         core_bp,
         accounts_bp,
         community_bp,
+        reports_bp,
     ):
         app.register_blueprint(blueprint)
     register_error_handlers(app)

@@ -33,6 +33,15 @@ def register_community_section(template: str, load: Callable[[Community, object]
         community_sections.append((template, load))
 
 
+# Links in the community page's header ("Report", …): endpoint, label, permission.
+community_links: list[tuple[str, object, str]] = []
+
+
+def register_community_link(endpoint: str, label, action: str) -> None:
+    if all(link[0] != endpoint for link in community_links):
+        community_links.append((endpoint, label, action))
+
+
 def load_community(slug: str, action: str = "community.view") -> Community:
     """The community for `slug`, after checking the current user may do `action` on it."""
     require("site.browse")  # signed-out people sign in first, whether or not it exists
@@ -124,6 +133,7 @@ def show(slug: str):
         sections=[
             (template, load(community, current_user)) for template, load in community_sections
         ],
+        links=community_links,
     )
 
 

@@ -1,0 +1,1 @@
+"""Community analytics and reports: figures computed from the data, never typed in."""

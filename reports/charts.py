@@ -1,0 +1,79 @@
+"""Server-rendered SVG charts: the geometry is computed here, templates only draw it.
+
+Plain SVG (no script, so the Content-Security-Policy holds and the chart reads
+without JavaScript); every chart comes with a table of the same numbers.
+"""
+
+from dataclasses import dataclass, field
+
+WIDTH, HEIGHT = 720, 260
+LEFT, RIGHT, TOP, BOTTOM = 48, 16, 16, 40
+
+
+@dataclass(frozen=True)
+class Band:
+    """A shaded stretch of the x axis, e.g. a promotion's publication window."""
+
+    label: str
+    x: float
+    width: float
+
+
+@dataclass(frozen=True)
+class LineChart:
+    title: str
+    labels: list[str]
+    values: list[float]
+    points: str  # the polyline's "x,y x,y …"
+    dots: list[tuple[float, float, str, float]]  # x, y, label, value
+    y_ticks: list[tuple[float, float]]  # y, value
+    bands: list[Band] = field(default_factory=list)
+    width: int = WIDTH
+    height: int = HEIGHT
+    plot_left: int = LEFT
+    plot_right: int = WIDTH - RIGHT
+    plot_bottom: int = HEIGHT - BOTTOM
+
+
+def _nice_top(value: float) -> float:
+    """A round upper bound for the y axis (1, 2, 5 × 10^n)."""
+    if value <= 0:
+        return 1
+    magnitude = 10 ** (len(str(int(value))) - 1)
+    for step in (1, 2, 5, 10):
+        if value <= step * magnitude:
+            return step * magnitude
+    return 10 * magnitude
+
+
+def line_chart(
+    title: str, labels: list[str], values: list[float], bands: list[tuple[str, int, int]] = ()
+) -> LineChart:
+    """A line over evenly spaced labels; `bands` are (label, first index, last index)."""
+    top = _nice_top(max(values, default=0))
+    span = WIDTH - LEFT - RIGHT
+    step = span / max(len(values) - 1, 1)
+
+    def x(i: float) -> float:
+        return round(LEFT + i * step, 1)
+
+    def y(value: float) -> float:
+        return round(TOP + (HEIGHT - TOP - BOTTOM) * (1 - value / top), 1)
+
+    dots = [(x(i), y(v), labels[i], v) for i, v in enumerate(values)]
+    return LineChart(
+        title=title,
+        labels=labels,
+        values=values,
+        points=" ".join(f"{dx},{dy}" for dx, dy, _, _ in dots),
+        dots=dots,
+        y_ticks=[(y(top * k / 4), top * k / 4) for k in range(5)],
+        bands=[
+            Band(
+                label,
+                x(first - 0.5 if first else 0),
+                x(last + 0.5) - x(first - 0.5 if first else 0),
+            )
+            for label, first, last in bands
+        ],
+    )
