@@ -41,3 +41,21 @@ class SignUpForm(FlaskForm):
             raise ValidationError(_l("Use your company email (%(domains)s).", domains=domains))
         if services.find_user_by_email(field.data) is not None:
             raise ValidationError(_l("An account with this email already exists. Sign in instead."))
+
+
+class PasswordResetRequestForm(FlaskForm):
+    email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=254)])
+    submit = SubmitField(_l("Send reset link"))
+
+
+class PasswordResetForm(FlaskForm):
+    password = PasswordField(
+        _l("New password"),
+        validators=[DataRequired(), Length(min=8, max=200)],
+        description=_l("At least 8 characters."),
+    )
+    confirm = PasswordField(
+        _l("Repeat password"),
+        validators=[DataRequired(), EqualTo("password", message=_l("The passwords differ."))],
+    )
+    submit = SubmitField(_l("Set new password"))

@@ -16,21 +16,24 @@ from core.mail import OutgoingEmail, queue_email
 class EmailKind:
     name: str
     label: object  # a lazy string, shown on the profile's e-mail settings
+    optional: bool = True  # False for messages a person cannot do without (password reset)
 
 
 _kinds: dict[str, EmailKind] = {}
 
 
-def register_email_kind(name: str, label) -> None:
-    """Features declare each kind of e-mail they send; people can turn each off."""
-    _kinds.setdefault(name, EmailKind(name, label))
+def register_email_kind(name: str, label, optional: bool = True) -> None:
+    """Features declare each kind of e-mail they send; people can turn optional ones off."""
+    _kinds.setdefault(name, EmailKind(name, label, optional))
 
 
 def email_kinds() -> list[EmailKind]:
-    return sorted(_kinds.values(), key=lambda kind: kind.name)
+    """The kinds a person can choose, for the settings form."""
+    return sorted((kind for kind in _kinds.values() if kind.optional), key=lambda k: k.name)
 
 
 def wanted_kinds(user: User) -> set[str]:
+    required = {kind.name for kind in _kinds.values() if not kind.optional}
     turned_off = set(
         db.session.execute(
             select(EmailPreference.kind).where(
@@ -38,7 +41,7 @@ def wanted_kinds(user: User) -> set[str]:
             )
         ).scalars()
     )
-    return {kind.name for kind in email_kinds()} - turned_off
+    return required | ({kind.name for kind in email_kinds()} - turned_off)
 
 
 def set_wanted_kinds(user: User, wanted: set[str]) -> None:

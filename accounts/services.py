@@ -4,6 +4,7 @@ from functools import cache
 
 from flask import current_app
 from flask_babel import gettext as _
+from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -121,3 +122,24 @@ def account_data(user: User) -> dict:
         "created_at": user.created_at.isoformat(),
         "has_password": user.password_hash is not None,
     }
+
+
+RESET_SALT = "password-reset"
+
+
+def password_reset_token(user: User) -> str:
+    """A signed token that dies when the password changes or RESET_TOKEN_MAX_AGE passes."""
+    serializer = URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=RESET_SALT)
+    return serializer.dumps({"user": user.id, "hash": (user.password_hash or "")[-12:]})
+
+
+def user_for_reset_token(token: str) -> User | None:
+    serializer = URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=RESET_SALT)
+    try:
+        data = serializer.loads(token, max_age=current_app.config["RESET_TOKEN_MAX_AGE"])
+    except BadSignature:  # also covers an expired token
+        return None
+    user = db.session.get(User, data.get("user")) if isinstance(data, dict) else None
+    if user is None or not user.active or (user.password_hash or "")[-12:] != data.get("hash"):
+        return None
+    return user

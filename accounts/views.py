@@ -20,7 +20,12 @@ from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select
 
 from accounts import mail, services, sso
-from accounts.forms import SignInForm, SignUpForm
+from accounts.forms import (
+    PasswordResetForm,
+    PasswordResetRequestForm,
+    SignInForm,
+    SignUpForm,
+)
 from accounts.models import User
 from core import audit
 from core.errors import DomainError
@@ -30,7 +35,8 @@ from core.permissions import require, requires
 from core.text import is_safe_next
 
 bp = Blueprint("accounts", __name__)
-mail.register_email_kind("welcome", _l("Welcome and account messages"))
+mail.register_email_kind("welcome", _l("Welcome messages"))
+mail.register_email_kind("account", _l("Account security"), optional=False)
 
 # Higher features add their part of the profile ("My communities", "My events")
 # here, so accounts never imports them.
@@ -95,6 +101,49 @@ def signin():
         # One message for unknown email and wrong password alike.
         form.password.errors.append(_("Wrong email or password."))
     return render_template("accounts/signin.html", form=form), 400 if form.errors else 200
+
+
+@bp.route("/password/reset", methods=["GET", "POST"])
+@_limit("PASSWORD_RESET_RATE_LIMIT")
+def request_password_reset():
+    if not current_app.config["PASSWORD_SIGN_IN"]:
+        abort(404)
+    form = PasswordResetRequestForm()
+    if form.validate_on_submit():
+        user = services.find_user_by_email(form.email.data)
+        if user is not None and user.active:
+            mail.email_user(
+                user,
+                "account",
+                "password_reset",
+                link=url_for("accounts.reset_password",
+                             token=services.password_reset_token(user), _external=True),
+            )  # fmt: skip
+            db.session.commit()
+        # The same answer whether or not the address has an account.
+        flash(_("If %(email)s has an account, a reset link is on its way.",
+                email=form.email.data), "info")  # fmt: skip
+        return redirect(url_for("accounts.signin"))
+    return render_template("accounts/password_reset_request.html", form=form), (
+        400 if form.errors else 200
+    )
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+@_limit("PASSWORD_RESET_RATE_LIMIT")
+def reset_password(token: str):
+    user = services.user_for_reset_token(token)
+    if user is None:
+        flash(_("This reset link is no longer valid. Ask for a new one."), "warning")
+        return redirect(url_for("accounts.request_password_reset"))
+    form = PasswordResetForm()
+    if form.validate_on_submit():
+        user.set_password(form.password.data)
+        audit.record(user, "account.password_reset", user)
+        db.session.commit()
+        flash(_("Your password is changed. Sign in with it now."), "success")
+        return redirect(url_for("accounts.signin"))
+    return render_template("accounts/password_reset.html", form=form), (400 if form.errors else 200)
 
 
 @bp.route("/signin/sso")

@@ -24,6 +24,8 @@ ENVIRONMENT = {
     "RATELIMIT_STORAGE_URI": ("memory://", str),
     "SIGNIN_RATE_LIMIT": ("10 per minute;50 per hour", str),
     "SIGNUP_RATE_LIMIT": ("5 per hour", str),
+    "PASSWORD_RESET_RATE_LIMIT": ("5 per hour", str),
+    "RESET_TOKEN_MAX_AGE": (3600, int),
     "SESSION_COOKIE_SECURE": (False, _bool),
     "SITE_URL": ("http://127.0.0.1:5000", str),
     "MAIL_FROM": ("Guildhall <guildhall@example.com>", str),

@@ -105,7 +105,7 @@ def test_turned_off_kinds_are_not_queued(world, login):
     login(member).post("/me/email", data={})  # every box unticked
     assert mail.email_user(member, "welcome", "welcome") is None
     login(member).post("/me/email", data={"kinds": ["welcome", "nonsense"]})
-    assert mail.wanted_kinds(member) == {"welcome"}
+    assert mail.wanted_kinds(member) == {"welcome", "account"}  # account security is not optional
 
 
 def test_a_dedupe_key_queues_a_message_once(app):

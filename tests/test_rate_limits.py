@@ -34,6 +34,7 @@ def limited_app(request, app, tmp_path):
         RATELIMIT_KEY_PREFIX=f"guildhall-test-{uuid.uuid4().hex}",  # no state from other runs
         SIGNIN_RATE_LIMIT="3 per minute",
         SIGNUP_RATE_LIMIT="2 per hour",
+        PASSWORD_RESET_RATE_LIMIT="2 per hour",
     )
     # Flask-Limiter keeps its settings on the one (process-wide) Limiter; put the
     # suite's back afterwards so other tests stay unlimited.
@@ -75,3 +76,10 @@ def test_sign_up_is_limited(limited_app):
     for _ in range(2):
         assert client.post("/signup", data={}).status_code == 400
     assert client.post("/signup", data={}).status_code == 429
+
+
+def test_password_reset_requests_are_limited(limited_app):
+    client = limited_app.test_client()
+    for _ in range(2):
+        assert client.post("/password/reset", data={"email": "a@example.com"}).status_code == 302
+    assert client.post("/password/reset", data={"email": "a@example.com"}).status_code == 429
