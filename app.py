@@ -96,6 +96,7 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.globals["can"] = lambda action, obj=None: can(current_user, action, obj)
     app.jinja_env.globals["nav_items"] = nav_items
     app.jinja_env.globals["get_locale"] = get_locale
+    app.jinja_env.globals["zip"] = zip
 
 
 def register_commands(app: Flask) -> None:

@@ -263,25 +263,19 @@ def _start_of_day(day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=UTC)
 
 
-def member_counts(
-    community: Community, start: date, end: date, interval: str = "month"
-) -> list[GrowthPoint]:
-    """Members at the end of each day/week/month from `start` to `end` (UTC days).
-
-    The last period is cut at the end of `end`. Computed from the membership
-    periods in one query, so joins, leaves and re-joins all count.
-    """
-    if end < start:
-        raise ValueError("end must not be before start")
-    starts = _period_starts(start, end, interval)
-    bounds = [_start_of_day(s) for s in starts[1:]] + [_start_of_day(end + timedelta(days=1))]
-    periods = db.session.execute(
+def _membership_periods(community: Community, before: datetime) -> list[tuple]:
+    """(joined_at, left_at) of every membership period that began before `before`."""
+    return db.session.execute(
         select(Membership.joined_at, Membership.left_at).where(
             Membership.community_id == community.id,
             Membership.joined_at.is_not(None),
-            Membership.joined_at < bounds[-1],
+            Membership.joined_at < before,
         )
     ).all()
+
+
+def _count_points(periods, starts: list[date], end: date) -> list[GrowthPoint]:
+    bounds = [_start_of_day(s) for s in starts[1:]] + [_start_of_day(end + timedelta(days=1))]
     points = []
     previous_bound = _start_of_day(starts[0])
     for period_start, bound in zip(starts, bounds, strict=True):
@@ -296,6 +290,38 @@ def member_counts(
         points.append(GrowthPoint(period_start, members, joined, left))
         previous_bound = bound
     return points
+
+
+def member_counts(
+    community: Community, start: date, end: date, interval: str = "month"
+) -> list[GrowthPoint]:
+    """Members at the end of each day/week/month from `start` to `end` (UTC days).
+
+    The last period is cut at the end of `end`. Computed from the membership
+    periods in one query, so joins, leaves and re-joins all count.
+    """
+    if end < start:
+        raise ValueError("end must not be before start")
+    periods = _membership_periods(community, _start_of_day(end + timedelta(days=1)))
+    return _count_points(periods, _period_starts(start, end, interval), end)
+
+
+def growth_overview(
+    community: Community, months: int = 12, days: int = 30, now: datetime | None = None
+) -> tuple[Growth, list[GrowthPoint]]:
+    """The community page's figures: growth over `days` and members per month, in one query."""
+    now = now or utcnow()
+    periods = _membership_periods(community, now + timedelta(microseconds=1))
+
+    def members_at(moment: datetime) -> int:
+        return sum(1 for j, left in periods if j <= moment and (left is None or left > moment))
+
+    before = now - timedelta(days=days)
+    first_month = now.date().replace(day=1)
+    for _month in range(months - 1):
+        first_month = (first_month - timedelta(days=1)).replace(day=1)
+    points = _count_points(periods, _period_starts(first_month, now.date(), "month"), now.date())
+    return Growth(members_at(now), members_at(before), days), points
 
 
 # --- changing --------------------------------------------------------------

@@ -3,6 +3,7 @@
 from collections.abc import Callable
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -11,6 +12,7 @@ from accounts.views import register_personal_data, register_profile_section
 from community import services
 from community.forms import ChannelForm, CommunityForm, NewCommunityForm, SnapshotForm
 from community.models import Community, CommunityKind, ExternalChannel, Membership, MembershipRole
+from core.charts import line_chart
 from core.errors import DomainError
 from core.extensions import db
 from core.permissions import can, require, requires
@@ -123,17 +125,27 @@ def create():
 @bp.route("/<slug>")
 def show(slug: str):
     community = load_community(slug)
+    growth, months = services.growth_overview(community)
     return render_template(
         "community/show.html",
         community=community,
         membership=services.current_membership(current_user, community),
         leaders=services.leaders_of(community),
-        members=db.paginate(services.members_query(community), per_page=12, error_out=False),
-        growth=services.growth(community),
+        members=db.session.execute(services.members_query(community).limit(12)).scalars(),
+        growth=growth,
+        growth_chart=_growth_chart(months),
         sections=[
             (template, load(community, current_user)) for template, load in community_sections
         ],
         links=community_links,
+    )
+
+
+def _growth_chart(points: list[services.GrowthPoint]):
+    return line_chart(
+        _("Members over the last year"),
+        [format_date(point.period_start, "MMM yy") for point in points],
+        [point.members for point in points],
     )
 
 

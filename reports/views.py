@@ -1,22 +1,21 @@
 """The community report (page, CSV, Markdown)."""
 
 from flask import Blueprint, Response, render_template, request
-from flask_babel import format_decimal
+from flask_babel import format_date, format_decimal
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from community.views import load_community, register_community_link
+from core.charts import line_chart
 from core.models import utcnow
 from core.navigation import add_nav_item
 from core.permissions import requires
 from core.spreadsheets import csv_response
 from reports import services
-from reports.charts import line_chart
 from reports.labels import figure_label, section_label
 from reports.periods import Period
 
 bp = Blueprint("reports", __name__)
-bp.add_app_template_global(zip, "zip")
 register_community_link("reports.community_report", _l("Report"), "reports.view_community_report")
 add_nav_item("reports.overview", _l("Reports"), "reports.view_overview", 80)
 
@@ -40,7 +39,7 @@ def community_report(slug: str):
     months = report.members_by_month
     chart = line_chart(
         _("Members at the end of each month"),
-        [point.period_start.strftime("%m.%y") for point in months],
+        [format_date(point.period_start, "MMM yy") for point in months],
         [point.members for point in months],
     )
     other_kind = "week" if report.period.kind == "month" else "month"

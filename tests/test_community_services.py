@@ -217,3 +217,10 @@ def test_snapshots_replace_the_same_day_and_refuse_bad_counts(community):
         services.record_snapshot(channel, date.today() + timedelta(days=2), 5)
     with pytest.raises(DomainError, match="already listed"):
         services.add_channel(community, "Same", "https://facebook.example/g/pm")
+
+
+def test_growth_overview_matches_the_separate_figures(history):
+    now = datetime(2026, 4, 15, tzinfo=UTC)
+    growth, months = services.growth_overview(history, months=4, days=30, now=now)
+    assert growth == services.growth(history, days=30, now=now)
+    assert months == services.member_counts(history, date(2026, 1, 1), date(2026, 4, 15), "month")
