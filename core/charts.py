@@ -7,7 +7,7 @@ without JavaScript); every chart comes with a table of the same numbers.
 from dataclasses import dataclass, field
 
 WIDTH, HEIGHT = 720, 260
-LEFT, RIGHT, TOP, BOTTOM = 48, 16, 16, 40
+LEFT, RIGHT, TOP, BOTTOM = 48, 32, 16, 40
 
 
 @dataclass(frozen=True)

@@ -132,6 +132,13 @@ class CommunityReport:
     figures: list[Figure]
     members_by_month: list  # GrowthPoint per month, for the chart
 
+    def sections(self) -> list[tuple[str, list[Figure]]]:
+        """The figures grouped by section, in the report's order."""
+        grouped: dict[str, list[Figure]] = {}
+        for figure in self.figures:
+            grouped.setdefault(figure.section, []).append(figure)
+        return list(grouped.items())
+
 
 def community_report(community: Community, period: Period) -> CommunityReport:
     """Every figure of the community's report for `period`, against the period before."""

@@ -28,9 +28,14 @@ def _report_for(slug: str) -> services.CommunityReport:
 
 
 def _format(value, unit: str) -> str:
+    """A count, a percentage, or a change of percentages in points ("pp")."""
     if value is None:
         return "—"
-    return f"{format_decimal(value, '#,##0.0')} %" if unit == "%" else format_decimal(value)
+    if unit == "%":
+        return f"{format_decimal(value, '#,##0.0')} %"
+    if unit == "pp":
+        return _("%(points)s pp", points=format_decimal(value, "#,##0.0"))
+    return format_decimal(value)
 
 
 @bp.route("/communities/<slug>/report")

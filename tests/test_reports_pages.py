@@ -112,3 +112,13 @@ def test_overview_stays_within_its_query_budget(october, login, count_queries, e
     with count_queries() as statements:
         assert client.get("/reports/").status_code == 200
     assert len(statements) <= 6, "\n".join(statements)
+
+
+def test_report_sections_keep_their_order_and_percent_changes_are_points(october, login):
+    page = (
+        login(october.users["leader"])
+        .get("/communities/project-managers/report?period=month&at=2026-10")
+        .get_data(as_text=True)
+    )
+    assert page.index("Members at the end") < page.index("External channels")
+    assert " pp<" in page
