@@ -45,7 +45,7 @@ translations-compile: $(CATALOGS)
 
 # After adding or changing UI strings: refresh the template and every catalog, then translate.
 translations-extract: $(VENV)/.installed
-	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o translations/messages.pot --no-location --sort-output --ignore-dirs="tests node_modules" .
+	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o translations/messages.pot --no-location --sort-output --ignore-dirs=".* _* tests node_modules instance" .
 	$(VENV)/bin/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching
 
 # axe-core checks every page the browser tests visit (WCAG 2.1 AA).

@@ -10,6 +10,7 @@ import accounts.permissions  # noqa: F401  (importing a permissions module regis
 import community.permissions  # noqa: F401
 import core.locking  # noqa: F401  (SQLite transaction handling for row locks)
 import reports.permissions  # noqa: F401
+import initiatives.permissions  # noqa: F401
 from accounts.cli import users_cli
 from accounts.models import User
 from accounts.sso import init_sso
@@ -32,6 +33,8 @@ from core.text import render_markdown
 from core.views import bp as core_bp
 from demo import seed_demo_command
 from reports.views import bp as reports_bp
+from initiatives.cli import initiatives_cli
+from initiatives.views import bp as initiatives_bp
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -82,6 +85,7 @@ def register_blueprints(app: Flask) -> None:
         core_bp,
         accounts_bp,
         community_bp,
+        initiatives_bp,
         reports_bp,
     ):
         app.register_blueprint(blueprint)
@@ -105,3 +109,4 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(mail_cli)
     app.cli.add_command(restore_command)
     app.cli.add_command(seed_demo_command)
+    app.cli.add_command(initiatives_cli)

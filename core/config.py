@@ -21,6 +21,7 @@ ENVIRONMENT = {
     "DATABASE_URL": (None, str),
     "ALLOWED_EMAIL_DOMAINS": (["example.com"], _list),
     "SEARCH_INDEX_DIR": (None, str),
+    "UPLOAD_DIR": (None, str),
     "RATELIMIT_STORAGE_URI": ("memory://", str),
     "SIGNIN_RATE_LIMIT": ("10 per minute;50 per hour", str),
     "SIGNUP_RATE_LIMIT": ("5 per hour", str),

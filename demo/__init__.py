@@ -15,6 +15,7 @@ from community.models import CommunityKind, JoinPolicy
 from core.extensions import db
 from core.models import utcnow
 from demo.large import SCALES, seed_large
+from demo.initiatives import seed_initiatives
 
 DEMO_PASSWORD = "guildhall-demo"
 
@@ -146,6 +147,7 @@ def seed_demo(rng: random.Random) -> None:
         communities.record_snapshot(
             channel, (now - timedelta(days=30 * months_ago)).date(), members
         )
+    seed_initiatives(rng)
 
 
 def _add_history(rng, community, people, leader, since, now) -> None:

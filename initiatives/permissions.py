@@ -1,0 +1,37 @@
+"""Who may do what with initiatives and their catalogs."""
+
+from core.permissions import can, is_admin, is_signed_in, rule
+from initiatives.services import can_lead
+
+
+def _leads(user, initiative) -> bool:
+    return is_admin(user) or (is_signed_in(user) and can_lead(user, initiative))
+
+
+@rule("initiative.create")
+def _can_create(user, community) -> bool:
+    return can(user, "community.edit", community) and not community.is_archived
+
+
+@rule("initiative.view")
+def _can_view(user, initiative) -> bool:
+    # Drafts are the leaders' own until they are published.
+    if not can(user, "community.view", initiative.community):
+        return False
+    return not initiative.is_draft or _leads(user, initiative)
+
+
+@rule("initiative.manage")
+def _can_manage(user, initiative) -> bool:
+    return _leads(user, initiative)
+
+
+@rule("initiative.take_part")
+def _can_take_part(user, initiative) -> bool:
+    return is_signed_in(user) and initiative.is_catalog and initiative.is_active
+
+
+@rule("initiative.view_public")
+def _can_view_public(user, initiative) -> bool:
+    # Anyone, signed in or not; leaders may preview the public page of a draft.
+    return (initiative.is_public and not initiative.is_draft) or _leads(user, initiative)

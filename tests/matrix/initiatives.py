@@ -1,0 +1,191 @@
+"""Initiative routes in the permission matrix, the public pages included."""
+
+import tempfile
+from io import BytesIO
+
+from flask import current_app
+from PIL import Image
+
+from core.extensions import db
+from initiatives import services
+from initiatives.models import InitiativeKind, InitiativeStatus, ItemCondition
+from tests.matrix import FORBIDDEN, NOT_FOUND, Case, everyone, only, signed_in
+
+LEADERS = ("leader", "admin")
+INITIATIVE_FORM = {
+    "title": "Summer reading",
+    "kind": "catalog",
+    "status": "active",
+    "currency": "UAH",
+    "categories": "Leadership\nPMBOK",
+    "reservation_days": "7",
+}
+
+
+def _objects(world) -> dict:
+    return world.objects["initiatives"]
+
+
+def _catalog(world) -> dict:
+    return {"initiative_id": _objects(world)["catalog"].id}
+
+
+def _draft(world) -> dict:
+    return {"initiative_id": _objects(world)["draft"].id}
+
+
+def _slug(world) -> dict:
+    return {"slug": world.community.slug}
+
+
+def _item(name):
+    def args(world) -> dict:
+        return {**_catalog(world), "item_id": _objects(world)[name].id}
+
+    return args
+
+
+def draft_only_for_leaders() -> dict:
+    return only(*LEADERS, otherwise=NOT_FOUND)
+
+
+def public_draft() -> dict:
+    return {**dict.fromkeys(("visitor", "employee", "member", "smm"), NOT_FOUND),
+            "leader": "allowed", "admin": "allowed"}  # fmt: skip
+
+
+OUTSIDER = {"name": "Olha Outside", "email": "olha@elsewhere.example", "consent": "y"}
+
+CASES = [
+    Case("initiatives.create", "GET", _slug, only(*LEADERS)),
+    Case("initiatives.create", "POST", _slug, only(*LEADERS), data=INITIATIVE_FORM),
+    Case("initiatives.show", "GET", _catalog, signed_in()),
+    Case("initiatives.show", "GET", _draft, draft_only_for_leaders(), variant="draft"),
+    Case("initiatives.edit", "GET", _catalog, only(*LEADERS)),
+    Case("initiatives.edit", "POST", _catalog, only(*LEADERS), data=INITIATIVE_FORM),
+    Case("initiatives.edit", "GET", _draft, draft_only_for_leaders(), variant="draft"),
+    Case("initiatives.offer", "GET", _catalog, signed_in()),
+    Case(
+        "initiatives.offer",
+        "POST",
+        _catalog,
+        signed_in(),
+        data={"title": "Drive", "category": "Leadership", "condition": "good"},
+    ),
+    Case(
+        "initiatives.offer",
+        "GET",
+        _draft,
+        {**draft_only_for_leaders(), "leader": FORBIDDEN, "admin": FORBIDDEN},  # not open yet
+        variant="draft",
+    ),
+    Case("initiatives.request_item", "GET", _item("available"), signed_in()),
+    Case(
+        "initiatives.request_item", "POST", _item("available"), signed_in(), data={"pledged": "300"}
+    ),
+    Case("initiatives.confirm", "GET", _item("reserved"), only(*LEADERS)),
+    Case("initiatives.confirm", "POST", _item("reserved"), only(*LEADERS), data={"amount": "350"}),
+    Case("initiatives.release", "POST", _item("reserved"), only(*LEADERS)),
+    Case("initiatives.withdraw", "POST", _item("available"), only(*LEADERS)),
+    Case("initiatives.approve", "POST", _item("pending"), only(*LEADERS)),
+    Case("initiatives.cover", "GET", _item("covered"), everyone()),
+    Case(
+        "initiatives.cover",
+        "GET",
+        _item("pending"),
+        {**only(*LEADERS, otherwise=NOT_FOUND), "visitor": NOT_FOUND},
+        variant="pending",
+    ),  # fmt: skip
+    Case("initiatives.import_items", "GET", _catalog, only(*LEADERS)),
+    Case("initiatives.import_items", "POST", _catalog, only(*LEADERS)),
+    Case(
+        "initiatives.confirm_import",
+        "POST",
+        _catalog,
+        only(*LEADERS),
+        data={"csv_text": "title,author,category,condition\nScrum,Jeff Sutherland,PMBOK,good\n"},
+    ),
+    Case("initiatives.leads", "GET", _catalog, only(*LEADERS)),
+    Case("initiatives.leads_csv", "GET", _catalog, only(*LEADERS)),
+    Case("initiatives.public_show", "GET", _catalog, everyone()),
+    Case("initiatives.public_show", "GET", _draft, public_draft(), variant="draft"),
+    Case("initiatives.public_offer", "GET", _catalog, everyone()),
+    Case(
+        "initiatives.public_offer",
+        "POST",
+        _catalog,
+        everyone(),
+        data={**OUTSIDER, "title": "Drive", "category": "Leadership", "condition": "good"},
+    ),
+    Case(
+        "initiatives.public_offer",
+        "GET",
+        _draft,
+        {**public_draft(), "leader": NOT_FOUND, "admin": NOT_FOUND},
+        variant="draft",
+    ),  # fmt: skip
+    Case("initiatives.public_request", "GET", _item("available"), everyone()),
+    Case(
+        "initiatives.public_request",
+        "POST",
+        _item("available"),
+        everyone(),
+        data={**OUTSIDER, "pledged": "300"},
+    ),
+    Case("initiatives.public_interest", "GET", _catalog, everyone()),
+    Case("initiatives.public_interest", "POST", _catalog, everyone(), data=OUTSIDER),
+]
+
+
+_uploads: str | None = None
+
+
+def _png() -> BytesIO:
+    buffer = BytesIO()
+    Image.new("RGB", (30, 40), "navy").save(buffer, format="PNG")
+    buffer.seek(0)
+    return buffer
+
+
+def prepare(world) -> None:
+    global _uploads
+    if _uploads is None:  # covers go to a temporary folder, never to instance/
+        _uploads = tempfile.mkdtemp(prefix="guildhall-matrix-uploads-")
+    current_app.config["UPLOAD_DIR"] = _uploads
+    leader = world.users["leader"]
+    catalog = services.create_initiative(
+        leader,
+        world.community,
+        title="Charity Book Sale",
+        kind=InitiativeKind.CATALOG,
+        status=InitiativeStatus.ACTIVE,
+        is_public=True,
+        beneficiary="Children's fund",
+        categories="Leadership\nPMBOK",
+    )
+    draft = services.create_initiative(
+        leader, world.community, title="Next year's sale", kind=InitiativeKind.CATALOG,
+        is_public=True,
+    )  # fmt: skip
+
+    def offer(title, **extra):
+        return services.offer_item(
+            catalog, title=title, category="Leadership", condition=ItemCondition.GOOD, **extra
+        )
+
+    objects = {
+        "catalog": catalog,
+        "draft": draft,
+        "available": offer("The Five Dysfunctions of a Team", user=leader),
+        "reserved": offer("Drive", user=leader),
+        "covered": offer("Radical Candor", user=leader, cover=_png()),
+        "pending": offer(
+            "Peopleware",
+            outsider=services.Outsider("Petro Outside", "petro@elsewhere.example"),
+            cover=_png(),
+        ),
+    }
+    db.session.commit()
+    services.request_item(catalog.id, objects["reserved"].id, pledged=300, user=leader)
+    db.session.commit()
+    world.objects["initiatives"] = objects

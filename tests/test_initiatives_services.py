@@ -1,0 +1,272 @@
+"""The exchange flow, expiry, audit, totals, leads and the CSV import, through the services."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import select
+
+from core.audit import AuditEntry
+from core.errors import DomainError
+from core.extensions import db
+from core.models import utcnow
+from core.signals import lead_created
+from initiatives import services
+from initiatives.models import CatalogItem, ItemStatus, Lead, LeadKind, Participant
+from tests.conftest import make_user
+from tests.test_initiatives_support import catalog_fixture, uploads_fixture  # noqa: F401
+
+OUTSIDER = services.Outsider("Olha Outside", "Olha@Elsewhere.example", source="instagram-story")
+
+
+def audit_actions(item) -> list[str]:
+    return list(
+        db.session.execute(
+            select(AuditEntry.action)
+            .where(AuditEntry.subject_type == "CatalogItem", AuditEntry.subject_id == item.id)
+            .order_by(AuditEntry.id)
+        ).scalars()
+    )
+
+
+def test_request_reserves_the_book_with_the_pledge(catalog):
+    item = catalog.offer()
+    services.request_item(catalog.initiative.id, item.id, pledged="400", user=catalog.employee)
+    db.session.commit()
+
+    item = db.session.get(CatalogItem, item.id)
+    assert item.status == ItemStatus.RESERVED
+    assert item.reserved_by_user_id == catalog.employee.id
+    assert item.pledged_amount == Decimal("400.00")
+    assert item.reservation_expires_at - item.reserved_at == timedelta(days=7)
+    assert audit_actions(item) == ["catalog_item.offered", "catalog_item.reserved"]
+
+
+def test_a_reserved_book_cannot_be_requested_again(catalog):
+    item = catalog.offer()
+    services.request_item(catalog.initiative.id, item.id, pledged=300, user=catalog.employee)
+    db.session.commit()
+    with pytest.raises(DomainError, match="just reserved"):
+        services.request_item(catalog.initiative.id, item.id, pledged=300, outsider=OUTSIDER)
+
+
+def test_confirming_the_donation_exchanges_the_book_and_audits_the_amount(catalog):
+    item = catalog.offer()
+    services.request_item(catalog.initiative.id, item.id, pledged=300, user=catalog.employee)
+    db.session.commit()
+    services.confirm_donation(catalog.leader, catalog.initiative, item.id, "325.50")
+    db.session.commit()
+
+    item = db.session.get(CatalogItem, item.id)
+    assert item.status == ItemStatus.EXCHANGED
+    assert item.donation_amount == Decimal("325.50")
+    entry = db.session.execute(
+        select(AuditEntry).where(AuditEntry.action == "catalog_item.exchanged")
+    ).scalar_one()
+    assert entry.actor_id == catalog.leader.id
+    assert "325.50 UAH" in entry.detail
+
+
+@pytest.mark.parametrize("amount", ["-5", "0", "1000001", "NaN", "lots"])
+def test_absurd_donations_are_refused(catalog, amount):
+    item = catalog.offer()
+    with pytest.raises(DomainError):
+        services.confirm_donation(catalog.leader, catalog.initiative, item.id, amount)
+    db.session.rollback()
+    with pytest.raises(DomainError):
+        services.request_item(catalog.initiative.id, item.id, pledged=amount, user=catalog.employee)
+
+
+def test_release_and_withdraw_change_status_and_are_audited(catalog):
+    item = catalog.offer()
+    services.request_item(catalog.initiative.id, item.id, pledged=300, user=catalog.employee)
+    db.session.commit()
+    services.release_reservation(catalog.leader, catalog.initiative, item.id)
+    db.session.commit()
+    assert db.session.get(CatalogItem, item.id).status == ItemStatus.AVAILABLE
+    assert db.session.get(CatalogItem, item.id).reserved_by_user_id is None
+    services.withdraw_item(catalog.leader, catalog.initiative, item.id)
+    db.session.commit()
+    assert db.session.get(CatalogItem, item.id).status == ItemStatus.WITHDRAWN
+    assert audit_actions(item)[-2:] == ["catalog_item.available", "catalog_item.withdrawn"]
+    with pytest.raises(DomainError):
+        services.withdraw_item(catalog.leader, catalog.initiative, item.id)
+
+
+def test_an_exchanged_book_cannot_be_withdrawn_or_released(catalog):
+    item = catalog.offer()
+    services.confirm_donation(catalog.leader, catalog.initiative, item.id, 300)
+    db.session.commit()
+    with pytest.raises(DomainError):
+        services.withdraw_item(catalog.leader, catalog.initiative, item.id)
+    db.session.rollback()
+    with pytest.raises(DomainError):
+        services.release_reservation(catalog.leader, catalog.initiative, item.id)
+
+
+def test_reservations_expire_after_the_initiatives_number_of_days(catalog, runner):
+    item = catalog.offer()
+    reserved_at = utcnow() - timedelta(days=8)
+    services.request_item(
+        catalog.initiative.id, item.id, pledged=300, user=catalog.employee, now=reserved_at
+    )
+    fresh = catalog.offer("Peopleware")
+    services.request_item(catalog.initiative.id, fresh.id, pledged=300, user=catalog.employee)
+    db.session.commit()
+
+    result = runner.invoke(args=["initiatives", "expire-reservations"])
+    assert "1 reservation(s) expired" in result.output
+    db.session.expire_all()
+    assert db.session.get(CatalogItem, item.id).status == ItemStatus.AVAILABLE
+    assert db.session.get(CatalogItem, fresh.id).status == ItemStatus.RESERVED
+    assert audit_actions(item)[-1] == "catalog_item.available"
+
+
+def test_an_expired_reservation_gives_way_to_the_next_request(catalog):
+    item = catalog.offer()
+    services.request_item(
+        catalog.initiative.id,
+        item.id,
+        pledged=300,
+        user=catalog.employee,
+        now=utcnow() - timedelta(days=30),
+    )
+    db.session.commit()
+    services.request_item(catalog.initiative.id, item.id, pledged=300, outsider=OUTSIDER)
+    db.session.commit()
+    item = db.session.get(CatalogItem, item.id)
+    assert item.reserved_by_participant.email == "olha@elsewhere.example"
+
+
+def test_an_expired_reservation_is_released_when_the_catalog_is_opened(catalog, login):
+    item = catalog.offer()
+    services.request_item(
+        catalog.initiative.id,
+        item.id,
+        pledged=300,
+        user=catalog.employee,
+        now=utcnow() - timedelta(days=30),
+    )
+    db.session.commit()
+    response = login(catalog.employee).get(f"/initiatives/{catalog.initiative.id}")
+    assert response.status_code == 200
+    db.session.expire_all()
+    assert db.session.get(CatalogItem, item.id).status == ItemStatus.AVAILABLE
+
+
+def test_outsiders_books_wait_for_approval_and_count_only_once_approved(catalog):
+    item = catalog.offer("Peopleware", user=None, outsider=OUTSIDER)
+    assert item.status == ItemStatus.PENDING
+    assert services.totals(catalog.initiative).items == 0
+    services.approve_item(catalog.leader, catalog.initiative, item.id)
+    db.session.commit()
+    totals = services.totals(catalog.initiative)
+    assert (totals.items, totals.outside_contributors) == (1, 1)
+
+
+def test_totals_are_counted_from_the_items(catalog):
+    amounts = [300, 350, 430]
+    items = [catalog.offer(f"Book {n}", category="PMBOK") for n in range(5)]
+    for item, amount in zip(items, amounts, strict=False):
+        services.confirm_donation(catalog.leader, catalog.initiative, item.id, amount)
+        db.session.commit()
+    services.withdraw_item(catalog.leader, catalog.initiative, items[4].id)
+    db.session.commit()
+
+    totals = services.totals(catalog.initiative)
+    assert (totals.items, totals.exchanged, totals.donations) == (4, 3, Decimal("1080.00"))
+    [pmbok] = services.totals_by_category(catalog.initiative)
+    assert (pmbok.category, pmbok.items, pmbok.exchanged, pmbok.donations) == ("PMBOK", 4, 3, 1080)
+    [(day, count, amount)] = services.donations_by_day(catalog.initiative)
+    assert (day, count, amount) == (utcnow().date(), 3, Decimal(1080))
+
+
+def test_every_lead_is_recorded_with_its_kind_and_signalled(catalog):
+    received = []
+
+    def listener(sender, lead):
+        received.append((sender, lead.kind))
+
+    with lead_created.connected_to(listener):
+        services.register_interest(catalog.initiative, OUTSIDER)
+        item = catalog.offer("Peopleware", user=None, outsider=OUTSIDER)
+        other = catalog.offer("Drive")
+        services.request_item(catalog.initiative.id, other.id, pledged=300, outsider=OUTSIDER)
+        db.session.commit()
+
+    assert [kind for _sender, kind in received] == [
+        LeadKind.INTEREST,
+        LeadKind.CONTRIBUTION,
+        LeadKind.CONTRIBUTION,  # the employee's offer
+        LeadKind.REQUEST,
+    ]
+    assert all(sender.id == catalog.initiative.id for sender, _kind in received)
+    participants = db.session.execute(select(Participant)).scalars().all()
+    assert [p.email for p in participants] == ["olha@elsewhere.example"]
+    leads = db.session.execute(select(Lead).where(Lead.participant_id.is_not(None))).scalars()
+    assert {lead.source for lead in leads} == {"instagram-story"}
+    assert item.contributor_participant_id == participants[0].id
+
+
+def test_leads_csv_cannot_smuggle_a_formula(catalog):
+    services.register_interest(
+        catalog.initiative, services.Outsider('=HYPERLINK("http://evil")', "x@elsewhere.example")
+    )
+    db.session.commit()
+    text = services.leads_csv(catalog.initiative)
+    assert "'=HYPERLINK" in text
+    assert "\n=HYPERLINK" not in text and ",=HYPERLINK" not in text
+
+
+def test_a_draft_or_closed_initiative_takes_no_requests(catalog):
+    item = catalog.offer()
+    services.update_initiative(catalog.leader, catalog.initiative, status="closed")
+    db.session.commit()
+    with pytest.raises(DomainError, match="not open"):
+        services.request_item(catalog.initiative.id, item.id, pledged=300, user=catalog.employee)
+    db.session.rollback()
+    with pytest.raises(DomainError, match="not open"):
+        services.register_interest(catalog.initiative, OUTSIDER)
+
+
+def test_status_changes_of_an_initiative_are_audited(catalog):
+    services.update_initiative(catalog.leader, catalog.initiative, status="closed")
+    db.session.commit()
+    entry = db.session.execute(
+        select(AuditEntry).where(AuditEntry.action == "initiative.status_changed")
+    ).scalar_one()
+    assert entry.detail == "active → closed"
+
+
+@pytest.mark.parametrize("currency", ["XYZ", "U$D", "", "uahh"])
+def test_an_unknown_currency_is_refused(catalog, currency):
+    with pytest.raises(DomainError, match="currency"):
+        services.update_initiative(catalog.leader, catalog.initiative, currency=currency)
+
+
+def test_csv_import_adds_every_row_or_none(catalog):
+    good = "title,author,category,condition\nScrum,Jeff Sutherland,Agile & Scrum,good\n"
+    broken = good + "Drive,Daniel Pink,Cooking,good\n,No title,PMBOK,good\nX,Y,PMBOK,shredded\n"
+    rows = services.parse_catalog_csv(catalog.initiative, broken)
+    assert [bool(row.errors) for row in rows] == [False, True, True, True]
+    with pytest.raises(DomainError, match="3 rows have errors"):
+        services.import_catalog_csv(catalog.leader, catalog.initiative, broken)
+    db.session.rollback()
+    assert db.session.execute(select(CatalogItem)).first() is None
+
+    assert services.import_catalog_csv(catalog.leader, catalog.initiative, good) == 1
+    db.session.commit()
+    assert services.totals(catalog.initiative).items == 1
+
+
+def test_a_file_without_the_header_is_refused(catalog):
+    with pytest.raises(DomainError, match="first line"):
+        services.parse_catalog_csv(catalog.initiative, "Scrum;Jeff;Agile\n")
+
+
+def test_another_communitys_leader_does_not_lead_the_initiative(catalog):
+    from core.permissions import can
+
+    stranger = make_user("other@example.com")
+    assert not can(stranger, "initiative.manage", catalog.initiative)
+    assert can(catalog.leader, "initiative.manage", catalog.initiative)
