@@ -22,7 +22,7 @@ from community.models import (
     MembershipStatus,
 )
 from core import audit
-from core.errors import DomainError
+from core.errors import DomainError, flush_or_refuse
 from core.extensions import db
 from core.models import utcnow
 from core.signals import member_joined, member_left
@@ -379,6 +379,7 @@ def create_community(
             joined_at=community.created_at,
         )
     )
+    flush_or_refuse(_("A community with this name already exists."))
     audit.record(actor, "community.create", community, f"leader={leader.email}")
     return community
 
@@ -398,6 +399,7 @@ def update_community(
     community.kind = kind
     community.description = description
     community.join_policy = join_policy
+    flush_or_refuse(_("A community with this name already exists."))
 
 
 def archive_community(actor: User, community: Community) -> None:

@@ -22,6 +22,7 @@ ENVIRONMENT = {
     "ALLOWED_EMAIL_DOMAINS": (["example.com"], _list),
     "SEARCH_INDEX_DIR": (None, str),
     "UPLOAD_DIR": (None, str),
+    "PUBLIC_FORM_RATE_LIMIT": ("10 per hour", str),
     "RATELIMIT_STORAGE_URI": ("memory://", str),
     "SIGNIN_RATE_LIMIT": ("10 per minute;50 per hour", str),
     "SIGNUP_RATE_LIMIT": ("5 per hour", str),
@@ -50,6 +51,7 @@ def from_environment(instance_path: str) -> dict:
     config = {
         "SQLALCHEMY_DATABASE_URI": f"sqlite:///{Path(instance_path) / 'guildhall.sqlite'}",
         "SEARCH_INDEX_DIR": str(Path(instance_path) / "search-index"),
+        "UPLOAD_DIR": str(Path(instance_path) / "uploads"),
         "BOOTSTRAP_SERVE_LOCAL": True,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

@@ -7,7 +7,7 @@ from flask import Flask, render_template
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from core.extensions import db
 
@@ -18,6 +18,18 @@ class DomainError(Exception):
     def __init__(self, message: str):
         super().__init__(message)
         self.message = message
+
+
+def flush_or_refuse(message: str) -> None:
+    """Flush; a unique constraint that the checks before missed (a race, or a case rule
+    the database applies differently) becomes a DomainError for people, not a 503.
+
+    The session must be rolled back after the error, as views do for any DomainError.
+    """
+    try:
+        db.session.flush()
+    except IntegrityError:
+        raise DomainError(message) from None
 
 
 ERROR_TITLES = {

@@ -52,13 +52,6 @@ PER_PAGE = 24
 PUBLIC_STATUSES = (ItemStatus.AVAILABLE,)
 
 
-@bp.record_once
-def _defaults(state) -> None:
-    state.app.config.setdefault("PUBLIC_FORM_RATE_LIMIT", "10 per hour")
-    if not state.app.config.get("UPLOAD_DIR"):
-        state.app.config["UPLOAD_DIR"] = f"{state.app.instance_path}/uploads"
-
-
 def _public_form_limit() -> str:
     return current_app.config["PUBLIC_FORM_RATE_LIMIT"]
 

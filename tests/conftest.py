@@ -36,6 +36,7 @@ def test_config(database_url: str, tmp_path) -> dict:
         "WTF_CSRF_ENABLED": False,  # tests/test_csrf.py turns it back on
         "ALLOWED_EMAIL_DOMAINS": ["example.com"],
         "SEARCH_INDEX_DIR": str(tmp_path / "search-index"),
+        "UPLOAD_DIR": str(tmp_path / "uploads"),  # covers and brief files
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",  # fast; production uses scrypt
         "RATELIMIT_ENABLED": False,
     }

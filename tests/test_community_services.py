@@ -224,3 +224,11 @@ def test_growth_overview_matches_the_separate_figures(history):
     growth, months = services.growth_overview(history, months=4, days=30, now=now)
     assert growth == services.growth(history, days=30, now=now)
     assert months == services.member_counts(history, date(2026, 1, 1), date(2026, 4, 15), "month")
+
+
+def test_a_name_the_database_finds_taken_is_refused_with_a_message(leader, community, monkeypatch):
+    # SQLite's lower() only folds ASCII, so "Ärzte"/"ärzte" slip past the case-insensitive
+    # check; the unique constraint still catches an exact repeat, as a message.
+    monkeypatch.setattr(services, "_check_name_free", lambda name, exclude_id=None: None)
+    with pytest.raises(DomainError, match="already exists"):
+        services.create_community(leader, name="Project Managers", kind=CommunityKind.PRACTICE)

@@ -50,11 +50,12 @@ def test_many_simultaneous_requests_reserve_the_book_exactly_once(app, uploads):
         except BaseException as error:  # noqa: BLE001  (reported below)
             errors.append(repr(error))
 
-    threads = [threading.Thread(target=request, args=(n,)) for n in range(THREADS)]
+    threads = [threading.Thread(target=request, args=(n,), daemon=True) for n in range(THREADS)]
     for thread in threads:
         thread.start()
     for thread in threads:
-        thread.join()
+        thread.join(timeout=120)
+    assert not any(thread.is_alive() for thread in threads), "a thread hung"
 
     assert errors == []
     assert len(reserved) == 1

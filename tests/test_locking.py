@@ -28,12 +28,13 @@ def test_concurrent_updates_under_a_row_lock_lose_nothing(app):
         except BaseException as error:  # noqa: BLE001  (reported below)
             errors.append(error)
 
-    threads = [threading.Thread(target=append_mark) for _ in range(THREADS)]
+    threads = [threading.Thread(target=append_mark, daemon=True) for _ in range(THREADS)]
     for thread in threads:
         thread.start()
     start.set()
     for thread in threads:
-        thread.join()
+        thread.join(timeout=120)
+    assert not any(thread.is_alive() for thread in threads), "a thread hung"
 
     assert errors == []
     db.session.expire_all()

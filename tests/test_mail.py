@@ -153,11 +153,12 @@ def test_two_workers_send_each_message_once(app, inbox):
         with app.app_context():
             send_queued()
 
-    threads = [threading.Thread(target=worker) for _ in range(3)]
+    threads = [threading.Thread(target=worker, daemon=True) for _ in range(3)]
     for thread in threads:
         thread.start()
     for thread in threads:
-        thread.join()
+        thread.join(timeout=120)
+    assert not any(thread.is_alive() for thread in threads), "a thread hung"
     subjects = sorted(message["Subject"] for message in inbox.messages)
     assert subjects == sorted(f"Message {i}" for i in range(30))
 

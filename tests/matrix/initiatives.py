@@ -1,9 +1,7 @@
 """Initiative routes in the permission matrix, the public pages included."""
 
-import tempfile
 from io import BytesIO
 
-from flask import current_app
 from PIL import Image
 
 from core.extensions import db
@@ -137,7 +135,6 @@ CASES = [
 ]
 
 
-_uploads: str | None = None
 
 
 def _png() -> BytesIO:
@@ -148,10 +145,6 @@ def _png() -> BytesIO:
 
 
 def prepare(world) -> None:
-    global _uploads
-    if _uploads is None:  # covers go to a temporary folder, never to instance/
-        _uploads = tempfile.mkdtemp(prefix="guildhall-matrix-uploads-")
-    current_app.config["UPLOAD_DIR"] = _uploads
     leader = world.users["leader"]
     catalog = services.create_initiative(
         leader,
