@@ -10,6 +10,7 @@ import accounts.permissions  # noqa: F401  (importing a permissions module regis
 import community.permissions  # noqa: F401
 import core.locking  # noqa: F401  (SQLite transaction handling for row locks)
 import reports.permissions  # noqa: F401
+import events.permissions  # noqa: F401
 import initiatives.permissions  # noqa: F401
 from accounts.cli import users_cli
 from accounts.models import User
@@ -33,6 +34,7 @@ from core.text import render_markdown
 from core.views import bp as core_bp
 from demo import seed_demo_command
 from reports.views import bp as reports_bp
+from events.views import bp as events_bp
 from initiatives.cli import initiatives_cli
 from initiatives.views import bp as initiatives_bp
 
@@ -85,6 +87,7 @@ def register_blueprints(app: Flask) -> None:
         core_bp,
         accounts_bp,
         community_bp,
+        events_bp,
         initiatives_bp,
         reports_bp,
     ):

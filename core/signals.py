@@ -8,6 +8,8 @@ guildhall_signals = Namespace()
 member_joined = guildhall_signals.signal("member-joined")
 member_left = guildhall_signals.signal("member-left")
 
+# sender: the Event; kwargs: registration (confirmed or waitlisted), sent when someone registers
+event_registered = guildhall_signals.signal("event-registered")
 
 # sender: the Initiative; kwargs: lead (initiatives.models.Lead)
 lead_created = guildhall_signals.signal("lead-created")

@@ -15,6 +15,7 @@ from community.models import CommunityKind, JoinPolicy
 from core.extensions import db
 from core.models import utcnow
 from demo.large import SCALES, seed_large
+from demo.events import seed_events
 from demo.initiatives import seed_initiatives
 
 DEMO_PASSWORD = "guildhall-demo"
@@ -147,6 +148,7 @@ def seed_demo(rng: random.Random) -> None:
         communities.record_snapshot(
             channel, (now - timedelta(days=30 * months_ago)).date(), members
         )
+    seed_events(rng)
     seed_initiatives(rng)
 
 

@@ -1,0 +1,1 @@
+"""Community events: registration with a waitlist, calendars, attendance."""

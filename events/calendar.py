@@ -1,0 +1,53 @@
+"""iCalendar files: one event, or a community's feed that calendar apps subscribe to."""
+
+from zoneinfo import ZoneInfo
+
+from flask import url_for
+from icalendar import Calendar
+from icalendar import Event as CalendarEvent
+
+from core.models import utcnow
+from events.models import Event
+
+PRODUCT_ID = "-//Guildhall//Community events//EN"
+
+
+def uid(event: Event) -> str:
+    # Derived from the id only, so a calendar app recognises the event after edits.
+    return f"event-{event.id}@guildhall"
+
+
+def _entry(event: Event) -> CalendarEvent:
+    zone = ZoneInfo(event.timezone)
+    entry = CalendarEvent()
+    entry.add("uid", uid(event))
+    entry.add("dtstamp", utcnow())
+    entry.add("dtstart", event.starts_at.astimezone(zone))
+    entry.add("dtend", event.ends_at.astimezone(zone))
+    entry.add("summary", event.title)
+    entry.add("sequence", event.sequence)
+    entry.add("last-modified", event.updated_at)
+    entry.add("status", "CANCELLED" if event.is_cancelled else "CONFIRMED")
+    page = url_for("events.show", event_id=event.id, _external=True)
+    entry.add("url", page)
+    description = event.description
+    if event.online_url:
+        description = f"{event.online_url}\n\n{description}"
+    entry.add("description", f"{description}\n\n{page}".strip())
+    if event.place or event.online_url:
+        entry.add("location", event.place or event.online_url)
+    return entry
+
+
+def calendar_for(events: list[Event], name: str | None = None) -> bytes:
+    calendar = Calendar()
+    calendar.add("prodid", PRODUCT_ID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    if name:
+        calendar.add("x-wr-calname", name)
+        calendar.add("method", "PUBLISH")
+    for event in events:
+        calendar.add_component(_entry(event))
+    calendar.add_missing_timezones()  # a VTIMEZONE for each zone the events use
+    return calendar.to_ical()

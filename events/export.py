@@ -1,0 +1,34 @@
+"""The attendee list as CSV, safe to open in a spreadsheet."""
+
+import csv
+import io
+
+from flask_babel import gettext as _
+
+from events.models import Registration
+
+# A cell starting with one of these is run as a formula by spreadsheet apps.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value) -> str:
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def attendees_csv(registrations: list[Registration]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([_("Name"), _("Email"), _("Status"), _("Registered at (UTC)"), _("Attended")])
+    for registration in registrations:
+        writer.writerow(
+            safe_cell(value)
+            for value in (
+                registration.user.display_name,
+                registration.user.email,
+                registration.status.value,
+                registration.requested_at.strftime("%Y-%m-%d %H:%M:%S"),
+                _("yes") if registration.attended else _("no"),
+            )
+        )
+    return out.getvalue()

@@ -1,0 +1,171 @@
+"""The event form and the attendance form."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    DateTimeLocalField,
+    IntegerField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.fields import URLField
+from wtforms.validators import (
+    URL,
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
+
+from events.models import EventVisibility
+from events.services import (
+    MAX_SEATS,
+    EventDetails,
+    EventRuleError,
+    check_details,
+    local_to_utc,
+    time_zone_names,
+    utc_to_local,
+)
+
+# datetime-local inputs send "2026-12-01T18:30"; the first format is also how values are shown.
+LOCAL_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
+TIME_FIELDS = ("starts_at", "ends_at", "registration_opens_at", "registration_closes_at")
+
+VISIBILITY_CHOICES = [
+    SelectChoice(EventVisibility.MEMBERS.value, _l("Community members only")),
+    SelectChoice(EventVisibility.EMPLOYEES.value, _l("All employees")),
+]
+
+
+def _time_zone_choices() -> list[SelectChoice]:
+    return [SelectChoice(name, name.replace("_", " ")) for name in time_zone_names()]
+
+
+class EventForm(FlaskForm):
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
+    description = TextAreaField(
+        _l("Description"),
+        validators=[Length(max=20000)],
+        description=_l("Markdown. What happens, who it is for, what to bring."),
+        render_kw={"rows": 6},
+    )
+    starts_at = DateTimeLocalField(
+        _l("Starts"),
+        format=LOCAL_FORMATS,
+        validators=[InputRequired(message=_l("Enter the date and time it starts."))],
+    )
+    ends_at = DateTimeLocalField(
+        _l("Ends"),
+        format=LOCAL_FORMATS,
+        validators=[InputRequired(message=_l("Enter the date and time it ends."))],
+    )
+    timezone = SelectField(
+        _l("Time zone"),
+        description=_l("The times above are in this zone; people see them in their own."),
+    )
+    place = StringField(
+        _l("Place"),
+        validators=[Length(max=300)],
+        description=_l("Room or address; leave empty for online-only events."),
+    )
+    online_url = URLField(
+        _l("Online link"),
+        validators=[Optional(), Length(max=500), URL(message=_l("Enter a full web address."))],
+    )
+    capacity = IntegerField(
+        _l("Capacity"),
+        validators=[
+            Optional(),
+            NumberRange(min=1, max=MAX_SEATS, message=_l("Enter at least 1 seat.")),
+        ],
+        description=_l("Seats; leave empty for no limit. When full, people join a waitlist."),
+    )
+    registration_goal = IntegerField(
+        _l("Registration goal"),
+        validators=[
+            Optional(),
+            NumberRange(min=1, max=MAX_SEATS, message=_l("Enter a number from 1.")),
+        ],
+        description=_l("How many registrations you aim for; promotion requests measure this."),
+    )
+    registration_opens_at = DateTimeLocalField(
+        _l("Registration opens"),
+        format=LOCAL_FORMATS,
+        validators=[Optional()],
+        description=_l("Leave empty to open registration now."),
+    )
+    registration_closes_at = DateTimeLocalField(
+        _l("Registration closes"),
+        format=LOCAL_FORMATS,
+        validators=[Optional()],
+        description=_l("Leave empty to close registration when the event starts."),
+    )
+    visibility = SelectField(_l("Who can see it"), choices=VISIBILITY_CHOICES)
+    submit = SubmitField(_l("Save event"))
+
+    def __init__(self, *args, default_zone: str = "UTC", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.timezone.choices = _time_zone_choices()
+        if not self.timezone.data or self.timezone.data == "None":
+            self.timezone.data = default_zone
+
+    def validate_online_url(self, field):
+        if field.data and not field.data.lower().startswith(("https://", "http://")):
+            raise ValidationError(_l("Enter a web address starting with https://."))
+
+    def fill_from(self, details: EventDetails) -> None:
+        """Show an event's details, with its times on the wall clock of its zone."""
+        for name in ("title", "description", "place", "online_url", "capacity"):
+            getattr(self, name).data = getattr(details, name)
+        self.registration_goal.data = details.registration_goal
+        self.timezone.data = details.timezone
+        self.visibility.data = details.visibility.value
+        for name in TIME_FIELDS:
+            getattr(self, name).data = utc_to_local(getattr(details, name), details.timezone)
+
+    def details(self) -> EventDetails:
+        """The validated details; raises EventRuleError naming the field at fault."""
+        zone_name = self.timezone.data
+        times = {
+            name: local_to_utc(getattr(self, name).data, zone_name, name)
+            if getattr(self, name).data is not None
+            else None
+            for name in TIME_FIELDS
+        }
+        details = EventDetails(
+            title=self.title.data,
+            description=self.description.data or "",
+            timezone=zone_name,
+            place=self.place.data or "",
+            online_url=self.online_url.data or "",
+            capacity=self.capacity.data,
+            registration_goal=self.registration_goal.data,
+            visibility=EventVisibility(self.visibility.data),
+            **times,
+        )
+        check_details(details)
+        return details
+
+    def validate(self, extra_validators=None) -> bool:
+        if not super().validate(extra_validators):
+            return False
+        try:
+            self.validated_details = self.details()
+        except EventRuleError as error:
+            self.blame(error)
+            return False
+        return True
+
+    def blame(self, error: EventRuleError) -> None:
+        field = getattr(self, error.field or "", None) or self.title
+        field.errors = [*field.errors, error.message]
+
+
+class AttendanceForm(FlaskForm):
+    submit = SubmitField(_l("Save attendance"))

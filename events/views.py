@@ -1,0 +1,357 @@
+"""Event pages: lists, the event page, registration, calendars and the leaders' tools."""
+
+from datetime import datetime
+
+from babel.dates import format_skeleton
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale, get_timezone
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from accounts.views import register_profile_section
+from community import services as communities
+from community.views import load_community, register_community_section
+from core.errors import DomainError
+from core.extensions import db, login_manager
+from core.navigation import add_nav_item
+from core.permissions import can, is_signed_in, require, requires
+from events import calendar, services
+from events.export import attendees_csv
+from events.forms import AttendanceForm, EventForm
+from events.models import Event, RegistrationStatus
+from events.services import EventRuleError
+
+bp = Blueprint("events", __name__)
+
+PER_PAGE = 20
+
+add_nav_item("events.upcoming", _l("Events"), "events.browse", 20)
+
+
+def _community_section(community, user) -> dict:
+    if not is_signed_in(user):
+        return {"events": []}
+    events = services.upcoming_for_community(user, community)
+    return {
+        "events": events,
+        "counts": services.counts_by_status([e.id for e in events]),
+        "feed_url": url_for(
+            "events.community_feed",
+            slug=community.slug,
+            token=services.feed_token(user),
+            _external=True,
+        ),
+    }
+
+
+register_community_section("events/_community_events.html", _community_section)
+register_profile_section(
+    "events/_my_events.html", lambda user: {"registrations": services.upcoming_registrations(user)}
+)
+
+
+# --- showing times ------------------------------------------------------------
+
+
+def _viewer_zone_name() -> str:
+    zone = get_timezone()
+    return getattr(zone, "key", None) or getattr(zone, "zone", None) or str(zone)
+
+
+def _local(moment: datetime, zone) -> datetime:
+    return moment.astimezone(zone)
+
+
+@bp.app_template_global("event_time")
+def event_time(moment: datetime | None) -> str:
+    """A moment in the viewer's zone, with the zone named."""
+    if moment is None:
+        return ""
+    local = _local(moment, get_timezone())
+    day = format_skeleton("yMMMEd", local, locale=get_locale())
+    clock = format_skeleton("Hm", local, locale=get_locale())
+    return f"{day}, {clock} ({_viewer_zone_name()})"
+
+
+@bp.app_template_global("event_when")
+def event_when(event: Event) -> str:
+    """When the event runs, in the viewer's zone (and in its own zone when that differs)."""
+    locale = get_locale()
+    start, end = _local(event.starts_at, get_timezone()), _local(event.ends_at, get_timezone())
+    day, clock = (
+        format_skeleton("yMMMEd", start, locale=locale),
+        format_skeleton("Hm", start, locale=locale),
+    )
+    text = f"{day}, {clock}–"
+    if end.date() != start.date():
+        text += f"{format_skeleton('yMMMEd', end, locale=locale)}, "
+    text += f"{format_skeleton('Hm', end, locale=locale)} ({_viewer_zone_name()})"
+    if event.timezone != _viewer_zone_name():
+        own = _local(event.starts_at, services.zone(event.timezone))
+        text += " · " + _(
+            "%(day)s, %(time)s in %(zone)s",
+            day=format_skeleton("MMMEd", own, locale=locale),
+            time=format_skeleton("Hm", own, locale=locale),
+            zone=event.timezone,
+        )
+    return text
+
+
+# --- loading ------------------------------------------------------------------
+
+
+def load_event(event_id: int, action: str = "events.view") -> Event:
+    """The event, after checking the current user may do `action` on it (404 if private)."""
+    event = services.get_event(event_id)
+    if event is None:
+        abort(404)
+    require("events.view", event, hide=True)
+    if action != "events.view":
+        require(action, event)
+    return event
+
+
+# --- lists --------------------------------------------------------------------
+
+
+def _event_list(past: bool):
+    slug = request.args.get("community")
+    community = communities.get_community_by_slug(slug) if slug else None
+    if community is not None and not can(current_user, "community.view", community):
+        community = None
+    page = db.paginate(
+        services.events_query(current_user, past=past, community=community),
+        per_page=PER_PAGE,
+        error_out=False,
+    )
+    event_ids = [event.id for event in page.items]
+    return render_template(
+        "events/list.html",
+        page=page,
+        past=past,
+        community=community,
+        filter_communities=services.communities_with_events(current_user),
+        counts=services.counts_by_status(event_ids),
+        mine=services.registrations_of(current_user, event_ids),
+    )
+
+
+@bp.route("/events")
+@requires("events.browse")
+def upcoming():
+    return _event_list(past=False)
+
+
+@bp.route("/events/past")
+@requires("events.browse")
+def past():
+    return _event_list(past=True)
+
+
+# --- one event ----------------------------------------------------------------
+
+
+@bp.route("/events/<int:event_id>")
+def show(event_id: int):
+    event = load_event(event_id)
+    counts = services.count_by_status(event)
+    confirmed = counts.get(RegistrationStatus.CONFIRMED, 0)
+    registration = services.registration_of(current_user, event)
+    if registration is not None and not registration.is_active:
+        registration = None
+    came = services.attended_count(event) if event.has_started() else None
+    return render_template(
+        "events/show.html",
+        event=event,
+        confirmed=confirmed,
+        waitlisted=counts.get(RegistrationStatus.WAITLISTED, 0),
+        seats_left=None if event.capacity is None else max(event.capacity - confirmed, 0),
+        registration=registration,
+        position=services.waitlist_position(registration) if registration else None,
+        came=came,
+        closed_because=services.why_registration_is_closed(event),
+    )
+
+
+@bp.route("/communities/<slug>/events/new", methods=["GET", "POST"])
+def create(slug: str):
+    community = load_community(slug)
+    require("events.create", community)
+    form = EventForm(default_zone=_viewer_zone_name())
+    copy_of = request.args.get("copy", type=int)
+    if request.method == "GET" and copy_of:
+        source = services.get_event(copy_of)
+        if source is None or source.community_id != community.id:
+            abort(404)
+        form.fill_from(services.copy_details(source))
+    if form.validate_on_submit():
+        try:
+            event = services.create_event(current_user, community, form.validated_details)
+        except EventRuleError as error:
+            db.session.rollback()
+            form.blame(error)
+        else:
+            db.session.commit()
+            flash(_("Event %(title)s is planned.", title=event.title), "success")
+            return redirect(url_for("events.show", event_id=event.id))
+    return _render_form(form, community, None)
+
+
+def _render_form(form: EventForm, community, event: Event | None):
+    failed = request.method == "POST"  # a valid POST has redirected already
+    return render_template("events/form.html", form=form, community=community, event=event), (
+        400 if failed else 200
+    )
+
+
+@bp.route("/events/<int:event_id>/edit", methods=["GET", "POST"])
+def edit(event_id: int):
+    event = load_event(event_id, "events.manage")
+    form = EventForm(default_zone=event.timezone)
+    if request.method == "GET":
+        form.fill_from(services.EventDetails.of(event))
+    if form.validate_on_submit():
+        try:
+            services.update_event(current_user, event.id, form.validated_details)
+        except EventRuleError as error:
+            db.session.rollback()
+            form.blame(error)
+        else:
+            db.session.commit()
+            flash(_("Saved."), "success")
+            return redirect(url_for("events.show", event_id=event.id))
+    return _render_form(form, event.community, event)
+
+
+def _act(event: Event, message: str, action) -> Response:
+    """Run a service call; commit and flash `message`, or flash the rule it broke."""
+    try:
+        action()
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "warning")
+    else:
+        db.session.commit()
+        flash(message, "success")
+    return redirect(url_for("events.show", event_id=event.id))
+
+
+@bp.post("/events/<int:event_id>/cancel")
+def cancel(event_id: int):
+    event = load_event(event_id, "events.manage")
+    return _act(
+        event,
+        _("The event is cancelled."),
+        lambda: services.cancel_event(current_user, event.id),
+    )
+
+
+@bp.post("/events/<int:event_id>/register")
+def register(event_id: int):
+    event = load_event(event_id, "events.register")
+    try:
+        registration = services.register_for_event(current_user, event.id)
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "warning")
+    else:
+        position = services.waitlist_position(registration)
+        db.session.commit()
+        if position is None:
+            flash(_("You are registered."), "success")
+        else:
+            flash(_("The event is full: you are on the waitlist."), "info")
+    return redirect(url_for("events.show", event_id=event_id))
+
+
+@bp.post("/events/<int:event_id>/unregister")
+def unregister(event_id: int):
+    event = load_event(event_id)
+    return _act(
+        event,
+        _("Your registration is cancelled."),
+        lambda: services.cancel_registration(current_user, event.id),
+    )
+
+
+# --- calendars ----------------------------------------------------------------
+
+
+def _ics(body: bytes, filename: str) -> Response:
+    return Response(
+        body,
+        mimetype="text/calendar",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+@bp.route("/events/<int:event_id>/calendar.ics")
+def ics(event_id: int):
+    event = load_event(event_id)
+    return _ics(calendar.calendar_for([event]), f"event-{event.id}.ics")
+
+
+@bp.route("/communities/<slug>/events.ics")
+def community_feed(slug: str):
+    """Signed-in people, or calendar apps with the person's private feed token."""
+    user = current_user if is_signed_in(current_user) else None
+    user = user or services.user_for_feed_token(request.args.get("token"))
+    if user is None:
+        abort(login_manager.unauthorized())
+    community = communities.get_community_by_slug(slug)
+    if community is None or not can(user, "community.view", community):
+        abort(404)
+    body = calendar.calendar_for(services.feed_events(user, community), community.name)
+    return _ics(body, f"{community.slug}-events.ics")
+
+
+# --- leaders' tools -----------------------------------------------------------
+
+
+@bp.route("/events/<int:event_id>/attendees")
+def attendees(event_id: int):
+    event = load_event(event_id, "events.manage")
+    registrations = services.attendees(event)
+    confirmed = [r for r in registrations if r.status == RegistrationStatus.CONFIRMED]
+    return render_template(
+        "events/attendees.html",
+        event=event,
+        registrations=registrations,
+        confirmed=confirmed,
+        contacts=", ".join(f"{r.user.display_name} <{r.user.email}>" for r in confirmed),
+        form=AttendanceForm(),
+        can_mark=event.has_started() and not event.is_cancelled,
+    )
+
+
+@bp.route("/events/<int:event_id>/attendees.csv")
+def attendees_export(event_id: int):
+    event = load_event(event_id, "events.manage")
+    return Response(
+        attendees_csv(services.attendees(event)),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="event-{event.id}-attendees.csv"'},
+    )
+
+
+@bp.post("/events/<int:event_id>/attendance")
+def attendance(event_id: int):
+    event = load_event(event_id, "events.manage")
+    form = AttendanceForm()
+    if not form.validate_on_submit():
+        abort(400)
+    attended = {
+        int(value)
+        for value in request.form.getlist("attended")
+        if value.isascii() and value.isdigit() and len(value) < 19  # a user id, nothing else
+    }
+    try:
+        came = services.mark_attendance(current_user, event, attended)
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "warning")
+    else:
+        db.session.commit()
+        flash(_("Attendance saved: %(num)s came.", num=came), "success")
+    return redirect(url_for("events.attendees", event_id=event.id))

@@ -1,0 +1,257 @@
+"""Registration rules: seats, the waitlist, promotion, windows, and who may register."""
+
+from datetime import timedelta
+
+import pytest
+
+from community import services as communities
+from core.errors import DomainError
+from core.extensions import db
+from core.models import utcnow
+from core.permissions import can
+from core.signals import event_registered
+from events import services
+from events.models import EventVisibility, RegistrationStatus
+from events.services import EventRuleError
+from tests.conftest import make_community, make_user
+from tests.test_events_factories import details, make_event, make_past_event, register
+
+
+@pytest.fixture
+def leader(app):
+    return make_user("lead@example.com", "Lena Leader")
+
+
+@pytest.fixture
+def community(leader):
+    return make_community(leader)
+
+
+def people(count: int) -> list:
+    return [make_user(f"person{n}@example.com", f"Person {n}") for n in range(count)]
+
+
+def statuses(event) -> dict[str, str]:
+    return {r.user.email: r.status.value for r in services.attendees(event)}
+
+
+def test_registration_takes_a_seat_until_the_event_is_full(leader, community):
+    event = make_event(leader, community, capacity=2)
+    first, second, third = people(3)
+
+    assert register(first, event).status == RegistrationStatus.CONFIRMED
+    assert register(second, event).status == RegistrationStatus.CONFIRMED
+    waiting = register(third, event)
+
+    assert waiting.status == RegistrationStatus.WAITLISTED
+    assert services.waitlist_position(waiting) == 1
+    assert services.count_by_status(event) == {
+        RegistrationStatus.CONFIRMED: 2,
+        RegistrationStatus.WAITLISTED: 1,
+    }
+
+
+def test_full_event_puts_next_people_on_waitlist_in_order(leader, community):
+    event = make_event(leader, community, capacity=1)
+    first, *waiting = people(4)
+    register(first, event)
+
+    positions = [services.waitlist_position(register(person, event)) for person in waiting]
+
+    assert positions == [1, 2, 3]
+
+
+def test_cancellation_promotes_the_first_person_waiting(leader, community):
+    event = make_event(leader, community, capacity=1)
+    ann, bob, cat = people(3)
+    register(ann, event)
+    register(bob, event)
+    register(cat, event)
+
+    services.cancel_registration(ann, event.id)
+    db.session.commit()
+
+    assert statuses(event) == {
+        "person1@example.com": "confirmed",
+        "person2@example.com": "waitlisted",
+        "person0@example.com": "cancelled",
+    }
+    assert services.waitlist_position(services.registration_of(cat, event)) == 1
+
+
+def test_leaving_the_waitlist_moves_the_others_up(leader, community):
+    event = make_event(leader, community, capacity=1)
+    ann, bob, cat = people(3)
+    for person in (ann, bob, cat):
+        register(person, event)
+
+    services.cancel_registration(bob, event.id)
+    db.session.commit()
+
+    assert services.registration_of(ann, event).status == RegistrationStatus.CONFIRMED
+    assert services.waitlist_position(services.registration_of(cat, event)) == 1
+
+
+def test_registering_again_after_cancelling_joins_the_end_of_the_queue(leader, community):
+    event = make_event(leader, community, capacity=1)
+    ann, bob = people(2)
+    register(ann, event)
+    register(bob, event)
+    services.cancel_registration(ann, event.id)
+    db.session.commit()
+
+    again = register(ann, event)
+
+    assert again.status == RegistrationStatus.WAITLISTED
+    assert services.waitlist_position(again) == 1
+    assert services.registration_of(bob, event).status == RegistrationStatus.CONFIRMED
+
+
+def test_registering_twice_is_refused_with_a_message(leader, community):
+    event = make_event(leader, community, capacity=1)
+    ann, bob = people(2)
+    register(ann, event)
+    register(bob, event)
+
+    with pytest.raises(DomainError, match="already registered"):
+        services.register_for_event(ann, event.id)
+    db.session.rollback()
+    with pytest.raises(DomainError, match="already on the waitlist"):
+        services.register_for_event(bob, event.id)
+
+
+def test_an_event_without_capacity_never_fills(leader, community):
+    event = make_event(leader, community, capacity=None)
+    assert {register(p, event).status for p in people(12)} == {RegistrationStatus.CONFIRMED}
+
+
+DAY = 24  # hours; the event starts 7 days from now
+
+
+@pytest.mark.parametrize(
+    ("window", "hours_from_now", "message"),
+    [
+        ({"registration_opens_at": 2 * DAY}, 1 * DAY, "has not opened yet"),
+        ({"registration_closes_at": 1 * DAY}, 2 * DAY, "is closed"),
+        ({}, 7 * DAY + 1, "is closed"),  # started: registration closes at the start by default
+        ({}, 8 * DAY, "is over"),
+    ],
+    ids=["before-window", "after-window", "started", "past"],
+)
+def test_registration_outside_its_window_is_refused(
+    leader, community, window, hours_from_now, message
+):
+    now = utcnow().replace(microsecond=0)
+    event = make_event(
+        leader,
+        community,
+        starts_at=now + timedelta(days=7),
+        **{name: now + timedelta(hours=hours) for name, hours in window.items()},
+    )
+    person = make_user("ann@example.com")
+
+    with pytest.raises(DomainError, match=message):
+        services.register_for_event(person, event.id, now=now + timedelta(hours=hours_from_now))
+
+
+def test_a_cancelled_event_takes_no_registrations(leader, community):
+    event = make_event(leader, community)
+    services.cancel_event(leader, event.id)
+    db.session.commit()
+
+    with pytest.raises(DomainError, match="was cancelled"):
+        services.register_for_event(make_user("ann@example.com"), event.id)
+
+
+def test_more_seats_promote_people_from_the_waitlist(leader, community):
+    event = make_event(leader, community, capacity=1)
+    ann, bob, cat = people(3)
+    for person in (ann, bob, cat):
+        register(person, event)
+
+    services.update_event(leader, event.id, details(starts_at=event.starts_at, capacity=3))
+    db.session.commit()
+
+    assert set(statuses(event).values()) == {"confirmed"}
+
+
+def test_capacity_cannot_drop_below_the_people_registered(leader, community):
+    event = make_event(leader, community, capacity=3)
+    for person in people(2):
+        register(person, event)
+
+    with pytest.raises(EventRuleError, match="2 people are already registered") as raised:
+        services.update_event(leader, event.id, details(starts_at=event.starts_at, capacity=1))
+    assert raised.value.field == "capacity"
+
+
+def test_registering_sends_a_signal_with_the_registration(leader, community):
+    event = make_event(leader, community, capacity=1)
+    heard = []
+
+    def listener(sender, registration):
+        heard.append((sender.id, registration.user.email, registration.status.value))
+
+    with event_registered.connected_to(listener):
+        register(make_user("ann@example.com"), event)
+        register(make_user("bob@example.com"), event)
+
+    assert heard == [
+        (event.id, "ann@example.com", "confirmed"),
+        (event.id, "bob@example.com", "waitlisted"),
+    ]
+
+
+def test_attendance_counts_only_confirmed_people(leader, community):
+    event = make_past_event(leader, community, capacity=2)
+    before = event.starts_at - timedelta(days=1)
+    ann, bob, cat = people(3)
+    for person in (ann, bob, cat):
+        register(person, event, now=before)
+
+    came = services.mark_attendance(leader, event, {ann.id, cat.id})
+    db.session.commit()
+
+    assert came == 1  # cat is on the waitlist, so cannot have attended
+    assert services.attended_count(event) == 1
+
+
+def test_attendance_waits_for_the_event_to_start(leader, community):
+    event = make_event(leader, community)
+    with pytest.raises(DomainError, match="once the event has started"):
+        services.mark_attendance(leader, event, set())
+
+
+def test_members_only_event_is_hidden_from_other_employees(leader, community):
+    event = make_event(leader, community, visibility=EventVisibility.MEMBERS)
+    member, outsider = make_user("member@example.com"), make_user("out@example.com")
+    communities.join_community(member, community)
+    db.session.commit()
+
+    assert can(member, "events.view", event) and can(member, "events.register", event)
+    assert not can(outsider, "events.view", event)
+    visible = db.session.execute(services.events_query(outsider)).scalars().all()
+    assert event not in visible
+    assert event in db.session.execute(services.events_query(member)).scalars().all()
+
+
+def test_only_leaders_run_events(leader, community):
+    event = make_event(leader, community)
+    member = make_user("member@example.com")
+    communities.join_community(member, community)
+    db.session.commit()
+
+    assert can(leader, "events.create", community) and can(leader, "events.manage", event)
+    assert not can(member, "events.create", community)
+    assert not can(member, "events.manage", event)
+
+
+def test_duplicate_of_a_past_event_moves_to_the_future(leader, community):
+    event = make_past_event(leader, community, days_ago=10)
+
+    copy = services.copy_details(event)
+
+    assert copy.starts_at > utcnow()
+    assert copy.starts_at.weekday() == event.starts_at.weekday()
+    assert copy.ends_at - copy.starts_at == event.ends_at - event.starts_at
+    assert copy.title == event.title and copy.capacity == event.capacity
