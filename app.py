@@ -12,6 +12,7 @@ import core.locking  # noqa: F401  (SQLite transaction handling for row locks)
 import reports.permissions  # noqa: F401
 import events.permissions  # noqa: F401
 import initiatives.permissions  # noqa: F401
+import promotions.permissions  # noqa: F401
 from accounts.cli import users_cli
 from accounts.models import User
 from accounts.sso import init_sso
@@ -37,6 +38,7 @@ from reports.views import bp as reports_bp
 from events.views import bp as events_bp
 from initiatives.cli import initiatives_cli
 from initiatives.views import bp as initiatives_bp
+from promotions.views import bp as promotions_bp
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -89,6 +91,7 @@ def register_blueprints(app: Flask) -> None:
         community_bp,
         events_bp,
         initiatives_bp,
+        promotions_bp,
         reports_bp,
     ):
         app.register_blueprint(blueprint)

@@ -17,6 +17,7 @@ from core.models import utcnow
 from demo.large import SCALES, seed_large
 from demo.events import seed_events
 from demo.initiatives import seed_initiatives
+from demo.promotions import seed_promotions
 
 DEMO_PASSWORD = "guildhall-demo"
 
@@ -150,6 +151,7 @@ def seed_demo(rng: random.Random) -> None:
         )
     seed_events(rng)
     seed_initiatives(rng)
+    seed_promotions(rng)
 
 
 def _add_history(rng, community, people, leader, since, now) -> None:

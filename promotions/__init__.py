@@ -1,0 +1,1 @@
+"""Promotion requests that become SMM briefs, and the content calendar."""

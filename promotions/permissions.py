@@ -1,0 +1,125 @@
+"""Who may file, see, move and plan promotion briefs."""
+
+import time
+
+from flask import g, has_request_context, session
+from sqlalchemy import exists, func, select
+
+from community.models import Membership, MembershipRole, MembershipStatus
+from community.services import is_leader
+from core.extensions import db
+from core.permissions import is_admin, is_signed_in, is_smm, rule
+from promotions.models import Notification
+from promotions.workflow import EDITABLE, PLANNING
+
+
+def leads(user, community) -> bool:
+    return is_admin(user) or (is_signed_in(user) and is_leader(user, community))
+
+
+def leads_any_community(user) -> bool:
+    """Does the person lead at least one community? Asked once per request."""
+    if not is_signed_in(user):
+        return False
+    cache = g.setdefault("_leads_any", {}) if has_request_context() else {}
+    if user.id not in cache:
+        cache[user.id] = db.session.execute(
+            select(
+                exists().where(
+                    Membership.user_id == user.id,
+                    Membership.role == MembershipRole.LEADER,
+                    Membership.status == MembershipStatus.ACTIVE,
+                )
+            )
+        ).scalar_one()
+    return cache[user.id]
+
+
+MENU_FACTS_SECONDS = 60
+
+
+def menu_facts(user) -> tuple[bool, int]:
+    """(leads a community, unread notifications) for the main menu.
+
+    Every page draws the menu, so the answer is kept in the session for a
+    minute: pages keep their query budget, and the bell is at most a minute
+    behind. Routes never decide access from it (they use "promotions.browse").
+    """
+    if not is_signed_in(user) or not has_request_context():
+        return False, 0
+    cached = session.get("promotions_menu")
+    if cached and cached[0] == user.id and time.time() - cached[1] < MENU_FACTS_SECONDS:
+        return bool(cached[2]), int(cached[3])
+    leads_any, unread = db.session.execute(
+        select(
+            exists().where(
+                Membership.user_id == user.id,
+                Membership.role == MembershipRole.LEADER,
+                Membership.status == MembershipStatus.ACTIVE,
+            ),
+            select(func.count())
+            .select_from(Notification)
+            .where(Notification.user_id == user.id, Notification.read_at.is_(None))
+            .scalar_subquery(),
+        )
+    ).one()
+    session["promotions_menu"] = [user.id, time.time(), bool(leads_any), int(unread)]
+    return bool(leads_any), int(unread)
+
+
+def forget_menu_facts() -> None:
+    session.pop("promotions_menu", None)
+
+
+@rule("promotions.menu")
+def _sees_menu(user, _obj) -> bool:
+    """The "Promotions" entry and the bell: SMM staff and leaders (from menu_facts)."""
+    return is_smm(user) or menu_facts(user)[0]
+
+
+@rule("promotions.browse")
+def _can_browse(user, _obj) -> bool:
+    """The queue and the calendar: SMM staff and community leaders."""
+    return is_smm(user) or leads_any_community(user)
+
+
+@rule("promotions.plan")
+def _can_plan(user, _obj) -> bool:
+    """SMM work across all briefs: the calendar in the menu, channel requirements."""
+    return is_smm(user)
+
+
+@rule("promotions.request")
+def _can_request(user, community) -> bool:
+    return leads(user, community) and not community.is_archived
+
+
+@rule("promotions.view")
+def _can_view(user, brief) -> bool:
+    # A brief is private to its community's leaders and SMM: others get a 404.
+    return is_smm(user) or leads(user, brief.community)
+
+
+@rule("promotions.edit")
+def _can_edit(user, brief) -> bool:
+    return leads(user, brief.community) and brief.status in EDITABLE
+
+
+@rule("promotions.community_side")
+def _acts_for_community(user, brief) -> bool:
+    return leads(user, brief.community)
+
+
+@rule("promotions.smm_side")
+def _acts_for_smm(user, _brief) -> bool:
+    return is_smm(user)
+
+
+@rule("promotions.plan_posts")
+def _can_plan_posts(user, brief) -> bool:
+    return is_smm(user) and brief.status in PLANNING
+
+
+@rule("promotions.manage_channels")
+def _can_manage_channels(user, _obj) -> bool:
+    return is_admin(user)
