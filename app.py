@@ -9,10 +9,10 @@ from flask_login import current_user
 import accounts.permissions  # noqa: F401  (importing a permissions module registers its rules)
 import community.permissions  # noqa: F401
 import core.locking  # noqa: F401  (SQLite transaction handling for row locks)
-import reports.permissions  # noqa: F401
 import events.permissions  # noqa: F401
 import initiatives.permissions  # noqa: F401
 import promotions.permissions  # noqa: F401
+import reports.permissions  # noqa: F401
 from accounts.cli import users_cli
 from accounts.models import User
 from accounts.sso import init_sso
@@ -34,11 +34,12 @@ from core.security import (
 from core.text import render_markdown
 from core.views import bp as core_bp
 from demo import seed_demo_command
-from reports.views import bp as reports_bp
+from events.cli import events_cli
 from events.views import bp as events_bp
 from initiatives.cli import initiatives_cli
 from initiatives.views import bp as initiatives_bp
 from promotions.views import bp as promotions_bp
+from reports.views import bp as reports_bp
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -113,6 +114,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(backup_command)
     app.cli.add_command(mail_cli)
+    app.cli.add_command(events_cli)
     app.cli.add_command(restore_command)
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(initiatives_cli)

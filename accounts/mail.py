@@ -57,6 +57,14 @@ def set_wanted_kinds(user: User, wanted: set[str]) -> None:
         db.session.add(preference)
 
 
+def site_context():
+    """Outside a request (cron, the worker, a service in a test) links are built against
+    SITE_URL; inside one, the request's own address is used."""
+    if has_request_context():
+        return nullcontext()
+    return current_app.test_request_context(base_url=current_app.config["SITE_URL"])
+
+
 def email_user(
     user: User,
     kind: str,
@@ -76,13 +84,7 @@ def email_user(
     if not user.active or kind not in wanted_kinds(user):
         return None
     locale = user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]
-    # Outside a request (cron, the worker) links are built against SITE_URL.
-    site = (
-        nullcontext()
-        if has_request_context()
-        else current_app.test_request_context(base_url=current_app.config["SITE_URL"])
-    )
-    with site, force_locale(locale):
+    with site_context(), force_locale(locale):
         rendered = render_template(f"email/{template}.txt", user=user, **context)
     subject, _, body = rendered.strip().partition("\n")
     return queue_email(

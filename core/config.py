@@ -30,6 +30,7 @@ ENVIRONMENT = {
     "RESET_TOKEN_MAX_AGE": (3600, int),
     "SESSION_COOKIE_SECURE": (False, _bool),
     "SITE_URL": ("http://127.0.0.1:5000", str),
+    "EVENT_REMINDER_HOURS": (24, int),
     "MAIL_FROM": ("Guildhall <guildhall@example.com>", str),
     "SMTP_HOST": (None, str),
     "SMTP_PORT": (25, int),

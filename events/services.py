@@ -19,6 +19,7 @@ from core.locking import lock_row
 from core.models import utcnow
 from core.permissions import is_admin
 from core.signals import event_registered
+from events.mail import email_registration, email_seat_freed
 from events.models import Event, EventVisibility, Registration, RegistrationStatus
 
 MAX_SEATS = 100_000
@@ -231,6 +232,7 @@ def register_for_event(user: User, event_id: int, now: datetime | None = None) -
     registration.attended = False
     db.session.flush()
     event_registered.send(event, registration=registration)
+    email_registration(registration)
     return registration
 
 
@@ -288,6 +290,7 @@ def _fill_free_seats(event: Event, now: datetime | None = None) -> list[Registra
     promoted = list(db.session.execute(query).scalars())
     for registration in promoted:
         registration.status, registration.updated_at = RegistrationStatus.CONFIRMED, now or utcnow()
+        email_seat_freed(registration)
     db.session.flush()
     return promoted
 

@@ -13,6 +13,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import joinedload, selectinload
 
+from accounts.mail import email_user, register_email_kind
 from accounts.models import User
 from community.models import Community, Membership, MembershipRole, MembershipStatus
 from core import audit
@@ -37,6 +38,8 @@ from promotions.models import (
 )
 from promotions.subjects import Subject
 from promotions.workflow import COMMUNITY, OPEN, SMM, STATUS_LABELS, transition_for
+
+register_email_kind("briefs", _l("News on the promotion briefs I work on"))
 
 DEFAULT_CHANNELS = [
     ("Facebook", "Image 1200×630 px; up to 500 characters read best. Send 5 working days ahead."),
@@ -363,13 +366,14 @@ def _smm_side_people(brief: PromotionRequest) -> list[User]:
 
 
 def _notify(brief: PromotionRequest, actor, side: str, event: str) -> None:
-    """Tell the other side of the brief what happened."""
+    """Tell the other side of the brief what happened: in the app, and by e-mail."""
     people = _smm_side_people(brief) if side == COMMUNITY else _community_side_people(brief)
     for person in people:
         if person.id != getattr(actor, "id", None):
             db.session.add(
                 Notification(user_id=person.id, brief=brief, actor_id=actor.id, event=event)
             )
+            email_user(person, "briefs", "brief_update", brief=brief, actor=actor, event=event)
 
 
 def unread_count(user) -> int:

@@ -1,11 +1,15 @@
 """Fixtures: the app on each database, a clean database per test, people per role."""
 
+import email
 import os
+import socket
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from email import policy
 
 import pytest
+from aiosmtpd.controller import Controller
 from flask import g, request_started
 from flask_login import FlaskLoginClient
 from sqlalchemy import event, text
@@ -199,3 +203,28 @@ def count_queries(app):
             event.remove(db.engine, "before_cursor_execute", record)
 
     return counting
+
+
+class Inbox:
+    """An SMTP server on 127.0.0.1 that keeps what it receives."""
+
+    def __init__(self):
+        self.messages: list[email.message.EmailMessage] = []
+
+    async def handle_DATA(self, server, session, envelope):
+        self.messages.append(email.message_from_bytes(envelope.content, policy=policy.default))
+        return "250 OK"
+
+
+@pytest.fixture
+def inbox(app, monkeypatch):
+    handler = Inbox()
+    with socket.socket() as probe:  # a free port (aiosmtpd needs one before it starts)
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    monkeypatch.setitem(app.config, "SMTP_HOST", "127.0.0.1")
+    monkeypatch.setitem(app.config, "SMTP_PORT", port)
+    yield handler
+    controller.stop()

@@ -1,13 +1,8 @@
 """E-mail: queued with the request, sent once by the worker, in the person's language."""
 
-import email
 import logging
-import socket
 import threading
-from email import policy
 
-import pytest
-from aiosmtpd.controller import Controller
 from babel.dates import format_date
 from sqlalchemy import select
 
@@ -26,31 +21,6 @@ from tests.conftest import make_user
 
 SIGNUP = {"display_name": "Nina", "email": "nina@example.com", "password": "long enough",
           "confirm": "long enough"}  # fmt: skip
-
-
-class Inbox:
-    """An SMTP server on 127.0.0.1 that keeps what it receives."""
-
-    def __init__(self):
-        self.messages: list[email.message.EmailMessage] = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.messages.append(email.message_from_bytes(envelope.content, policy=policy.default))
-        return "250 OK"
-
-
-@pytest.fixture
-def inbox(app, monkeypatch):
-    handler = Inbox()
-    with socket.socket() as probe:  # a free port (aiosmtpd needs one before it starts)
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    controller = Controller(handler, hostname="127.0.0.1", port=port)
-    controller.start()
-    monkeypatch.setitem(app.config, "SMTP_HOST", "127.0.0.1")
-    monkeypatch.setitem(app.config, "SMTP_PORT", port)
-    yield handler
-    controller.stop()
 
 
 def test_sign_up_welcome_arrives_once_with_its_headers(client, inbox):

@@ -1,0 +1,69 @@
+"""E-mail about registrations: confirmation, waitlist, a seat that freed up, reminders."""
+
+from datetime import timedelta
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from accounts.mail import email_user, register_email_kind, site_context
+from core.extensions import db
+from core.models import utcnow
+from events.calendar import calendar_for
+from events.models import Event, Registration, RegistrationStatus
+
+register_email_kind("events", _l("My event registrations and reminders"))
+
+TEMPLATES = {
+    RegistrationStatus.CONFIRMED: "registration_confirmed",
+    RegistrationStatus.WAITLISTED: "registration_waitlisted",
+}
+
+
+def _calendar_file(event: Event) -> list[tuple[str, str, bytes]]:
+    with site_context():  # the calendar links back to the event page
+        return [("event.ics", "text/calendar", calendar_for([event]))]
+
+
+def email_registration(registration: Registration) -> None:
+    """Confirmation (with the .ics) or the waitlist notice, queued with the registration."""
+    event = registration.event
+    attachments = (
+        _calendar_file(event) if registration.status == RegistrationStatus.CONFIRMED else []
+    )
+    email_user(registration.user, "events", TEMPLATES[registration.status], event=event,
+               attachments=attachments)  # fmt: skip
+
+
+def email_seat_freed(registration: Registration) -> None:
+    email_user(registration.user, "events", "registration_promoted", event=registration.event,
+               attachments=_calendar_file(registration.event))  # fmt: skip
+
+
+def send_reminders(now=None) -> int:
+    """Queue a reminder for each confirmed person of each event starting within the lead time.
+
+    Each (event, person, start time) is reminded once, however often this runs; a
+    moved event is reminded again for its new time.
+    """
+    now = now or utcnow()
+    soon = now + timedelta(hours=current_app.config["EVENT_REMINDER_HOURS"])
+    registrations = db.session.execute(
+        select(Registration)
+        .join(Registration.event)
+        .options(joinedload(Registration.event), joinedload(Registration.user))
+        .where(
+            Event.starts_at > now,
+            Event.starts_at <= soon,
+            Event.cancelled_at.is_(None),
+            Registration.status == RegistrationStatus.CONFIRMED,
+        )
+    ).scalars()
+    queued = 0
+    for registration in registrations:
+        event = registration.event
+        key = f"reminder:{event.id}:{registration.user_id}:{event.starts_at.isoformat()}"
+        if email_user(registration.user, "events", "event_reminder", event=event, dedupe_key=key):
+            queued += 1
+    return queued

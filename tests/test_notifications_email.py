@@ -1,0 +1,109 @@
+"""The e-mail people get from events and briefs, end to end through a real SMTP server."""
+
+from datetime import timedelta
+
+from icalendar import Calendar
+
+from community import services as communities
+from core.extensions import db
+from core.mail import send_queued
+from core.models import utcnow
+from events import services as events
+from events.mail import send_reminders
+from promotions import services as promotions
+from promotions.models import BriefStatus
+from tests.test_events_factories import make_event
+from tests.test_promotions_factories import brief_in
+
+
+def test_registration_confirmation_carries_the_calendar_file(world, inbox):
+    event = make_event(world.users["leader"], world.community, capacity=1)
+    events.register_for_event(world.users["member"], event.id)
+    db.session.commit()
+    send_queued()
+    [message] = inbox.messages
+    assert message["To"] == "member@example.com"
+    assert message["Subject"] == f"You are registered: {event.title}"
+    [attachment] = list(message.iter_attachments())
+    calendar = Calendar.from_ical(attachment.get_content())
+    [entry] = calendar.walk("VEVENT")
+    assert str(entry["UID"]) == f"event-{event.id}@guildhall"
+
+
+def test_waitlist_then_a_freed_seat_are_both_told(world, inbox):
+    event = make_event(world.users["leader"], world.community, capacity=1)
+    first, second = world.users["member"], world.users["employee"]
+    communities.join_community(second, world.community)
+    events.register_for_event(first, event.id)
+    events.register_for_event(second, event.id)
+    db.session.commit()
+    events.cancel_registration(first, event.id)
+    db.session.commit()
+    send_queued()
+    to_second = [m["Subject"] for m in inbox.messages if m["To"] == "employee@example.com"]
+    assert to_second == [
+        f"You are on the waitlist: {event.title}",
+        f"A seat is yours: {event.title}",
+    ]
+
+
+def test_reminders_go_once_to_confirmed_people_within_the_lead_time(world, inbox, app):
+    now = utcnow()
+    leader, community = world.users["leader"], world.community
+    in_5_hours, in_3_days = now + timedelta(hours=5), now + timedelta(days=3)
+    soon = make_event(
+        leader, community, starts_at=in_5_hours, ends_at=in_5_hours + timedelta(hours=2)
+    )
+    later = make_event(
+        leader, community, starts_at=in_3_days, ends_at=in_3_days + timedelta(hours=2)
+    )
+    for event in (soon, later):
+        events.register_for_event(world.users["member"], event.id)
+    db.session.commit()
+    send_queued()
+    inbox.messages.clear()
+    assert send_reminders(now) == 1
+    assert send_reminders(now) == 0  # the cron job runs again: nothing new
+    db.session.commit()
+    send_queued()
+    assert [m["Subject"] for m in inbox.messages] == [f"Reminder: {soon.title}"]
+
+
+def test_people_who_turned_event_mail_off_get_none(world, inbox, login):
+    login(world.users["member"]).post("/me/email", data={"kinds": ["welcome"]})
+    event = make_event(world.users["leader"], world.community)
+    events.register_for_event(world.users["member"], event.id)
+    db.session.commit()
+    send_queued()
+    assert inbox.messages == []
+
+
+def test_brief_status_changes_reach_the_other_side_by_email(world, inbox):
+    leader, smm = world.users["leader"], world.users["smm"]
+    brief = brief_in(BriefStatus.SUBMITTED, leader, smm, world.community)
+    db.session.commit()
+    send_queued()
+    inbox.messages.clear()
+    promotions.transition(smm, brief, BriefStatus.CHANGES_REQUESTED, reason="Add the target date")
+    db.session.commit()
+    send_queued()
+    [message] = [m for m in inbox.messages if m["To"] == "leader@example.com"]
+    assert "is now" in message["Subject"]
+    assert "Add the target date" in message.get_content()
+
+
+def test_ukrainian_readers_get_ukrainian_event_mail(world, inbox):
+    member = world.users["member"]
+    member.locale = "uk"
+    event = make_event(world.users["leader"], world.community)
+    events.register_for_event(member, event.id)
+    db.session.commit()
+    send_queued()
+    [message] = inbox.messages
+    assert message["Content-Language"] == "uk"
+    assert event.title in message["Subject"] and "registered" not in message["Subject"]
+
+
+def test_the_reminder_command_reports_what_it_queued(runner):
+    result = runner.invoke(args=["events", "remind"])
+    assert result.exit_code == 0 and "0 reminders queued." in result.output
