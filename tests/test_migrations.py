@@ -44,3 +44,11 @@ def test_upgrade_from_empty_matches_the_models(empty_database_url, tmp_path):
             tables = db.inspect(conn).get_table_names()
         assert set(tables) <= {"alembic_version"}
         db.engine.dispose()
+
+
+def test_migrations_form_one_line_with_a_single_head(app):
+    from alembic.script import ScriptDirectory
+
+    config = app.extensions["migrate"].migrate.get_config()
+    heads = ScriptDirectory.from_config(config).get_heads()
+    assert len(heads) == 1, f"several heads {heads}: chain the new revision after the last one"

@@ -3,7 +3,7 @@
 The usual channels are inserted as data; admins edit the list afterwards.
 
 Revision ID: 0005
-Revises: 0001
+Revises: 0003
 Create Date: 2026-11-24 23:27:21.656456
 
 """
@@ -22,7 +22,7 @@ DEFAULT_CHANNELS = [
 
 # revision identifiers, used by Alembic.
 revision = '0005'
-down_revision = '0001'
+down_revision = '0003'
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """outgoing e-mail queue and e-mail preferences
 
 Revision ID: 0006
-Revises: 0001
+Revises: 0005
 Create Date: 2026-11-24 23:40:00
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0006"
-down_revision = "0001"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 
