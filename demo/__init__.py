@@ -14,9 +14,9 @@ from community import services as communities
 from community.models import CommunityKind, JoinPolicy
 from core.extensions import db
 from core.models import utcnow
-from demo.large import SCALES, seed_large
 from demo.events import seed_events
 from demo.initiatives import seed_initiatives
+from demo.large import SCALES, seed_large
 from demo.promotions import seed_promotions
 
 DEMO_PASSWORD = "guildhall-demo"

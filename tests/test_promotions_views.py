@@ -352,7 +352,6 @@ def test_planning_a_post_on_a_draft_brief_is_refused(people, login):
     assert plan_post  # the factory plans posts through the same service
 
 
-
 def test_event_and_initiative_pages_offer_a_promotion_request_to_leaders(world, login):
     from initiatives import services as initiatives
     from initiatives.models import InitiativeKind, InitiativeStatus

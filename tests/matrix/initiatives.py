@@ -135,8 +135,6 @@ CASES = [
 ]
 
 
-
-
 def _png() -> BytesIO:
     buffer = BytesIO()
     Image.new("RGB", (30, 40), "navy").save(buffer, format="PNG")

@@ -4,8 +4,6 @@ A brief is private to its community's leaders and to SMM: anyone else gets a
 404, including the leader of another community (the "other" variants).
 """
 
-
-
 from accounts import services as accounts
 from community import services as communities
 from community.models import CommunityKind
