@@ -13,6 +13,7 @@ import events.permissions  # noqa: F401
 import initiatives.permissions  # noqa: F401
 import promotions.permissions  # noqa: F401
 import reports.permissions  # noqa: F401
+import search.permissions  # noqa: F401
 from accounts.cli import users_cli
 from accounts.models import User
 from accounts.sso import init_sso
@@ -40,6 +41,8 @@ from initiatives.cli import initiatives_cli
 from initiatives.views import bp as initiatives_bp
 from promotions.views import bp as promotions_bp
 from reports.views import bp as reports_bp
+from search.cli import search_cli
+from search.views import bp as search_bp
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -92,6 +95,7 @@ def register_blueprints(app: Flask) -> None:
         community_bp,
         events_bp,
         initiatives_bp,
+        search_bp,
         promotions_bp,
         reports_bp,
     ):
@@ -117,4 +121,5 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(events_cli)
     app.cli.add_command(restore_command)
     app.cli.add_command(seed_demo_command)
+    app.cli.add_command(search_cli)
     app.cli.add_command(initiatives_cli)
