@@ -18,6 +18,7 @@ from demo.events import seed_events
 from demo.initiatives import seed_initiatives
 from demo.large import SCALES, seed_large
 from demo.promotions import seed_promotions
+from search.cli import reindex
 
 DEMO_PASSWORD = "guildhall-demo"
 
@@ -94,9 +95,15 @@ def seed_demo_command(if_empty: bool, scale: str) -> None:
         seed_large(random.Random(2026), people, groups, periods, password=DEMO_PASSWORD)
         click.echo(f"{scale.title()} data loaded in {time.perf_counter() - started:.0f} s. "
                    f"Sign in as admin@example.com with: {DEMO_PASSWORD}")  # fmt: skip
-        return
-    seed_demo(random.Random(2026))
-    db.session.commit()
+    else:
+        seed_demo(random.Random(2026))
+        db.session.commit()
+        _print_demo_accounts()
+    # Bulk inserts bypass the index listeners: build the search index from the data.
+    click.get_current_context().invoke(reindex)
+
+
+def _print_demo_accounts() -> None:
     click.echo(f"Demo data loaded. Every demo account's password is: {DEMO_PASSWORD}")
     for email, name, roles in PEOPLE[:5]:
         role = "admin" if roles.get("is_admin") else "SMM" if roles.get("is_smm") else "employee"

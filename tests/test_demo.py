@@ -6,6 +6,7 @@ from accounts.models import User
 from accounts.services import find_user_by_email
 from community import services
 from community.models import Membership
+from core.extensions import db
 
 
 def test_seed_demo_loads_every_role_and_history(runner):
@@ -23,6 +24,17 @@ def test_seed_demo_loads_every_role_and_history(runner):
     ).scalar_one()
     assert left > 0  # history has leaves, not only joins
     assert services.pending_requests(services.get_community_by_slug("qa-guild"))
+
+
+def test_seed_demo_builds_the_search_index_for_what_it_loaded(runner, app):
+    result = runner.invoke(args=["seed-demo"])
+    assert "Indexed" in result.output
+    admin = find_user_by_email("admin@example.com")
+    page = app.test_client(user=admin).get("/search?q=Charity").get_data(as_text=True)
+    from initiatives.models import Initiative
+
+    sale = db.session.execute(select(Initiative).where(Initiative.title == "Charity Book Sale"))
+    assert f'href="/initiatives/{sale.scalar_one().id}"><mark' in page  # found, highlighted
 
 
 def test_seed_demo_if_empty_does_nothing_the_second_time(runner):
