@@ -109,6 +109,22 @@ def members_query(community: Community):
     )
 
 
+def newest_members(community: Community, limit: int = 12) -> list[Membership]:
+    """The latest people to join, for the community page (served by the period index)."""
+    return list(
+        db.session.execute(
+            select(Membership)
+            .options(joinedload(Membership.user))
+            .where(
+                Membership.community_id == community.id,
+                Membership.status == MembershipStatus.ACTIVE,
+            )
+            .order_by(Membership.joined_at.desc(), Membership.id.desc())
+            .limit(limit)
+        ).scalars()
+    )
+
+
 def leaders_of(community: Community) -> list[User]:
     return list(
         db.session.execute(
@@ -292,6 +308,34 @@ def _count_points(periods, starts: list[date], end: date) -> list[GrowthPoint]:
     return points
 
 
+# Up to this many periods are counted by the database in one SELECT; longer series
+# (days over years) are counted here from the membership periods.
+MAX_PERIODS_IN_SQL = 100
+
+
+def _counts_in_sql(community: Community, starts: list[date], end: date, moments=()):
+    """Members at the end of each period, joins and leaves within it, and members at each
+    of `moments`, as conditional counts in one query over the community's memberships."""
+    bounds = [_start_of_day(s) for s in starts[1:]] + [_start_of_day(end + timedelta(days=1))]
+    lower = [_start_of_day(starts[0]), *bounds[:-1]]
+    columns = []
+    for low, high in zip(lower, bounds, strict=True):
+        still_in = or_(Membership.left_at.is_(None), Membership.left_at >= high)
+        columns += [
+            func.count(case((and_(Membership.joined_at < high, still_in), 1))),
+            func.count(case((and_(Membership.joined_at >= low, Membership.joined_at < high), 1))),
+            func.count(case((and_(Membership.left_at >= low, Membership.left_at < high), 1))),
+        ]
+    columns += [func.count(case((_was_member_at(moment), 1))) for moment in moments]
+    row = db.session.execute(
+        select(*columns).where(
+            Membership.community_id == community.id, Membership.joined_at.is_not(None)
+        )
+    ).one()
+    points = [GrowthPoint(start, *row[3 * i : 3 * i + 3]) for i, start in enumerate(starts)]
+    return points, list(row[3 * len(starts) :])
+
+
 def member_counts(
     community: Community, start: date, end: date, interval: str = "month"
 ) -> list[GrowthPoint]:
@@ -302,8 +346,11 @@ def member_counts(
     """
     if end < start:
         raise ValueError("end must not be before start")
+    starts = _period_starts(start, end, interval)
+    if len(starts) <= MAX_PERIODS_IN_SQL:
+        return _counts_in_sql(community, starts, end)[0]
     periods = _membership_periods(community, _start_of_day(end + timedelta(days=1)))
-    return _count_points(periods, _period_starts(start, end, interval), end)
+    return _count_points(periods, starts, end)
 
 
 def growth_overview(
@@ -311,17 +358,14 @@ def growth_overview(
 ) -> tuple[Growth, list[GrowthPoint]]:
     """The community page's figures: growth over `days` and members per month, in one query."""
     now = now or utcnow()
-    periods = _membership_periods(community, now + timedelta(microseconds=1))
-
-    def members_at(moment: datetime) -> int:
-        return sum(1 for j, left in periods if j <= moment and (left is None or left > moment))
-
-    before = now - timedelta(days=days)
     first_month = now.date().replace(day=1)
     for _month in range(months - 1):
         first_month = (first_month - timedelta(days=1)).replace(day=1)
-    points = _count_points(periods, _period_starts(first_month, now.date(), "month"), now.date())
-    return Growth(members_at(now), members_at(before), days), points
+    starts = _period_starts(first_month, now.date(), "month")
+    points, (members, members_before) = _counts_in_sql(
+        community, starts, now.date(), moments=(now, now - timedelta(days=days))
+    )
+    return Growth(members, members_before, days), points
 
 
 # --- changing --------------------------------------------------------------

@@ -131,7 +131,7 @@ def show(slug: str):
         community=community,
         membership=services.current_membership(current_user, community),
         leaders=services.leaders_of(community),
-        members=db.session.execute(services.members_query(community).limit(12)).scalars(),
+        members=services.newest_members(community),
         growth=growth,
         growth_chart=_growth_chart(months),
         sections=[

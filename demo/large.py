@@ -14,7 +14,7 @@ from itertools import islice
 
 import click
 from flask import current_app
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, text
 from werkzeug.security import generate_password_hash
 
 from accounts.models import User
@@ -198,6 +198,9 @@ def seed_large(
     bulk_insert(Membership, periods(), "Membership history", int(sum(sizes) * 1.05))
     for seeder in LARGE_SEEDERS:
         seeder(site, bulk_insert)
+    if db.engine.dialect.name == "postgresql":
+        db.session.execute(text("ANALYZE"))  # fresh statistics, or the planner guesses badly
+        db.session.commit()
     return site
 
 

@@ -232,3 +232,11 @@ def test_a_name_the_database_finds_taken_is_refused_with_a_message(leader, commu
     monkeypatch.setattr(services, "_check_name_free", lambda name, exclude_id=None: None)
     with pytest.raises(DomainError, match="already exists"):
         services.create_community(leader, name="Project Managers", kind=CommunityKind.PRACTICE)
+
+
+def test_long_daily_series_are_counted_the_same_way_outside_the_database(history):
+    in_sql = services.member_counts(history, date(2026, 1, 1), date(2026, 3, 31), "day")
+    assert len(in_sql) == 90 <= services.MAX_PERIODS_IN_SQL
+    long = services.member_counts(history, date(2025, 12, 1), date(2026, 4, 30), "day")
+    assert len(long) > services.MAX_PERIODS_IN_SQL
+    assert long[31:121] == in_sql  # the same days, counted in Python

@@ -225,3 +225,18 @@ def test_leader_records_a_channel_and_its_member_count(world, login):
 def test_unknown_pages_get_a_friendly_404(world, login):
     response = login(world.users["member"]).get("/communities/no-such-community")
     assert response.status_code == 404 and "Page not found" in response.get_data(as_text=True)
+
+
+def test_community_page_lists_the_newest_members_first(world, login):
+    from datetime import UTC, datetime
+
+    newcomer = world.users["employee"]
+    services.join_community(newcomer, world.community, at=datetime(2030, 1, 1, tzinfo=UTC))
+    db.session.commit()
+    page = (
+        login(world.users["member"])
+        .get(f"/communities/{world.community.slug}")
+        .get_data(as_text=True)
+    )
+    members = page.split('id="members-heading"')[1]
+    assert members.index(newcomer.display_name) < members.index("Max Member")
