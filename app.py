@@ -40,6 +40,7 @@ from events.views import bp as events_bp
 from initiatives.cli import initiatives_cli
 from initiatives.views import bp as initiatives_bp
 from promotions.views import bp as promotions_bp
+from reports.digest import reports_cli
 from reports.views import bp as reports_bp
 from search.cli import search_cli
 from search.views import bp as search_bp
@@ -119,6 +120,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(backup_command)
     app.cli.add_command(mail_cli)
     app.cli.add_command(events_cli)
+    app.cli.add_command(reports_cli)
     app.cli.add_command(restore_command)
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(search_cli)
