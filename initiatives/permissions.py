@@ -35,3 +35,8 @@ def _can_take_part(user, initiative) -> bool:
 def _can_view_public(user, initiative) -> bool:
     # Anyone, signed in or not; leaders may preview the public page of a draft.
     return (initiative.is_public and not initiative.is_draft) or _leads(user, initiative)
+
+
+@rule("initiative.forget_participants")
+def _can_forget_participants(user, _obj) -> bool:
+    return is_admin(user)

@@ -330,6 +330,36 @@ def update_initiative(actor: User, initiative: Initiative, **values) -> Initiati
 # --- participants and leads ---------------------------------------------------
 
 
+FORGOTTEN_NAME = "—"
+FORGOTTEN_DOMAIN = "forgotten.invalid"
+
+
+def participant_by_email(email: str) -> Participant | None:
+    return db.session.execute(
+        select(Participant).where(Participant.email == email.strip().lower())
+    ).scalar_one_or_none()
+
+
+def forget_participant(actor, participant: Participant) -> None:
+    """Erase an outside person's name and e-mail; their books, requests and leads stay
+    (anonymous), so totals and promotion outcomes do not change."""
+    if participant.email.endswith("@" + FORGOTTEN_DOMAIN):
+        raise DomainError(_("This participant was already forgotten."))
+    participant.name = FORGOTTEN_NAME
+    participant.email = f"participant-{participant.id}@{FORGOTTEN_DOMAIN}"
+    audit.record(actor, "participant.forget", participant)
+
+
+def participants_query(term: str = ""):
+    query = select(Participant).order_by(Participant.created_at.desc(), Participant.id.desc())
+    if term:
+        query = query.where(
+            Participant.email.contains(term.lower(), autoescape=True)
+            | Participant.name.contains(term, autoescape=True)
+        )
+    return query
+
+
 def find_or_add_participant(name: str, email: str) -> Participant:
     email = email.strip().lower()
     participant = db.session.execute(

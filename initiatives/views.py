@@ -18,11 +18,13 @@ from flask import (
 )
 from flask_babel import format_currency, format_decimal
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from community.views import load_community, register_community_section
 from core.errors import DomainError
 from core.extensions import db, limiter
+from core.navigation import add_nav_item
 from core.permissions import can, require
 from initiatives import covers, services
 from initiatives.forms import (
@@ -45,9 +47,11 @@ from initiatives.models import (
     InitiativeStatus,
     ItemCondition,
     ItemStatus,
+    Participant,
 )
 
 bp = Blueprint("initiatives", __name__)
+add_nav_item("initiatives.participants", _l("Participants"), "initiative.forget_participants", 90)
 PER_PAGE = 24
 PUBLIC_STATUSES = (ItemStatus.AVAILABLE,)
 
@@ -581,3 +585,30 @@ def public_interest(initiative_id: int):
     return render_template("initiatives/public_interest.html", form=form, initiative=initiative), (
         400 if form.errors else 200
     )
+
+
+# --- outside participants (admins) --------------------------------------------------
+
+
+@bp.route("/admin/participants")
+def participants():
+    require("initiative.forget_participants")
+    term = request.args.get("q", "").strip()[:254]
+    page = db.paginate(services.participants_query(term), per_page=50, error_out=False)
+    return render_template("initiatives/participants.html", page=page, term=term)
+
+
+@bp.post("/admin/participants/<int:participant_id>/forget")
+def forget_participant(participant_id: int):
+    require("initiative.forget_participants")
+    participant = db.get_or_404(Participant, participant_id)
+    try:
+        services.forget_participant(current_user, participant)
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "warning")
+    else:
+        db.session.commit()
+        flash(_("The participant's name and e-mail are erased; their books and leads stay."),
+              "success")  # fmt: skip
+    return redirect(url_for("initiatives.participants"))

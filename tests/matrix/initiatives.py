@@ -7,7 +7,7 @@ from PIL import Image
 from core.extensions import db
 from initiatives import services
 from initiatives.models import InitiativeKind, InitiativeStatus, ItemCondition
-from tests.matrix import FORBIDDEN, NOT_FOUND, Case, everyone, only, signed_in
+from tests.matrix import FORBIDDEN, NOT_FOUND, Case, everyone, no_args, only, signed_in
 
 LEADERS = ("leader", "admin")
 INITIATIVE_FORM = {
@@ -132,6 +132,13 @@ CASES = [
     ),
     Case("initiatives.public_interest", "GET", _catalog, everyone()),
     Case("initiatives.public_interest", "POST", _catalog, everyone(), data=OUTSIDER),
+    Case("initiatives.participants", "GET", no_args, only("admin")),
+    Case(
+        "initiatives.forget_participant",
+        "POST",
+        lambda w: {"participant_id": _objects(w)["pending"].contributor_participant_id},
+        only("admin"),
+    ),
 ]
 
 
