@@ -23,6 +23,7 @@ ENVIRONMENT = {
     "SEARCH_INDEX_DIR": (None, str),
     "UPLOAD_DIR": (None, str),
     "PUBLIC_FORM_RATE_LIMIT": ("10 per hour", str),
+    "SEARCH_RATE_LIMIT": ("60 per minute", str),
     "RATELIMIT_STORAGE_URI": ("memory://", str),
     "SIGNIN_RATE_LIMIT": ("10 per minute;50 per hour", str),
     "SIGNUP_RATE_LIMIT": ("5 per hour", str),

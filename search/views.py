@@ -5,6 +5,7 @@ from flask_login import current_user
 
 import search.documents  # noqa: F401  (registers the kinds of document)
 import search.tracking  # noqa: F401  (keeps the index in step with commits)
+from core.extensions import limiter
 from core.permissions import requires
 from search import services
 from search.index import search_index
@@ -14,6 +15,7 @@ bp = Blueprint("search", __name__)
 
 @bp.route("/search")
 @requires("search.use")
+@limiter.limit(lambda: current_app.config["SEARCH_RATE_LIMIT"])
 def results():
     found = services.search(
         current_user,

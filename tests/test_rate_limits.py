@@ -35,6 +35,7 @@ def limited_app(request, app, tmp_path):
         SIGNIN_RATE_LIMIT="3 per minute",
         SIGNUP_RATE_LIMIT="2 per hour",
         PASSWORD_RESET_RATE_LIMIT="2 per hour",
+        SEARCH_RATE_LIMIT="3 per minute",
     )
     # Flask-Limiter keeps its settings on the one (process-wide) Limiter; put the
     # suite's back afterwards so other tests stay unlimited.
@@ -83,3 +84,11 @@ def test_password_reset_requests_are_limited(limited_app):
     for _ in range(2):
         assert client.post("/password/reset", data={"email": "a@example.com"}).status_code == 302
     assert client.post("/password/reset", data={"email": "a@example.com"}).status_code == 429
+
+
+def test_search_is_limited_per_address(limited_app):
+    make_user("ann@example.com")
+    client = limited_app.test_client()
+    client.post("/signin", data={"email": "ann@example.com", "password": PASSWORD})
+    answers = [client.get("/search?q=agile").status_code for _ in range(4)]
+    assert answers == [200, 200, 200, 429]
