@@ -28,7 +28,7 @@ import threading
 import time
 import warnings
 from collections.abc import Callable, Iterable
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -141,11 +141,10 @@ class SearchIndex:
         writer = ix.writer(timeout=self.write_timeout, delay=0.05)
         try:
             yield writer
-        except BaseException:
-            writer.cancel()
-            raise
-        else:
             writer.commit(optimize=optimize)
+        except BaseException:
+            _give_up(writer)
+            raise
 
     def apply(self, upserts: dict[str, dict], deletes: Iterable[str]) -> None:
         """Write committed changes to the current generation (and the one being built).
@@ -255,6 +254,17 @@ class SearchIndex:
 
         if not self.is_rebuilding():
             threading.Thread(target=run, name="search-rebuild", daemon=True).start()
+
+
+def _give_up(writer) -> None:
+    """Drop a failed write and, above all, its lock: a failed commit keeps Whoosh's file
+    lock held, and every later write in this process would then wait for it forever."""
+    with suppress(Exception):
+        writer.cancel()
+    lock = getattr(writer, "writelock", None)
+    if lock is not None:
+        with suppress(Exception):
+            lock.release()
 
 
 def open_generation(path: Path):

@@ -283,3 +283,19 @@ def test_renaming_a_community_updates_its_events_and_deleting_it_removes_them(in
     db.session.delete(community)  # the database deletes its events (ON DELETE CASCADE)
     db.session.commit()
     assert indexed_keys(index) == set()
+
+
+def test_a_failed_index_commit_releases_the_lock_for_the_next_write(index, leader, monkeypatch):
+    from whoosh.writing import SegmentWriter
+
+    real_commit = SegmentWriter.commit
+
+    def broken_commit(self, *args, **kwargs):
+        raise AssertionError("whoosh failed while writing a segment")
+
+    monkeypatch.setattr(index, "write_timeout", 2)  # a held lock would fail fast, not hang
+    monkeypatch.setattr(SegmentWriter, "commit", broken_commit)
+    make_community(leader, "Project Managers")  # committed; its index write fails (logged)
+    monkeypatch.setattr(SegmentWriter, "commit", real_commit)
+    make_community(leader, "QA Guild")  # the next write gets the lock
+    assert titles(leader, "guild") == ["QA Guild"]
