@@ -24,6 +24,7 @@ from wtforms.validators import (
 )
 
 from community.models import CommunityKind, JoinPolicy
+from core.text import is_web_address
 
 KIND_CHOICES = [
     SelectChoice(CommunityKind.PRACTICE.value, _l("Community of practice")),
@@ -69,7 +70,7 @@ class ChannelForm(FlaskForm):
     )
 
     def validate_url(self, field):
-        if not field.data.lower().startswith(("https://", "http://")):
+        if not is_web_address(field.data):
             raise ValidationError(_l("Enter a web address starting with https://."))
 
     submit = SubmitField(_l("Add channel"))

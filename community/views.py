@@ -16,6 +16,7 @@ from core.charts import line_chart
 from core.errors import DomainError
 from core.extensions import db
 from core.permissions import can, require, requires
+from core.views import commit_or_flash
 
 bp = Blueprint("community", __name__, url_prefix="/communities")
 
@@ -61,19 +62,6 @@ def _load_membership(community: Community, membership_id: int) -> Membership:
     if membership.community_id != community.id:
         abort(404)
     return membership
-
-
-def _commit_or_flash(message: str, action) -> bool:
-    """Run a service call; commit and flash `message`, or flash the rule it broke."""
-    try:
-        action()
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "danger")
-        return False
-    db.session.commit()
-    flash(message, "success")
-    return True
 
 
 @bp.route("/")
@@ -190,7 +178,7 @@ def edit(slug: str):
 @bp.post("/<slug>/archive")
 def archive(slug: str):
     community = load_community(slug, "community.archive")
-    _commit_or_flash(
+    commit_or_flash(
         _("%(name)s is archived.", name=community.name),
         lambda: services.archive_community(current_user, community),
     )
@@ -200,7 +188,7 @@ def archive(slug: str):
 @bp.post("/<slug>/restore")
 def restore(slug: str):
     community = load_community(slug, "community.archive")
-    _commit_or_flash(
+    commit_or_flash(
         _("%(name)s is open again.", name=community.name),
         lambda: services.restore_community(current_user, community),
     )
@@ -229,7 +217,7 @@ def join(slug: str):
 @bp.post("/<slug>/leave")
 def leave(slug: str):
     community = load_community(slug, "community.leave")
-    _commit_or_flash(
+    commit_or_flash(
         _("You left %(name)s.", name=community.name),
         lambda: services.leave_community(current_user, community),
     )
@@ -240,7 +228,7 @@ def leave(slug: str):
 def approve(slug: str, membership_id: int):
     community = load_community(slug, "community.manage_members")
     membership = _load_membership(community, membership_id)
-    _commit_or_flash(
+    commit_or_flash(
         _("%(name)s is now a member.", name=membership.user.display_name),
         lambda: services.approve_request(current_user, membership),
     )
@@ -251,7 +239,7 @@ def approve(slug: str, membership_id: int):
 def reject(slug: str, membership_id: int):
     community = load_community(slug, "community.manage_members")
     membership = _load_membership(community, membership_id)
-    _commit_or_flash(
+    commit_or_flash(
         _("Request from %(name)s declined.", name=membership.user.display_name),
         lambda: services.reject_request(current_user, membership),
     )
@@ -265,7 +253,7 @@ def change_role(slug: str, membership_id: int):
     role = request.form.get("role")
     if role not in MembershipRole._value2member_map_:
         abort(400)
-    _commit_or_flash(
+    commit_or_flash(
         _("%(name)s is now a %(role)s.", name=membership.user.display_name, role=_(role)),
         lambda: services.set_member_role(current_user, membership, MembershipRole(role)),
     )

@@ -17,6 +17,12 @@ def render_markdown(text: str | None) -> Markup:
     return Markup(nh3.clean(html, tags=ALLOWED_TAGS, link_rel="noopener noreferrer nofollow"))
 
 
+def is_web_address(text: str) -> bool:
+    """An http(s) address with a host: never javascript:, data: or a bare word."""
+    parts = urlsplit(text.strip())
+    return parts.scheme in ("http", "https") and bool(parts.netloc) and " " not in text.strip()
+
+
 def is_safe_next(target: str | None) -> bool:
     """Only same-site paths may be redirected to after sign-in."""
     if not target or "\\" in target or any(ord(c) < 32 for c in target):

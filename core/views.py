@@ -1,12 +1,36 @@
 """The home page and the language switch."""
 
-from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_login import current_user
 
+from core.errors import DomainError
 from core.extensions import db
 from core.text import is_safe_next
 
 bp = Blueprint("core", __name__)
+
+
+def commit_or_flash(message: str, action) -> bool:
+    """Run a service call from a view; commit and flash `message`, or flash the rule it
+    broke (after rolling back). True when it went through."""
+    try:
+        action()
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "danger")
+        return False
+    db.session.commit()
+    flash(message, "success")
+    return True
 
 
 @bp.route("/")

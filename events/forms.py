@@ -22,6 +22,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from core.text import is_web_address
 from events.models import EventVisibility
 from events.services import (
     MAX_SEATS,
@@ -116,7 +117,7 @@ class EventForm(FlaskForm):
             self.timezone.data = default_zone
 
     def validate_online_url(self, field):
-        if field.data and not field.data.lower().startswith(("https://", "http://")):
+        if field.data and not is_web_address(field.data):
             raise ValidationError(_l("Enter a web address starting with https://."))
 
     def fill_from(self, details: EventDetails) -> None:

@@ -26,6 +26,7 @@ from core.errors import DomainError
 from core.extensions import db, limiter
 from core.navigation import add_nav_item
 from core.permissions import can, require
+from core.views import commit_or_flash
 from initiatives import covers, services
 from initiatives.forms import (
     CONDITION_LABELS,
@@ -294,17 +295,6 @@ def request_item(initiative_id: int, item_id: int):
     ), (400 if form.errors else 200)
 
 
-def _run_leader_action(initiative: Initiative, message: str, action) -> None:
-    try:
-        action()
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "danger")
-    else:
-        db.session.commit()
-        flash(message, "success")
-
-
 @bp.route("/initiatives/<int:initiative_id>/items/<int:item_id>/confirm", methods=["GET", "POST"])
 def confirm(initiative_id: int, item_id: int):
     initiative = load_initiative(initiative_id, "initiative.manage")
@@ -330,8 +320,7 @@ def confirm(initiative_id: int, item_id: int):
 @bp.post("/initiatives/<int:initiative_id>/items/<int:item_id>/release")
 def release(initiative_id: int, item_id: int):
     initiative = load_initiative(initiative_id, "initiative.manage")
-    _run_leader_action(
-        initiative,
+    commit_or_flash(
         _("The reservation is released."),
         lambda: services.release_reservation(current_user, initiative, item_id),
     )
@@ -341,8 +330,7 @@ def release(initiative_id: int, item_id: int):
 @bp.post("/initiatives/<int:initiative_id>/items/<int:item_id>/withdraw")
 def withdraw(initiative_id: int, item_id: int):
     initiative = load_initiative(initiative_id, "initiative.manage")
-    _run_leader_action(
-        initiative,
+    commit_or_flash(
         _("The book is withdrawn from the catalog."),
         lambda: services.withdraw_item(current_user, initiative, item_id),
     )
@@ -352,8 +340,7 @@ def withdraw(initiative_id: int, item_id: int):
 @bp.post("/initiatives/<int:initiative_id>/items/<int:item_id>/approve")
 def approve(initiative_id: int, item_id: int):
     initiative = load_initiative(initiative_id, "initiative.manage")
-    _run_leader_action(
-        initiative,
+    commit_or_flash(
         _("The book is in the catalog now."),
         lambda: services.approve_item(current_user, initiative, item_id),
     )

@@ -1,7 +1,5 @@
 """The promotion request form (it teaches what a good brief holds) and the SMM forms."""
 
-from urllib.parse import urlsplit
-
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -29,6 +27,7 @@ from wtforms.validators import (
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from core.text import is_web_address
 from promotions.models import Audience, Currency, Objective, PostFormat, ReportFrequency
 
 CHOOSE = SelectChoice("", _l("Choose…"))
@@ -59,11 +58,6 @@ FORMAT_CHOICES = [
     SelectChoice(PostFormat.VIDEO.value, _l("Video")),
     SelectChoice(PostFormat.ARTICLE.value, _l("Article")),
 ]
-
-
-def is_web_address(text: str) -> bool:
-    parts = urlsplit(text.strip())
-    return parts.scheme in ("http", "https") and bool(parts.netloc) and " " not in text.strip()
 
 
 class MultiCheckboxField(SelectMultipleField):
