@@ -273,22 +273,15 @@ def request_item(initiative_id: int, item_id: int):
     if request.method == "GET" and initiative.suggested_donation:
         form.pledged.data = initiative.suggested_donation
     if form.validate_on_submit():
-        try:
-            services.request_item(
+        commit_or_flash(
+            _("The book is reserved for you. Please make your donation to confirm it."),
+            lambda: services.request_item(
                 initiative.id,
                 item.id,
                 pledged=form.pledged.data,
                 user=current_user._get_current_object(),
-            )
-        except DomainError as error:
-            db.session.rollback()
-            flash(error.message, "danger")
-        else:
-            db.session.commit()
-            flash(
-                _("The book is reserved for you. Please make your donation to confirm it."),
-                "success",
-            )
+            ),
+        )
         return redirect(url_for("initiatives.show", initiative_id=initiative_id))
     return render_template(
         "initiatives/request.html", form=form, initiative=initiative, item=item, public=False
@@ -533,19 +526,12 @@ def public_request(initiative_id: int, item_id: int):
     if form.validate_on_submit():
         if form.is_spam:
             return _thank_spam(initiative)
-        try:
-            services.request_item(
+        commit_or_flash(
+            _("The book is reserved for you. The organisers will contact you by email."),
+            lambda: services.request_item(
                 initiative.id, item.id, pledged=form.pledged.data, outsider=_outsider(form)
-            )
-        except DomainError as error:
-            db.session.rollback()
-            flash(error.message, "danger")
-        else:
-            db.session.commit()
-            flash(
-                _("The book is reserved for you. The organisers will contact you by email."),
-                "success",
-            )
+            ),
+        )
         return redirect(url_for("initiatives.public_show", initiative_id=initiative_id))
     return render_template(
         "initiatives/request.html", form=form, initiative=initiative, item=item, public=True
