@@ -11,6 +11,7 @@ import community.permissions  # noqa: F401
 import core.locking  # noqa: F401  (SQLite transaction handling for row locks)
 import events.permissions  # noqa: F401
 import initiatives.permissions  # noqa: F401
+import promotions.outcome_views  # noqa: F401  (its routes join the promotions blueprint)
 import promotions.permissions  # noqa: F401
 import reports.permissions  # noqa: F401
 import search.permissions  # noqa: F401
@@ -39,6 +40,8 @@ from events.cli import events_cli
 from events.views import bp as events_bp
 from initiatives.cli import initiatives_cli
 from initiatives.views import bp as initiatives_bp
+from promotions.cli import promotions_cli
+from promotions.link_views import bp as links_bp
 from promotions.views import bp as promotions_bp
 from reports.digest import reports_cli
 from reports.views import bp as reports_bp
@@ -98,6 +101,7 @@ def register_blueprints(app: Flask) -> None:
         initiatives_bp,
         search_bp,
         promotions_bp,
+        links_bp,
         reports_bp,
     ):
         app.register_blueprint(blueprint)
@@ -120,6 +124,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(backup_command)
     app.cli.add_command(mail_cli)
     app.cli.add_command(events_cli)
+    app.cli.add_command(promotions_cli)
     app.cli.add_command(reports_cli)
     app.cli.add_command(restore_command)
     app.cli.add_command(seed_demo_command)

@@ -20,6 +20,14 @@ class Band:
 
 
 @dataclass(frozen=True)
+class Marker:
+    """A moment on the x axis worth pointing at, e.g. a post going out."""
+
+    label: str
+    x: float
+
+
+@dataclass(frozen=True)
 class LineChart:
     title: str
     labels: list[str]
@@ -28,6 +36,10 @@ class LineChart:
     dots: list[tuple[float, float, str, float]]  # x, y, label, value
     y_ticks: list[tuple[float, float]]  # y, value
     bands: list[Band] = field(default_factory=list)
+    markers: list[Marker] = field(default_factory=list)
+    guide_title: str = ""  # a second, dashed line such as the pace to a target
+    guide_values: list[float] = field(default_factory=list)
+    guide_points: str = ""
     width: int = WIDTH
     height: int = HEIGHT
     plot_left: int = LEFT
@@ -47,10 +59,17 @@ def _nice_top(value: float) -> float:
 
 
 def line_chart(
-    title: str, labels: list[str], values: list[float], bands: list[tuple[str, int, int]] = ()
+    title: str,
+    labels: list[str],
+    values: list[float],
+    bands: list[tuple[str, int, int]] = (),
+    markers: list[tuple[str, int]] = (),
+    guide: tuple[str, list[float]] | None = None,
 ) -> LineChart:
-    """A line over evenly spaced labels; `bands` are (label, first index, last index)."""
-    top = _nice_top(max(values, default=0))
+    """A line over evenly spaced labels; `bands` are (label, first index, last index),
+    `markers` (label, index), and `guide` (title, values) a dashed line drawn beside it."""
+    guide_title, guide_values = guide or ("", [])
+    top = _nice_top(max([*values, *guide_values], default=0))
     span = WIDTH - LEFT - RIGHT
     step = span / max(len(values) - 1, 1)
 
@@ -76,4 +95,8 @@ def line_chart(
             )
             for label, first, last in bands
         ],
+        markers=[Marker(label, x(index)) for label, index in markers],
+        guide_title=guide_title,
+        guide_values=list(guide_values),
+        guide_points=" ".join(f"{x(i)},{y(v)}" for i, v in enumerate(guide_values)),
     )

@@ -24,11 +24,17 @@ ENVIRONMENT = {
     "UPLOAD_DIR": (None, str),
     "PUBLIC_FORM_RATE_LIMIT": ("10 per hour", str),
     "SEARCH_RATE_LIMIT": ("60 per minute", str),
+    "REDIS_URL": (None, str),
     "RATELIMIT_STORAGE_URI": ("memory://", str),
+    "RATELIMIT_KEY_PREFIX": (None, str),
     "SIGNIN_RATE_LIMIT": ("10 per minute;50 per hour", str),
     "SIGNUP_RATE_LIMIT": ("5 per hour", str),
     "PASSWORD_RESET_RATE_LIMIT": ("5 per hour", str),
     "RESET_TOKEN_MAX_AGE": (3600, int),
+    "TRACKED_LINK_RATE_LIMIT": ("120 per minute", str),
+    "ATTRIBUTION_DAYS": (30, int),
+    "AT_RISK_AFTER": (0.5, float),
+    "AT_RISK_PACE": (0.8, float),
     "SESSION_COOKIE_SECURE": (False, _bool),
     "SITE_URL": ("http://127.0.0.1:5000", str),
     "EVENT_REMINDER_HOURS": (24, int),
@@ -68,6 +74,9 @@ def from_environment(instance_path: str) -> dict:
         value = parse(raw) if raw is not None else default
         if value is not None:
             config[name] = value
+    # State shared by every process lives in Redis when there is one: rate-limit counters.
+    if config.get("REDIS_URL") and "RATELIMIT_STORAGE_URI" not in os.environ:
+        config["RATELIMIT_STORAGE_URI"] = config["REDIS_URL"]
     if database_url := config.pop("DATABASE_URL", None):
         config["SQLALCHEMY_DATABASE_URI"] = database_url
     config["REMEMBER_COOKIE_SECURE"] = config["SESSION_COOKIE_SECURE"]

@@ -230,10 +230,39 @@ class ReportForm(FlaskForm):
             DataRequired(message=_l("Write what the promotion achieved.")),
             Length(max=20000),
         ],
-        description=_l("Markdown. Figures against the target, per channel, and what we learned."),
+        description=_l(
+            "Markdown. What was published and how it went; the figures are added from the data."
+        ),
         render_kw={"rows": 5},
     )
+    lessons = TextAreaField(
+        _l("Lessons"),
+        validators=[Optional(), Length(max=5000)],
+        description=_l("What to repeat or avoid next time. Shown with the brief as a reference."),
+        render_kw={"rows": 3},
+    )
     submit = SubmitField(_l("Report results"))
+
+
+class BackupStepForm(FlaskForm):
+    note = TextAreaField(
+        _l("What was done"),
+        validators=[
+            DataRequired(message=_l("Note what was done, so the report can say it.")),
+            Length(max=1000),
+        ],
+        render_kw={"rows": 2},
+    )
+    submit = SubmitField(_l("Mark done"))
+
+
+class TrackedLinkForm(FlaskForm):
+    target_path = StringField(
+        _l("Goes to"),
+        validators=[Optional(), Length(max=500)],
+        description=_l("A page of this site, starting with /. Empty: the promoted page."),
+    )
+    submit = SubmitField(_l("Create tracked link"))
 
 
 class ChannelRequirementsForm(FlaskForm):

@@ -13,8 +13,10 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.types import JSON
 
 from accounts.models import User
 from community.models import Community
@@ -148,6 +150,13 @@ class PromotionRequest(TimestampMixin, db.Model):
     )
     status_reason: Mapped[str] = mapped_column(Text, default="")  # why declined / what to change
     report: Mapped[str] = mapped_column(Text, default="")  # SMM's results, Markdown
+    lessons: Mapped[str] = mapped_column(Text, default="")  # what to repeat or avoid
+    # The outcome as computed when SMM reported, so the final report never drifts.
+    final_figures: Mapped[dict | None] = mapped_column(JSON)
+    final_actual: Mapped[int | None]  # for ranking references by actual / target
+    reported_at: Mapped[datetime | None]
+    # Set while the brief is behind its pace (promotions.outcomes.check_at_risk).
+    at_risk_since: Mapped[datetime | None]
     submitted_at: Mapped[datetime | None]
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
@@ -167,6 +176,9 @@ class PromotionRequest(TimestampMixin, db.Model):
         back_populates="brief",
         cascade="all, delete-orphan",
         order_by="(PlannedPost.scheduled_at, PlannedPost.id)",
+    )
+    backup_actions: Mapped[list["BackupAction"]] = relationship(
+        back_populates="brief", cascade="all, delete-orphan", order_by="BackupAction.position"
     )
 
     @property
@@ -248,6 +260,7 @@ class PlannedPost(TimestampMixin, db.Model):
 
     brief: Mapped[PromotionRequest] = relationship(back_populates="posts")
     channel: Mapped[Channel] = relationship()
+    link: Mapped["TrackedLink | None"] = relationship(back_populates="post")
 
 
 class Notification(db.Model):
@@ -269,3 +282,83 @@ class Notification(db.Model):
 
     brief: Mapped[PromotionRequest] = relationship()
     actor: Mapped[User | None] = relationship(foreign_keys=[actor_id])
+
+
+class BackupAction(db.Model):
+    """A backup-plan step someone ticked off, with a note of what was done."""
+
+    __tablename__ = "promotion_backup_actions"
+    __table_args__ = (UniqueConstraint("request_id", "position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("promotion_requests.id", ondelete="CASCADE"))
+    position: Mapped[int]  # the step's index in the brief's backup plan
+    step: Mapped[str] = mapped_column(Text)  # the step's text when it was ticked
+    note: Mapped[str] = mapped_column(Text, default="")
+    done_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    done_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    brief: Mapped[PromotionRequest] = relationship(back_populates="backup_actions")
+    done_by: Mapped[User | None] = relationship()
+
+
+class TrackedLink(db.Model):
+    """A short link `/go/<code>` for one planned post, leading to a page of the site."""
+
+    __tablename__ = "tracked_links"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    request_id: Mapped[int] = mapped_column(
+        ForeignKey("promotion_requests.id", ondelete="CASCADE"), index=True
+    )
+    post_id: Mapped[int | None] = mapped_column(
+        ForeignKey("planned_posts.id", ondelete="CASCADE"), unique=True
+    )
+    channel_id: Mapped[int] = mapped_column(ForeignKey("promotion_channels.id"))
+    target_path: Mapped[str] = mapped_column(String(500))  # always a path on this site
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    brief: Mapped[PromotionRequest] = relationship()
+    post: Mapped[PlannedPost | None] = relationship(back_populates="link")
+    channel: Mapped[Channel] = relationship()
+
+
+class LinkVisit(db.Model):
+    """Clicks on a tracked link by one visitor on one day.
+
+    The visitor is known only by a hash of their address and browser salted with
+    the day, so the same person cannot be followed from one day to the next.
+    """
+
+    __tablename__ = "tracked_link_visits"
+    __table_args__ = (UniqueConstraint("link_id", "day", "visitor"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    link_id: Mapped[int] = mapped_column(ForeignKey("tracked_links.id", ondelete="CASCADE"))
+    day: Mapped[date]
+    visitor: Mapped[str] = mapped_column(String(32))
+    clicks: Mapped[int] = mapped_column(default=1)
+
+
+class Attribution(db.Model):
+    """Something a visitor did after arriving through a tracked link.
+
+    `kind` and `object_id` name the row it marks (a registration, a lead, a
+    membership); each row is attributed to at most one brief and channel.
+    """
+
+    __tablename__ = "promotion_attributions"
+    __table_args__ = (
+        UniqueConstraint("kind", "object_id"),
+        Index("ix_promotion_attributions_request_kind", "request_id", "kind"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("promotion_requests.id", ondelete="CASCADE"))
+    channel_id: Mapped[int] = mapped_column(ForeignKey("promotion_channels.id"))
+    link_id: Mapped[int | None] = mapped_column(ForeignKey("tracked_links.id", ondelete="SET NULL"))
+    kind: Mapped[str] = mapped_column(String(20))  # registration | lead | membership
+    object_id: Mapped[int]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -123,3 +123,9 @@ def _can_plan_posts(user, brief) -> bool:
 @rule("promotions.manage_channels")
 def _can_manage_channels(user, _obj) -> bool:
     return is_admin(user)
+
+
+@rule("promotions.follow_up")
+def _can_follow_up(user, brief) -> bool:
+    """Tick off the backup plan: both sides of a brief while it is being published."""
+    return (is_smm(user) or leads(user, brief.community)) and brief.status in PLANNING

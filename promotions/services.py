@@ -23,6 +23,7 @@ from core.models import utcnow
 from core.permissions import can, is_smm
 from promotions.models import (
     Audience,
+    BackupAction,
     BriefAsset,
     BriefComment,
     BriefStatus,
@@ -270,7 +271,9 @@ def update_request(actor, brief: PromotionRequest, fields: BriefFields) -> Promo
 # --- the workflow ----------------------------------------------------------------
 
 
-def transition(actor, brief: PromotionRequest, target: BriefStatus, reason: str = "") -> None:
+def transition(
+    actor, brief: PromotionRequest, target: BriefStatus, reason: str = "", notify: bool = True
+) -> None:
     """Move `brief` to `target` if the workflow allows it for the actor's side."""
     step = transition_for(brief.status, target)
     if step is None:
@@ -313,18 +316,12 @@ def transition(actor, brief: PromotionRequest, target: BriefStatus, reason: str 
         brief.comments.append(BriefComment(author=actor, body=reason, status=step.target))
     detail = f"{previous} → {step.target}" + (f": {reason}" if reason else "")
     audit.record(actor, "brief.status", brief, detail)
-    _notify(brief, actor, step.side, step.target.value)
+    if notify:
+        _notify(brief, actor, step.side, step.target.value)
 
 
 def submit(actor, brief: PromotionRequest) -> None:
     transition(actor, brief, BriefStatus.SUBMITTED)
-
-
-def report_results(actor, brief: PromotionRequest, report: str) -> None:
-    if not report.strip():
-        raise DomainError(_("Write what the promotion achieved."))
-    brief.report = report.strip()
-    transition(actor, brief, BriefStatus.REPORTED)
 
 
 # --- comments and notifications ----------------------------------------------------
@@ -616,6 +613,7 @@ def load_brief_for_page(brief_id: int) -> PromotionRequest | None:
             selectinload(PromotionRequest.assets),
             selectinload(PromotionRequest.comments).joinedload(BriefComment.author),
             selectinload(PromotionRequest.posts).joinedload(PlannedPost.channel),
+            selectinload(PromotionRequest.backup_actions).joinedload(BackupAction.done_by),
         )
         .where(PromotionRequest.id == brief_id)
     ).scalar_one_or_none()

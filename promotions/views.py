@@ -29,7 +29,8 @@ from core.locking import lock_row
 from core.models import utcnow
 from core.navigation import add_nav_item
 from core.permissions import can, is_smm, require, requires
-from promotions import permissions, services
+from core.views import commit_or_flash
+from promotions import permissions, results, services
 from promotions.forms import (
     BriefForm,
     ChannelForm,
@@ -241,6 +242,7 @@ def _render_form(form, subject_title, channels, brief=None, community=None, star
         community=community or brief.community,
         subject_title=subject_title,
         channels=channels,
+        references=results.references(),
     ), (400 if any(field.errors for field in form) else 200)
 
 
@@ -367,15 +369,15 @@ def report(brief_id: int):
     if not form.validate():
         return _render_brief(load_brief(brief_id, full=True), 400, report_form=form)
     brief = lock_row(PromotionRequest, brief.id)
-    try:
-        services.report_results(current_user, brief, form.report.data)
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "danger")
-        return redirect(url_for("promotions.show", brief_id=brief_id))
-    db.session.commit()
-    flash(_("Results reported."), "success")
-    return redirect(url_for("promotions.show", brief_id=brief.id))
+    reported = commit_or_flash(
+        _("Results reported; the brief is closed."),
+        lambda: results.report_results(
+            current_user, brief, form.report.data, form.lessons.data or ""
+        ),
+    )
+    if reported:
+        return redirect(url_for("promotions.final_report", brief_id=brief_id))
+    return redirect(url_for("promotions.show", brief_id=brief_id))
 
 
 @bp.post("/<int:brief_id>/comments")

@@ -107,3 +107,23 @@ def test_ukrainian_readers_get_ukrainian_event_mail(world, inbox):
 def test_the_reminder_command_reports_what_it_queued(runner):
     result = runner.invoke(args=["events", "remind"])
     assert result.exit_code == 0 and "0 reminders queued." in result.output
+
+
+def test_at_risk_alerts_arrive_once_in_each_readers_language(world, inbox, runner):
+    leader, smm = world.users["leader"], world.users["smm"]
+    leader.locale = "uk"
+    brief = brief_in(BriefStatus.RUNNING, leader, smm, world.community)
+    today = utcnow().date()
+    brief.publish_from, brief.publish_until = today - timedelta(days=8), today + timedelta(days=2)
+    db.session.commit()
+    send_queued()
+    inbox.messages.clear()
+    for _cron_run in range(2):
+        assert runner.invoke(args=["promotions", "check-at-risk"]).exit_code == 0
+        send_queued()
+    by_reader = {m["To"]: m for m in inbox.messages}
+    assert len(inbox.messages) == 2 and set(by_reader) == {leader.email, smm.email}
+    assert by_reader[smm.email]["Subject"].endswith("is behind its target")
+    assert by_reader[leader.email]["Content-Language"] == "uk"
+    assert "відстає від цілі" in by_reader[leader.email]["Subject"]
+    assert f"/promotions/{brief.id}/outcome" in by_reader[leader.email].get_content()

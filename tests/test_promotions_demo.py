@@ -3,6 +3,7 @@
 from sqlalchemy import select
 
 from core.extensions import db
+from core.models import utcnow
 from promotions.models import BriefStatus, Objective, PostFormat, PromotionRequest
 from promotions.subjects import subject_kinds
 
@@ -20,6 +21,15 @@ def test_demo_has_the_book_sale_stories_and_a_queue(runner):
     assert len(stories) == 4 and all(p.channel.name == "Instagram" for p in stories)
     assert sum("Facebook post" in p.notes for p in stories) == 1
     assert all(p.published_url and p.reach for p in stories)
-    assert "44" in sale.report
+    # The outcome reads like the story: 44 leads through the link story, 5 outside people
+    # who added or took books, the Facebook group +13.5 %.
+    assert sale.final_actual == 44 and sale.lessons
+    figures = sale.final_figures
+    assert figures["total"]["leads"] == 44 and figures["total"]["participants"] == 5
+    assert [c["label"] for c in figures["channels"] if c["leads"]] == ["Instagram"]
+    group = next(g for g in figures["growth"] if g["name"] == "Facebook group")
+    assert (group["start"], group["end"], round(group["percent"], 1)) == (600, 681, 13.5)
     assert donors.status == BriefStatus.SUBMITTED and draft.status == BriefStatus.DRAFT
-    assert race.status == BriefStatus.SCHEDULED and len(race.posts) == 3
+    # Running for a week and behind: at risk before its window ends.
+    assert race.status == BriefStatus.RUNNING and len(race.posts) == 3
+    assert race.at_risk_since is not None and race.publish_until >= utcnow().date()

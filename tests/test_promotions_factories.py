@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from core.extensions import db
 from core.models import utcnow
-from promotions import services
+from promotions import results, services
 from promotions.models import Audience, BriefStatus, Objective, PostFormat, ReportFrequency
 from promotions.subjects import load_subject
 
@@ -57,8 +57,8 @@ def brief_in(status: BriefStatus, leader, smm, community):
         BriefStatus.ACCEPTED: ["submit", "accept"],
         BriefStatus.SCHEDULED: ["submit", "accept", "post"],
         BriefStatus.RUNNING: ["submit", "accept", "post", "run"],
-        BriefStatus.REPORTED: ["submit", "accept", "post", "run", "report"],
-        BriefStatus.CLOSED: ["submit", "accept", "post", "run", "report", "close"],
+        BriefStatus.REPORTED: ["submit", "accept", "post", "run", "reported"],
+        BriefStatus.CLOSED: ["submit", "accept", "post", "run", "report"],
         BriefStatus.DECLINED: ["submit", "decline"],
     }[BriefStatus(status)]
     for step in path:
@@ -72,10 +72,11 @@ def brief_in(status: BriefStatus, leader, smm, community):
             plan_post(smm, brief)
         elif step == "run":
             services.transition(smm, brief, BriefStatus.RUNNING)
-        elif step == "report":
-            services.report_results(smm, brief, "44 leads from 4 stories.")
-        elif step == "close":
-            services.transition(smm, brief, BriefStatus.CLOSED)
+        elif step == "reported":  # reported but not yet closed, as older briefs may be
+            brief.report = "44 leads from 4 stories."
+            services.transition(smm, brief, BriefStatus.REPORTED)
+        elif step == "report":  # the report freezes the figures and closes the brief
+            results.report_results(smm, brief, "44 leads from 4 stories.")
         elif step == "decline":
             services.transition(smm, brief, BriefStatus.DECLINED, "Not our audience.")
         db.session.commit()

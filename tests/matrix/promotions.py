@@ -8,9 +8,9 @@ from accounts import services as accounts
 from community import services as communities
 from community.models import CommunityKind
 from core.extensions import db
-from promotions import services
+from promotions import links, services
 from promotions.models import BriefStatus
-from tests.matrix import FORBIDDEN, NOT_FOUND, Case, no_args, only
+from tests.matrix import ALLOWED, FORBIDDEN, NOT_FOUND, ROLES, Case, no_args, only
 from tests.test_promotions_factories import brief_in, draft_brief
 
 HIDDEN = {"employee": NOT_FOUND, "member": NOT_FOUND}
@@ -118,6 +118,39 @@ CASES = [
         SMM_ONLY,
         data={"published_url": "https://instagram.example/p/1", "reach": "10"},
     ),  # fmt: skip
+    Case("promotions.outcome", "GET", _brief("promo_accepted"), BRIEF_PEOPLE),
+    Case("promotions.outcome", "GET", _brief("promo_other"), OTHER_COMMUNITY, variant="other"),
+    Case("promotions.final_report", "GET", _brief("promo_closed"), BRIEF_PEOPLE),
+    Case("promotions.final_report_markdown", "GET", _brief("promo_closed"), BRIEF_PEOPLE),
+    Case("promotions.final_report_csv", "GET", _brief("promo_closed"), BRIEF_PEOPLE),
+    Case(
+        "promotions.tick_step",
+        "POST",
+        lambda world: {"brief_id": world.objects["promo_accepted"].id, "position": 0},
+        BRIEF_PEOPLE,
+        data={"note": "Two reserve stories went out."},
+    ),
+    Case(
+        "promotions.untick_step",
+        "POST",
+        lambda world: {"brief_id": world.objects["promo_accepted"].id, "position": 0},
+        BRIEF_PEOPLE,
+    ),
+    Case(
+        "promotions.tick_step",
+        "POST",
+        lambda world: {"brief_id": world.objects["promo_other"].id, "position": 0},
+        {**only(otherwise=NOT_FOUND), "smm": FORBIDDEN, "admin": FORBIDDEN},  # not yet running
+        data={"note": "Mine now?"},
+        variant="other",
+    ),
+    Case("promotions.create_link", "POST", _post, SMM_ONLY, data={"target_path": ""}),
+    Case(
+        "links.follow",
+        "GET",
+        lambda world: {"code": world.objects["promo_link"].code},
+        {role: ALLOWED for role in ROLES},  # a tracked link is for anyone
+    ),
     Case("promotions.channels", "GET", no_args, only("smm", "admin")),
     Case(
         "promotions.channels",
@@ -148,6 +181,8 @@ def prepare(world) -> None:
     world.objects["promo_accepted"] = accepted
     world.objects["promo_post"] = accepted.posts[0]
     world.objects["promo_channel"] = accepted.channels[0]
+    world.objects["promo_link"] = links.create_link(smm, accepted.posts[0])
+    world.objects["promo_closed"] = brief_in(BriefStatus.CLOSED, leader, smm, world.community)
     other_leader = accounts.create_user("otto@example.com", "Otto Other", "a good password 1")
     other = communities.create_community(
         other_leader, name="Designers", kind=CommunityKind.PRACTICE, leader=other_leader

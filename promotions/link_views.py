@@ -1,0 +1,42 @@
+"""`/go/<code>`: where a tracked link lands, counts the click and passes the visitor on."""
+
+from flask import Blueprint, abort, current_app, redirect, request
+
+from core.extensions import db, limiter
+from core.locking import lock_row
+from core.models import utcnow
+from promotions import links
+from promotions.models import TrackedLink
+
+bp = Blueprint("links", __name__)
+
+
+def _redirect_limit() -> str:
+    return current_app.config["TRACKED_LINK_RATE_LIMIT"]
+
+
+@bp.route("/go/<code>")
+@limiter.limit(_redirect_limit)
+def follow(code: str):
+    link = links.find_link(code)
+    if link is None:
+        abort(404)
+    # The stored path was checked when the link was made; check again so that a
+    # row changed by hand can never turn the site into an open redirect.
+    if not links.is_internal_path(link.target_path):
+        abort(404)
+    link = lock_row(TrackedLink, link.id)  # SQLite: take the write lock before counting
+    if link is None:
+        abort(404)
+    visitor = links.visitor_hash(
+        utcnow().date(), request.remote_addr or "", request.user_agent.string[:300]
+    )
+    links.record_click(link, utcnow().date(), visitor)
+    db.session.commit()
+    response = redirect(link.target_path, code=302)
+    response.set_cookie(**links.attribution_cookie(link))
+    response.headers["Cache-Control"] = "no-store"  # every click reaches us
+    return response
+
+
+links.connect_signals()  # attribution follows the visitor's next steps

@@ -1,0 +1,215 @@
+"""Tracked links: a short `/go/<code>` per planned post, clicks per day, attribution.
+
+A visitor who follows a link gets a signed cookie naming the link (nothing about
+them). What they then do on the site — register for an event, become a lead,
+join a community — is marked with the link's brief and channel through the
+signals the lower features send, so events, initiatives and communities never
+import promotions.
+"""
+
+import hashlib
+import hmac
+import re
+import secrets
+from datetime import date
+from urllib.parse import urlsplit
+
+from flask import current_app, g, has_request_context, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from accounts.mail import site_context
+from core.errors import DomainError
+from core.extensions import db
+from core.permissions import is_smm
+from core.signals import event_registered, lead_created, member_joined
+from promotions.models import Attribution, LinkVisit, PlannedPost, PromotionRequest, TrackedLink
+from promotions.subjects import load_subject
+from promotions.workflow import PLANNING
+
+COOKIE = "guildhall_promotion"
+CODE_PATTERN = re.compile(r"[A-Za-z0-9_-]{8,32}")
+
+REGISTRATION, LEAD, MEMBERSHIP = "registration", "lead", "membership"
+
+
+# --- links --------------------------------------------------------------------
+
+
+def is_internal_path(path: str) -> bool:
+    """A path on this site: no scheme, no host, nothing a browser reads as another site."""
+    if not path or not path.startswith("/") or path.startswith(("//", "/\\")):
+        return False
+    if any(ord(char) < 32 or char in "\\" for char in path):
+        return False
+    parts = urlsplit(path)
+    return not parts.scheme and not parts.netloc
+
+
+def default_target(brief: PromotionRequest) -> str:
+    """Where a brief's links lead unless SMM says otherwise: the promoted page.
+
+    A public initiative's links lead to its public page, which people outside
+    the company can open.
+    """
+    subject = load_subject(brief.subject_kind, brief.subject_id)
+    with site_context():  # also from the CLI (the demo makes links)
+        if subject is None:
+            return url_for("community.show", slug=brief.community.slug)
+        thing = subject.view_object
+        if subject.kind == "initiative" and getattr(thing, "is_public", False):
+            return url_for("initiatives.public_show", initiative_id=thing.id)
+        return url_for(subject.endpoint, **subject.values)
+
+
+def create_link(actor, post: PlannedPost, target_path: str | None = None) -> TrackedLink:
+    if not is_smm(actor):
+        raise DomainError(_("Only SMM staff can do this."))
+    brief = post.brief
+    if brief.status not in PLANNING:
+        raise DomainError(_("Links are made for posts of a brief that is being published."))
+    if post.link is not None:
+        raise DomainError(_("This post already has a tracked link."))
+    target_path = (target_path or "").strip() or default_target(brief)
+    if not is_internal_path(target_path):
+        raise DomainError(_("Enter a path on this site, starting with /."))
+    link = TrackedLink(
+        code=secrets.token_urlsafe(9),  # 12 characters, 72 random bits
+        brief=brief,
+        post=post,
+        channel_id=post.channel_id,
+        target_path=target_path[:500],
+        created_by_id=actor.id,
+    )
+    db.session.add(link)
+    db.session.flush()
+    return link
+
+
+def find_link(code: str) -> TrackedLink | None:
+    if not CODE_PATTERN.fullmatch(code or ""):
+        return None
+    return db.session.execute(
+        select(TrackedLink).where(TrackedLink.code == code)
+    ).scalar_one_or_none()
+
+
+def share_url(link: TrackedLink) -> str:
+    """The address SMM puts in the post: always the site's public one, wherever it is asked."""
+    with current_app.test_request_context(base_url=current_app.config["SITE_URL"]):
+        return url_for("links.follow", code=link.code, _external=True)
+
+
+# --- clicks -------------------------------------------------------------------
+
+
+def visitor_hash(day: date, address: str, agent: str) -> str:
+    """Who clicked, as a hash that changes every day and cannot be reversed to an address."""
+    salt = hmac.new(
+        current_app.config["SECRET_KEY"].encode(), f"visitor:{day}".encode(), hashlib.sha256
+    ).digest()
+    return hmac.new(salt, f"{address}|{agent}".encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def record_click(link: TrackedLink, day: date, visitor: str) -> None:
+    """Count a click; one statement, so parallel clicks never lose a count."""
+    dialect = db.session.get_bind().dialect.name
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    statement = insert(LinkVisit).values(link_id=link.id, day=day, visitor=visitor, clicks=1)
+    db.session.execute(
+        statement.on_conflict_do_update(
+            index_elements=["link_id", "day", "visitor"],
+            set_={"clicks": LinkVisit.clicks + 1},
+        )
+    )
+
+
+# --- attribution ---------------------------------------------------------------
+
+
+def _serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="promotion-attribution")
+
+
+def attribution_cookie(link: TrackedLink) -> dict:
+    """The keyword arguments for `response.set_cookie` that carry the attribution."""
+    return {
+        "key": COOKIE,
+        "value": _serializer().dumps(link.id),
+        "max_age": current_app.config["ATTRIBUTION_DAYS"] * 86400,
+        "httponly": True,
+        "samesite": "Lax",
+        "secure": current_app.config["SESSION_COOKIE_SECURE"],
+    }
+
+
+def arrived_through() -> int | None:
+    """The tracked link this visitor arrived through, if the cookie is there and fresh."""
+    if not has_request_context():
+        return None
+    if "_arrived_through" not in g:
+        token = request.cookies.get(COOKIE)
+        link_id = None
+        if token:
+            try:
+                link_id = _serializer().loads(
+                    token, max_age=current_app.config["ATTRIBUTION_DAYS"] * 86400
+                )
+            except BadSignature:
+                link_id = None
+        g._arrived_through = link_id if isinstance(link_id, int) else None
+    return g._arrived_through
+
+
+def attribute(kind: str, object_id: int, owner_id: int | None) -> Attribution | None:
+    """Mark a row with the brief and channel of the link its visitor came through.
+
+    Only the visitor's own actions count (`owner_id` is the row's user, None for
+    an outside participant): a leader approving someone's request carries the
+    leader's cookie, not theirs.
+    """
+    link_id = arrived_through()
+    if link_id is None:
+        return None
+    if owner_id is not None and owner_id != getattr(current_user, "id", None):
+        return None
+    link = db.session.get(TrackedLink, link_id)
+    if link is None:
+        return None
+    exists = db.session.execute(
+        select(Attribution.id).where(Attribution.kind == kind, Attribution.object_id == object_id)
+    ).first()
+    if exists:
+        return None
+    mark = Attribution(
+        request_id=link.request_id,
+        channel_id=link.channel_id,
+        link_id=link.id,
+        kind=kind,
+        object_id=object_id,
+    )
+    db.session.add(mark)
+    db.session.flush()
+    return mark
+
+
+def _on_registered(_event, registration) -> None:
+    attribute(REGISTRATION, registration.id, registration.user_id)
+
+
+def _on_lead(_initiative, lead) -> None:
+    attribute(LEAD, lead.id, lead.user_id)
+
+
+def _on_joined(_community, membership) -> None:
+    attribute(MEMBERSHIP, membership.id, membership.user_id)
+
+
+def connect_signals() -> None:
+    event_registered.connect(_on_registered)
+    lead_created.connect(_on_lead)
+    member_joined.connect(_on_joined)

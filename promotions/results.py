@@ -1,0 +1,275 @@
+"""Acting on outcomes: at-risk alerts, the backup-plan checklist, the final report, references."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import Float, cast, func, select
+from sqlalchemy.orm import selectinload
+
+from accounts.mail import email_user, register_email_kind
+from core import audit
+from core.errors import DomainError
+from core.extensions import db
+from core.models import utcnow
+from core.permissions import can
+from promotions.models import (
+    BackupAction,
+    BriefStatus,
+    Notification,
+    Objective,
+    PlannedPost,
+    PromotionRequest,
+)
+from promotions.outcomes import WATCHED, Outcome, brief_outcome, outcome_lines
+from promotions.services import _community_side_people, transition
+
+register_email_kind("at_risk", _l("Warnings that a promotion I work on is behind its target"))
+
+AT_RISK_EVENT = "at_risk"
+
+
+# --- at risk ------------------------------------------------------------------------
+
+
+def _people_to_warn(brief: PromotionRequest) -> list:
+    people = list(_community_side_people(brief))
+    if brief.assignee is not None and brief.assignee.active:
+        people.append(brief.assignee)
+    return people
+
+
+def sync_at_risk(brief: PromotionRequest, at_risk: bool) -> bool:
+    """Record whether the brief is behind; warn its people the first time it falls behind.
+
+    Returns True when the brief has just become at risk. Called by the cron
+    command and when someone opens the brief, so a warning is sent once per
+    fall, whichever comes first.
+    """
+    if at_risk and brief.at_risk_since is None:
+        brief.at_risk_since = utcnow()
+        for person in _people_to_warn(brief):
+            db.session.add(Notification(user_id=person.id, brief=brief, event=AT_RISK_EVENT))
+            email_user(
+                person,
+                "at_risk",
+                "brief_at_risk",
+                dedupe_key=f"at-risk:{brief.id}:{person.id}:{brief.at_risk_since:%Y%m%d}",
+                brief=brief,
+            )
+        audit.record(None, "brief.at_risk", brief, "behind its pace")
+        return True
+    if not at_risk and brief.at_risk_since is not None:
+        brief.at_risk_since = None
+    return False
+
+
+def check_at_risk(today: date | None = None) -> tuple[int, int]:
+    """Look at every brief being published; returns (watched, newly at risk)."""
+    briefs = list(
+        db.session.execute(
+            select(PromotionRequest)
+            .options(selectinload(PromotionRequest.assignee))
+            .where(
+                PromotionRequest.status.in_(WATCHED),
+                PromotionRequest.target.is_not(None),
+                PromotionRequest.objective.is_not(None),
+            )
+            .order_by(PromotionRequest.id)
+        ).scalars()
+    )
+    lines = outcome_lines(briefs, today)
+    newly = sum(sync_at_risk(brief, lines[brief.id].at_risk) for brief in briefs)
+    return len(briefs), newly
+
+
+# --- the backup plan -------------------------------------------------------------------
+
+
+def _check_step(actor, brief: PromotionRequest, position: int) -> str:
+    if not can(actor, "promotions.follow_up", brief):
+        raise DomainError(_("The backup plan is worked by the brief's community and SMM."))
+    steps = brief.backup_steps
+    if not 0 <= position < len(steps):
+        raise DomainError(_("This step is not in the backup plan."))
+    return steps[position]
+
+
+def tick_backup_step(actor, brief: PromotionRequest, position: int, note: str) -> BackupAction:
+    step = _check_step(actor, brief, position)
+    note = (note or "").strip()
+    if not note:
+        raise DomainError(_("Note what was done, so the report can say it."))
+    action = next((a for a in brief.backup_actions if a.position == position), None)
+    if action is None:
+        action = BackupAction(position=position)
+        brief.backup_actions.append(action)
+    action.step, action.note, action.done_by_id, action.done_at = step, note, actor.id, utcnow()
+    audit.record(actor, "brief.backup_step", brief, f"{step}: {note}")
+    db.session.flush()
+    return action
+
+
+def untick_backup_step(actor, brief: PromotionRequest, position: int) -> None:
+    _check_step(actor, brief, position)
+    for action in list(brief.backup_actions):
+        if action.position == position:
+            brief.backup_actions.remove(action)
+    db.session.flush()
+
+
+@dataclass
+class ChecklistItem:
+    position: int
+    step: str
+    action: BackupAction | None
+
+
+def checklist(brief: PromotionRequest) -> list[ChecklistItem]:
+    done = {action.position: action for action in brief.backup_actions}
+    return [
+        ChecklistItem(position, step, done.get(position))
+        for position, step in enumerate(brief.backup_steps)
+    ]
+
+
+# --- the final report ------------------------------------------------------------------
+
+
+def freeze(outcome: Outcome) -> dict:
+    """The outcome as plain data, kept with the brief when SMM reports."""
+
+    def split(s) -> dict:
+        return {
+            "label": str(s.label),
+            "clicks": s.clicks,
+            "visitors": s.visitors,
+            "registrations": s.registrations,
+            "leads": s.leads,
+            "joins": s.joins,
+            "participants": s.participants,
+        }
+
+    catalog = outcome.catalog
+    return {
+        "objective": str(outcome.brief.objective) if outcome.brief.objective else None,
+        "target": outcome.brief.target,
+        "actual": outcome.line.actual,
+        "start": outcome.start.isoformat(),
+        "end": outcome.end.isoformat(),
+        "total": split(outcome.total),
+        "channels": [split(s) for s in outcome.channels],
+        "posts": [
+            {
+                "channel": p.post.channel.name,
+                "format": p.post.format.value,
+                "scheduled_at": p.post.scheduled_at.isoformat(),
+                "url": p.post.published_url,
+                "reach": p.post.reach,
+                "reactions": p.post.reactions,
+                **split(p.split),
+            }
+            for p in outcome.posts
+        ],
+        "growth": [
+            {"name": g.name, "start": g.start, "end": g.end, "gain": g.gain, "percent": g.percent}
+            for g in outcome.growth
+        ],
+        "catalog": None
+        if catalog is None
+        else {
+            "currency": catalog.currency,
+            "added": catalog.added,
+            "exchanged": catalog.exchanged,
+            "donations": str(catalog.donations),
+            "total_items": catalog.total_items,
+            "total_exchanged": catalog.total_exchanged,
+            "total_donations": str(catalog.total_donations),
+        },
+        "backup": [
+            {
+                "step": item.step,
+                "done": item.action is not None,
+                "note": item.action.note if item.action else "",
+            }
+            for item in checklist(outcome.brief)
+        ],  # fmt: skip
+    }
+
+
+def report_results(actor, brief: PromotionRequest, report: str, lessons: str = "") -> None:
+    """SMM's final word: the figures are frozen with the brief, and the brief closes."""
+    if not report.strip():
+        raise DomainError(_("Write what the promotion achieved."))
+    outcome = brief_outcome(brief)
+    brief.report = report.strip()
+    brief.lessons = (lessons or "").strip()
+    transition(actor, brief, BriefStatus.REPORTED)
+    brief.final_figures = freeze(outcome)
+    brief.final_actual = outcome.line.actual
+    brief.reported_at = utcnow()
+    brief.at_risk_since = None
+    transition(actor, brief, BriefStatus.CLOSED, notify=False)  # one message: "reported"
+
+
+# --- references --------------------------------------------------------------------------
+
+
+@dataclass
+class Reference:
+    brief: PromotionRequest
+    ratio: float
+    channels: list[str]
+    formats: list[str]
+
+
+def references(objective: Objective | None = None, per_objective: int = 3) -> list[Reference]:
+    """Past briefs that beat their target the most (actual / target), best first.
+
+    With an objective, only that objective's; otherwise the best few of each.
+    Two queries: the ranking (a window function, so each objective gets its own
+    top) and the posts of the briefs it picked.
+    """
+    ratio = cast(PromotionRequest.final_actual, Float) / PromotionRequest.target
+    ranked = (
+        select(
+            PromotionRequest.id,
+            ratio.label("ratio"),
+            func.row_number()
+            .over(
+                partition_by=PromotionRequest.objective,
+                order_by=(ratio.desc(), PromotionRequest.id.desc()),
+            )
+            .label("rank"),
+        )
+        .where(
+            PromotionRequest.status == BriefStatus.CLOSED,
+            PromotionRequest.final_actual.is_not(None),
+            PromotionRequest.target.is_not(None),
+            PromotionRequest.objective.is_not(None),
+            PromotionRequest.final_actual >= PromotionRequest.target,
+        )
+        .subquery()
+    )
+    query = (
+        select(PromotionRequest, ranked.c.ratio)
+        .join(ranked, ranked.c.id == PromotionRequest.id)
+        .options(
+            selectinload(PromotionRequest.community),
+            selectinload(PromotionRequest.channels),
+            selectinload(PromotionRequest.posts).selectinload(PlannedPost.channel),
+        )
+        .where(ranked.c.rank <= per_objective)
+        .order_by(PromotionRequest.objective, ranked.c.ratio.desc(), PromotionRequest.id.desc())
+    )
+    if objective is not None:
+        query = query.where(PromotionRequest.objective == objective)
+    result = []
+    for brief, brief_ratio in db.session.execute(query):
+        channels = sorted({post.channel.name for post in brief.posts}) or [
+            channel.name for channel in brief.channels
+        ]
+        formats = sorted({post.format.value for post in brief.posts})
+        result.append(Reference(brief, float(brief_ratio), channels, formats))
+    return result

@@ -1,0 +1,571 @@
+"""Outcome tracking: tracked links, attribution, target vs actual, at-risk, final report."""
+
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from community import services as communities
+from core.extensions import db
+from core.models import utcnow
+from events.services import cancel_registration, register_for_event
+from initiatives.models import LeadKind
+from initiatives.services import record_lead
+from promotions import links, outcomes, results, services
+from promotions.models import (
+    Attribution,
+    BriefStatus,
+    LinkVisit,
+    Notification,
+    Objective,
+    PostFormat,
+    PromotionRequest,
+    TrackedLink,
+)
+from promotions.subjects import load_subject
+from tests.conftest import make_community, make_user
+from tests.test_events_factories import make_event
+from tests.test_promotions_factories import channel, complete_fields
+
+D = date(2026, 3, 1)
+
+
+# --- pace: the thresholds -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("today", "actual", "state"),
+    [
+        (D - timedelta(days=1), 0, outcomes.NOT_STARTED),
+        (D, 0, outcomes.ON_TRACK),  # nothing has passed yet
+        (D + timedelta(days=4), 0, outcomes.ON_TRACK),  # 40 % gone: too early to judge
+        (D + timedelta(days=5), 15, outcomes.AT_RISK),  # half gone, under 0.8 × 50 % of 40 = 16
+        (D + timedelta(days=5), 16, outcomes.ON_TRACK),  # exactly on the line is not behind
+        (D + timedelta(days=8), 25, outcomes.AT_RISK),  # 80 % gone: needs 25.6
+        (D + timedelta(days=8), 26, outcomes.ON_TRACK),
+        (D + timedelta(days=9), 39, outcomes.ON_TRACK),  # 90 %: needs 28.8
+        (D + timedelta(days=9), 40, outcomes.MET),
+        (D + timedelta(days=10), 39, outcomes.MISSED),  # the window is over
+        (D + timedelta(days=10), 41, outcomes.MET),
+    ],
+)
+def test_pace_state_around_the_thresholds(today, actual, state):
+    # A ten-day window (1–10 March) and a target of 40.
+    assert outcomes.pace_state(40, actual, D, D + timedelta(days=9), today) == state
+
+
+def test_pace_thresholds_are_configurable():
+    start, end, today = D, D + timedelta(days=9), D + timedelta(days=3)  # 30 % gone
+    assert outcomes.pace_state(40, 0, start, end, today) == outcomes.ON_TRACK
+    assert outcomes.pace_state(40, 0, start, end, today, after=0.3) == outcomes.AT_RISK
+    assert outcomes.pace_state(40, 9, start, end, today, after=0.3, pace=1.0) == outcomes.AT_RISK
+    assert outcomes.pace_state(40, 12, start, end, today, after=0.3, pace=1.0) == outcomes.ON_TRACK
+
+
+def test_no_target_no_pace():
+    assert outcomes.pace_state(None, 5, D, D, D) == outcomes.NO_TARGET
+    assert outcomes.pace_state(10, 5, None, None, D) == outcomes.NO_TARGET
+
+
+# --- a world with an event promoted by a running brief -----------------------------------
+
+
+@pytest.fixture
+def promo(app):
+    leader = make_user("lena@example.com", "Lena Leader")
+    smm = make_user("sam@example.com", "Sam Smm", is_smm=True)
+    visitor = make_user("vera@example.com", "Vera Visitor")
+    community = make_community(leader)
+    event = make_event(
+        leader, community, starts_at=utcnow().replace(microsecond=0) + timedelta(days=20)
+    )
+    return leader, smm, visitor, community, event
+
+
+def running_brief(leader, smm, subject, channels=("Instagram",), **fields):
+    today = utcnow().date()
+    chosen = [channel(name) for name in channels]
+    values = {
+        "objective": Objective.REGISTRATIONS,
+        "target": 10,
+        "channels": chosen,
+        "publish_from": today + timedelta(days=2),
+        "publish_until": today + timedelta(days=12),
+        "content_deadline": today + timedelta(days=1),
+    }
+    values.update(fields)
+    brief = services.create_request(leader, subject, complete_fields(**values))
+    services.submit(leader, brief)
+    services.transition(smm, brief, BriefStatus.ACCEPTED)
+    for picked in chosen:
+        services.add_planned_post(
+            smm, brief, picked, PostFormat.STORY, utcnow() + timedelta(days=3), "Story"
+        )
+    services.transition(smm, brief, BriefStatus.RUNNING)
+    db.session.commit()
+    return brief
+
+
+def event_brief(promo, **fields):
+    leader, smm, _visitor, _community, event = promo
+    return running_brief(leader, smm, load_subject("event", event.id), **fields)
+
+
+def make_link(smm, brief, index=0, target=None):
+    link = links.create_link(smm, brief.posts[index], target)
+    db.session.commit()
+    return link
+
+
+# --- redirect safety ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "code",
+    ["x", "short", "a" * 40, "abc$defghij", "..%2F..%2Fetc", "%00abcdefgh", "abcdefghijkl"],
+)
+def test_unknown_or_malformed_codes_are_404(promo, client, code):
+    # (A NUL byte is refused before routing, with a 400.)
+    assert client.get(f"/go/{code}").status_code == (400 if "%00" in code else 404)
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["https://evil.example/", "//evil.example/x", "/\\evil.example", "javascript:alert(1)",
+     "evil.example", "", "/ok\nLocation: https://evil.example", "http:/x"],
+)  # fmt: skip
+def test_links_never_lead_off_the_site(promo, path):
+    assert not links.is_internal_path(path)
+    brief = event_brief(promo)
+    _leader, smm, *_ = promo
+    if path:  # empty means "the promoted page"
+        with pytest.raises(Exception, match="path on this site"):
+            links.create_link(smm, brief.posts[0], path)
+        db.session.rollback()
+
+
+def test_a_row_changed_by_hand_is_not_an_open_redirect(promo, client):
+    brief = event_brief(promo)
+    link = make_link(promo[1], brief)
+    link.target_path = "https://evil.example/"
+    db.session.commit()
+    assert client.get(f"/go/{link.code}").status_code == 404
+
+
+def test_following_a_link_counts_the_click_and_lands_on_the_promoted_page(promo, client):
+    *_rest, event = promo
+    brief = event_brief(promo)
+    link = make_link(promo[1], brief)
+    assert len(link.code) >= 12 and link.target_path == f"/events/{event.id}"
+    response = client.get(f"/go/{link.code}", headers={"User-Agent": "Browser A"})
+    assert response.status_code == 302 and response.headers["Location"] == f"/events/{event.id}"
+    assert response.headers["Cache-Control"] == "no-store"
+    cookie = response.headers["Set-Cookie"]
+    assert links.COOKIE in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    client.get(f"/go/{link.code}", headers={"User-Agent": "Browser A"})
+    client.get(f"/go/{link.code}", headers={"User-Agent": "Browser B"})
+    visits = db.session.execute(select(LinkVisit)).scalars().all()
+    assert sorted(v.clicks for v in visits) == [1, 2]  # two visitors, three clicks
+    # Nothing personal is kept: a 32-character hash, salted with the day.
+    assert all(len(v.visitor) == 32 and "Browser" not in v.visitor for v in visits)
+    today = utcnow().date()
+    assert links.visitor_hash(today, "1.2.3.4", "A") != links.visitor_hash(
+        today + timedelta(days=1), "1.2.3.4", "A"
+    )
+
+
+def test_parallel_clicks_all_count(promo, app):
+    import threading
+
+    brief = event_brief(promo)
+    link = make_link(promo[1], brief)
+    code = link.code
+    errors = []
+
+    def click():
+        try:
+            with app.test_client() as client:
+                assert client.get(f"/go/{code}").status_code == 302
+        except Exception as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+
+    threads = [threading.Thread(target=click, daemon=True) for _ in range(12)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert not errors
+    db.session.rollback()  # end this session's snapshot, to read what the threads wrote
+    total = db.session.execute(select(func.sum(LinkVisit.clicks))).scalar_one()
+    assert total == 12
+
+
+# --- attribution ---------------------------------------------------------------------------
+
+
+def test_click_then_register_is_counted_once_for_that_brief_and_channel(promo, login):
+    leader, smm, visitor, _community, event = promo
+    brief = event_brief(promo, channels=("Instagram", "Facebook"))
+    instagram = make_link(smm, brief, 0)
+    client = login(visitor)
+    client.get(f"/go/{instagram.code}")
+    assert client.post(f"/events/{event.id}/register").status_code == 302
+    client.post(f"/events/{event.id}/register")  # a second press changes nothing
+    marks = db.session.execute(select(Attribution)).scalars().all()
+    assert [(m.request_id, m.channel_id, m.kind) for m in marks] == [
+        (brief.id, instagram.channel_id, links.REGISTRATION)
+    ]
+    figures = outcomes.brief_outcome(db.session.get(PromotionRequest, brief.id))
+    assert figures.line.actual == 1
+    by_channel = {str(split.label): split for split in figures.channels}
+    assert by_channel["Instagram"].registrations == 1 and by_channel["Instagram"].clicks == 1
+    assert by_channel["Facebook"].registrations == 0
+    assert figures.total.conversion == 100.0
+
+    # A cancelled registration no longer counts; registering again counts it once more.
+    cancel_registration(visitor, event.id)
+    db.session.commit()
+    assert outcomes.outcome_lines([brief])[brief.id].actual == 0
+    client.post(f"/events/{event.id}/register")
+    assert outcomes.outcome_lines([brief])[brief.id].actual == 1
+    assert db.session.execute(select(func.count()).select_from(Attribution)).scalar_one() == 1
+
+
+def test_without_the_cookie_nothing_is_attributed(promo, login):
+    *_rest, visitor, _community, event = promo
+    event_brief(promo)
+    login(visitor).post(f"/events/{event.id}/register")
+    assert db.session.execute(select(func.count()).select_from(Attribution)).scalar_one() == 0
+
+
+def test_a_forged_or_stale_cookie_is_ignored(promo, login, app, monkeypatch):
+    leader, smm, visitor, _community, event = promo
+    brief = event_brief(promo)
+    link = make_link(smm, brief)
+    client = login(visitor)
+    client.set_cookie(links.COOKIE, "1.forged.signature")
+    client.post(f"/events/{event.id}/register")
+    assert db.session.execute(select(func.count()).select_from(Attribution)).scalar_one() == 0
+    cancel_registration(visitor, event.id)
+    db.session.commit()
+    client.get(f"/go/{link.code}")
+    monkeypatch.setitem(app.config, "ATTRIBUTION_DAYS", -1)  # every cookie is too old
+    client.post(f"/events/{event.id}/register")
+    assert db.session.execute(select(func.count()).select_from(Attribution)).scalar_one() == 0
+
+
+def test_someone_elses_action_is_not_attributed_to_the_cookie_holder(promo, login, app):
+    """A leader with the cookie approving a request does not make that join theirs."""
+    leader, smm, visitor, community, _event = promo
+    brief = running_brief(
+        leader, smm, load_subject("achievement", community.id), objective=Objective.GROUP_MEMBERS
+    )
+    link = make_link(smm, brief)
+    client = login(visitor)
+    client.get(f"/go/{link.code}")
+    assert client.post(f"/communities/{community.slug}/join").status_code == 302
+    marks = db.session.execute(select(Attribution)).scalars().all()
+    assert [(m.kind, m.request_id) for m in marks] == [(links.MEMBERSHIP, brief.id)]
+    with app.test_request_context(headers={"Cookie": f"{links.COOKIE}=x"}):
+        assert links.attribute(links.MEMBERSHIP, 999, owner_id=leader.id) is None
+
+
+def test_two_briefs_promoting_the_same_event_each_count_their_own(promo, app):
+    leader, smm, visitor, community, event = promo
+    first = event_brief(promo, channels=("Instagram",))
+    second = event_brief(promo, channels=("Facebook",), target=5)
+    first_link, second_link = make_link(smm, first), make_link(smm, second)
+    people = [make_user(f"p{n}@example.com") for n in range(5)]
+    for person, link in zip(people, [first_link] * 3 + [second_link] * 2, strict=True):
+        client = app.test_client(user=person)
+        client.get(f"/go/{link.code}")
+        client.post(f"/events/{event.id}/register")
+    register_for_event(visitor, event.id)  # came on their own: nobody's
+    db.session.commit()
+    lines = outcomes.outcome_lines([first, second])
+    assert (lines[first.id].actual, lines[second.id].actual) == (3, 2)
+    assert lines[second.id].ratio == pytest.approx(0.4)
+    second_figures = outcomes.brief_outcome(second)
+    assert [(str(s.label), s.registrations) for s in second_figures.channels] == [("Facebook", 2)]
+
+
+def test_public_participant_leads_are_attributed(app, promo):
+    from initiatives.models import InitiativeKind, InitiativeStatus
+    from initiatives.services import create_initiative
+
+    leader, smm, _visitor, community, _event = promo
+    sale = create_initiative(
+        leader, community, title="Book Sale", kind=InitiativeKind.CATALOG, is_public=True,
+        status=InitiativeStatus.ACTIVE, target=None,
+    )  # fmt: skip
+    db.session.commit()
+    brief = running_brief(
+        leader, smm, load_subject("initiative", sale.id), objective=Objective.LEADS, target=4
+    )
+    link = make_link(smm, brief)
+    assert link.target_path == f"/public/initiatives/{sale.id}"  # outside people can open it
+    client = app.test_client()
+    client.get(f"/go/{link.code}")
+    response = client.post(
+        f"/public/initiatives/{sale.id}/interest",
+        data={"name": "Ira Outside", "email": "ira@partner.example", "consent": "y"},
+    )
+    assert response.status_code in (200, 302), response.get_data(as_text=True)[:500]
+    assert outcomes.outcome_lines([brief])[brief.id].actual == 1
+
+
+# --- group growth --------------------------------------------------------------------------
+
+
+def test_group_growth_counts_members_and_external_snapshots_over_the_window(promo):
+    leader, smm, _visitor, community, _event = promo
+    today = utcnow().date()
+    brief = running_brief(
+        leader, smm, load_subject("achievement", community.id),
+        objective=Objective.GROUP_MEMBERS, target=10,
+    )  # fmt: skip
+    brief.publish_from, brief.publish_until = today - timedelta(days=5), today + timedelta(days=5)
+    group = communities.add_channel(community, "Facebook group", "https://facebook.com/groups/x")
+    communities.record_snapshot(group, today - timedelta(days=30), 180)
+    communities.record_snapshot(group, today - timedelta(days=6), 200)  # before the window
+    communities.record_snapshot(group, today - timedelta(days=1), 227)
+    joined = utcnow() - timedelta(days=2)
+    for n in range(3):
+        communities.join_community(make_user(f"j{n}@example.com"), community, at=joined)
+    old = make_user("old@example.com")
+    communities.join_community(old, community, at=utcnow() - timedelta(days=40))
+    communities.leave_community(old, community, at=joined)  # left inside the window
+    db.session.commit()
+    figures = outcomes.brief_outcome(brief)
+    site, facebook = figures.growth
+    # The leader joined today (the community is new): old → leader and three new people.
+    assert (site.start, site.end, site.gain) == (1, 4, 3)
+    assert (facebook.start, facebook.end, facebook.gain) == (200, 227, 27)
+    assert facebook.percent == pytest.approx(13.5)
+    assert figures.line.actual == 30
+    assert figures.actual_by_day[-1] == 30
+
+
+# --- the outcome page ----------------------------------------------------------------------
+
+
+def test_outcome_page_shows_target_actual_chart_and_splits(promo, login):
+    leader, smm, visitor, _community, event = promo
+    brief = event_brief(promo)
+    link = make_link(smm, brief)
+    client = login(visitor)
+    client.get(f"/go/{link.code}")
+    client.post(f"/events/{event.id}/register")
+    page = login(leader).get(f"/promotions/{brief.id}/outcome")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert "Target and actual" in html and "Per channel" in html and "Per post" in html
+    assert "<svg" in html and "Pace to the target" in html and "The same numbers as a table" in html
+    assert link.code in html  # the link SMM shares
+    assert "Backup plan" in html and "Reserve posts" in html
+
+
+def test_outcome_page_is_for_the_community_leaders_and_smm(promo, login):
+    leader, smm, visitor, _community, _event = promo
+    brief = event_brief(promo)
+    assert login(visitor).get(f"/promotions/{brief.id}/outcome").status_code == 404
+    assert login(smm).get(f"/promotions/{brief.id}/outcome").status_code == 200
+    assert login(None).get(f"/promotions/{brief.id}/outcome").status_code == 302
+
+
+def test_smm_creates_a_link_from_the_outcome_page_and_bad_paths_get_a_message(promo, login):
+    _leader, smm, *_ = promo
+    brief = event_brief(promo)
+    post = brief.posts[0]
+    client = login(smm)
+    bad = client.post(
+        f"/promotions/{brief.id}/posts/{post.id}/link", data={"target_path": "https://x.example"}
+    )
+    assert bad.status_code == 400
+    assert "Enter a path on this site" in bad.get_data(as_text=True)
+    assert db.session.execute(select(func.count()).select_from(TrackedLink)).scalar_one() == 0
+    ok = client.post(f"/promotions/{brief.id}/posts/{post.id}/link", data={"target_path": ""})
+    assert ok.status_code == 302
+    again = client.post(f"/promotions/{brief.id}/posts/{post.id}/link", data={})
+    assert "already has a tracked link" in again.get_data(as_text=True)
+    assert db.session.execute(select(func.count()).select_from(TrackedLink)).scalar_one() == 1
+
+
+@pytest.mark.parametrize("size", [1, 40])
+def test_outcome_page_query_budget_is_flat(promo, app, count_queries, size):
+    leader, smm, _visitor, _community, event = promo
+    brief = event_brief(promo, channels=("Instagram", "Facebook", "LinkedIn"))
+    for index in range(3):
+        make_link(smm, brief, index)
+    for n in range(size):
+        person = make_user(f"p{n}@example.com")
+        client = app.test_client(user=person)
+        client.get(f"/go/{brief.posts[n % 3].link.code}")
+        client.post(f"/events/{event.id}/register")
+    client = app.test_client(user=leader)
+    client.get(f"/promotions/{brief.id}/outcome")  # warm the menu cache
+    with count_queries() as statements:
+        assert client.get(f"/promotions/{brief.id}/outcome").status_code == 200
+    assert len(statements) <= 16, statements
+
+
+# --- at risk -------------------------------------------------------------------------------
+
+
+def behind_brief(promo):
+    brief = event_brief(promo, target=20)
+    today = utcnow().date()
+    brief.publish_from, brief.publish_until = today - timedelta(days=6), today + timedelta(days=3)
+    db.session.commit()
+    return brief
+
+
+def test_cli_check_warns_once_by_notification_and_email(promo, runner, app):
+    from core.mail import OutgoingEmail
+
+    leader, smm, *_ = promo
+    brief = behind_brief(promo)
+    on_track = event_brief(promo, target=20)  # window not begun
+    for _round in range(2):
+        result = runner.invoke(args=["promotions", "check-at-risk"])
+        assert result.exit_code == 0, result.output
+    assert "2 briefs watched" in result.output
+    db.session.expire_all()
+    assert db.session.get(PromotionRequest, brief.id).at_risk_since is not None
+    assert db.session.get(PromotionRequest, on_track.id).at_risk_since is None
+    notes = db.session.execute(
+        select(Notification).where(Notification.event == "at_risk")
+    ).scalars()
+    assert sorted(n.user_id for n in notes) == sorted([leader.id, smm.id])
+    mails = db.session.execute(
+        select(OutgoingEmail).where(OutgoingEmail.kind == "at_risk")
+    ).scalars()
+    mails = list(mails)
+    assert sorted(m.to_address for m in mails) == sorted([leader.email, smm.email])
+    assert "behind its target" in mails[0].subject and "Reserve posts" in mails[0].text_body
+
+
+def test_at_risk_shows_on_the_brief_queue_and_outcome_page_with_the_backup_plan(promo, login):
+    leader, smm, *_ = promo
+    brief = behind_brief(promo)
+    client = login(leader)
+    html = client.get(f"/promotions/{brief.id}/outcome").get_data(as_text=True)
+    assert "At risk" in html and "Act on the backup plan" in html
+    db.session.expire_all()
+    assert db.session.get(PromotionRequest, brief.id).at_risk_since is not None  # seen on view
+    assert "At risk" in client.get(f"/promotions/{brief.id}").get_data(as_text=True)
+    assert "At risk" in login(smm).get("/promotions/").get_data(as_text=True)
+    assert "Behind its target" in client.get("/promotions/notifications").get_data(as_text=True)
+
+
+def test_recovering_clears_the_flag(promo, app):
+    brief = behind_brief(promo)
+    results.check_at_risk()
+    db.session.commit()
+    assert brief.at_risk_since is not None
+    brief.target = 1
+    brief.publish_until = utcnow().date() + timedelta(days=30)  # 20 % gone: too early to say
+    results.check_at_risk()
+    assert brief.at_risk_since is None
+
+
+def test_backup_steps_are_ticked_with_a_note_and_opened_again(promo, login):
+    leader, smm, *_ = promo
+    brief = behind_brief(promo)
+    client = login(leader)
+    empty = client.post(f"/promotions/{brief.id}/backup/0", data={"note": "  "})
+    assert empty.status_code == 400
+    assert "Note what was done" in empty.get_data(as_text=True)
+    assert client.post(f"/promotions/{brief.id}/backup/7", data={"note": "x"}).status_code == 302
+    assert not brief.backup_actions
+    client.post(f"/promotions/{brief.id}/backup/1", data={"note": "Reminder sent to 300 people"})
+    db.session.expire_all()
+    brief = db.session.get(PromotionRequest, brief.id)
+    [action] = brief.backup_actions
+    assert (action.position, action.step, action.done_by_id) == (1, "Reminders", leader.id)
+    html = client.get(f"/promotions/{brief.id}/outcome").get_data(as_text=True)
+    assert "Reminder sent to 300 people" in html
+    login(smm).post(f"/promotions/{brief.id}/backup/1/undo")
+    db.session.expire_all()
+    assert not db.session.get(PromotionRequest, brief.id).backup_actions
+
+
+# --- the final report and references ---------------------------------------------------------
+
+
+def test_reporting_freezes_the_figures_and_closes_the_brief(promo, login):
+    leader, smm, visitor, _community, event = promo
+    brief = event_brief(promo, target=1)
+    link = make_link(smm, brief)
+    client = login(visitor)
+    client.get(f"/go/{link.code}")
+    client.post(f"/events/{event.id}/register")
+    results.tick_backup_step(smm, brief, 0, "Two reserve stories went out")
+    db.session.commit()
+    response = login(smm).post(
+        f"/promotions/{brief.id}/report",
+        data={"report": "One story, one registration.", "lessons": "Post earlier."},
+    )
+    assert response.status_code == 302 and response.headers["Location"].endswith("/results")
+    db.session.expire_all()
+    brief = db.session.get(PromotionRequest, brief.id)
+    assert brief.status == BriefStatus.CLOSED and brief.final_actual == 1
+    assert brief.final_figures["channels"][0]["registrations"] == 1
+    # Later changes do not move the report.
+    cancel_registration(visitor, event.id)
+    db.session.commit()
+    page = login(leader).get(f"/promotions/{brief.id}/results").get_data(as_text=True)
+    assert "1 of 1 registrations" in page and "Two reserve stories went out" in page
+    assert "Post earlier." in page
+    markdown = login(leader).get(f"/promotions/{brief.id}/results.md")
+    assert markdown.mimetype == "text/markdown" and "| Instagram | 1 |" in markdown.get_data(
+        as_text=True
+    )
+    csv = login(leader).get(f"/promotions/{brief.id}/results.csv").get_data(as_text=True)
+    assert "Instagram,1,1,1,0,0,0" in csv and "Two reserve stories went out" in csv
+
+
+def test_results_page_is_404_before_the_report(promo, login):
+    brief = event_brief(promo)
+    assert login(promo[0]).get(f"/promotions/{brief.id}/results").status_code == 404
+
+
+def test_references_rank_past_briefs_by_actual_over_target(promo):
+    leader, smm, _visitor, _community, event = promo
+    ratios = {}
+    for target, actual in [(10, 12), (10, 30), (10, 5), (4, 6)]:
+        brief = event_brief(promo, target=target)
+        brief.final_actual = actual  # as frozen by a report
+        brief.status = BriefStatus.CLOSED
+        ratios[brief.id] = actual / target
+    leads = event_brief(promo, objective=Objective.LEADS, target=2)
+    leads.final_actual, leads.status = 3, BriefStatus.CLOSED
+    db.session.commit()
+    picked = results.references(Objective.REGISTRATIONS)
+    assert [round(r.ratio, 2) for r in picked] == [3.0, 1.5, 1.2]  # missed targets are left out
+    assert picked[0].channels == ["Instagram"] and picked[0].formats == ["story"]
+    everything = results.references()
+    assert {r.brief.objective for r in everything} == {Objective.REGISTRATIONS, Objective.LEADS}
+
+
+def test_new_request_form_suggests_references(promo, login):
+    leader, smm, *_ = promo
+    brief = event_brief(promo, target=5, title="The best webinar promotion")
+    brief.final_actual, brief.status = 9, BriefStatus.CLOSED
+    db.session.commit()
+    html = login(leader).get(f"/promotions/new/event/{promo[4].id}").get_data(as_text=True)
+    assert "The best webinar promotion" in html and "180" in html  # 180 % of the target
+
+
+def test_lead_attribution_without_request_context_is_a_no_op(promo):
+    leader, _smm, _visitor, community, _event = promo
+    from initiatives.models import InitiativeKind
+    from initiatives.services import create_initiative
+
+    initiative = create_initiative(
+        leader, community, title="Mentoring", kind=InitiativeKind.GENERAL, description="",
+        goal="", target=None,
+    )  # fmt: skip
+    record_lead(initiative, LeadKind.INTEREST, user=leader)
+    db.session.commit()
+    assert db.session.execute(select(func.count()).select_from(Attribution)).scalar_one() == 0
