@@ -144,14 +144,14 @@ def seed_demo(rng: random.Random) -> None:
     channel = communities.add_channel(
         pm, "Facebook group", "https://www.facebook.com/groups/pm-community"
     )
+    # Two more, at the book-sale campaign's start and end, come with its brief (demo/promotions).
     for months_ago, members in [
         (6, 520),
         (5, 531),
-        (4, 540),
-        (3, 548),
-        (2, 559),
-        (1, 600),
-        (0, 635),
+        (4, 548),
+        (3, 575),
+        (1, 690),
+        (0, 702),
     ]:
         communities.record_snapshot(
             channel, (now - timedelta(days=30 * months_ago)).date(), members

@@ -237,14 +237,15 @@ def seed_initiatives(rng: random.Random, now: datetime | None = None) -> None:
         ],
     )
 
-    # 44 leads: 5 contributions, 14 requests and 25 registrations of interest from outside.
+    # 44 leads: 5 outside people who added books and took 14 more, and 25 registrations of
+    # interest.
     leads = [
         {"participant_id": p.id, "kind": LeadKind.CONTRIBUTION, "created_at": p.consent_at}
         for p in contributors
     ]
     leads += [
         {"participant_id": p.id, "kind": LeadKind.REQUEST, "created_at": p.consent_at}
-        for p in interested[:14]
+        for p in (contributors * 3)[:14]
     ]
     leads += [
         {"participant_id": p.id, "kind": LeadKind.INTEREST, "created_at": p.consent_at}
