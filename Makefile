@@ -6,7 +6,7 @@ AXE := node_modules/axe-core/axe.min.js
 
 CATALOGS := $(patsubst %.po,%.mo,$(wildcard translations/*/LC_MESSAGES/messages.po))
 
-.PHONY: run test bench install install-test lint format chromium clean translations-extract translations-compile
+.PHONY: run test bench install install-test lint format chromium wrk clean translations-extract translations-compile
 
 run: export GUILDHALL_ENV ?= development
 run: $(VENV)/.installed $(CATALOGS)
@@ -14,12 +14,12 @@ run: $(VENV)/.installed $(CATALOGS)
 	$(FLASK) seed-demo --if-empty
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
-test: $(VENV)/.installed-test $(CATALOGS) $(AXE) chromium
+test: $(VENV)/.installed-test $(CATALOGS) $(AXE) chromium wrk
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-# Load benchmark on PostgreSQL with the large data set (see README, "Benchmarks").
-bench: $(VENV)/.installed
-	@command -v wrk >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && apt-get install -y -qq wrk; }
+# Load benchmark on PostgreSQL with the large data set (see README, "Benchmarks"):
+# the pages, a burst of 500 sign-ups, and 1, 2 and 4 workers; BENCH_ARGS="--help" for options.
+bench: $(VENV)/.installed-bench wrk
 	$(PY) bench/run.py $(BENCH_ARGS)
 
 install: $(VENV)/.installed
@@ -35,6 +35,11 @@ $(VENV)/.installed: pyproject.toml | $(VENV)/bin/python
 
 $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
 	$(PY) -m pip install --quiet -e ".[test]"
+	touch $@
+
+# The profilers used to find what a slow page spends its time on (bench/README.md).
+$(VENV)/.installed-bench: pyproject.toml $(VENV)/.installed
+	$(PY) -m pip install --quiet -e ".[bench]"
 	touch $@
 
 # Translations: the .po files are committed, the compiled .mo files are built here.
@@ -59,6 +64,14 @@ chromium:
 	  if [ "$$(id -u)" = 0 ]; then \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
 	  else echo "chromium is not installed and we are not root: browser tests will skip"; fi; \
+	fi
+
+# The load tool of the benchmark and of its smoke test; installed when missing and we are root.
+wrk:
+	@if ! command -v wrk >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; \
+	  else echo "wrk is not installed and we are not root: the benchmark smoke test will skip"; fi; \
 	fi
 
 lint: $(VENV)/.installed-test

@@ -1,0 +1,64 @@
+"""SQL statements per measured page, counted in-process on a given database.
+
+    .venv/bin/python bench/queries.py postgresql+psycopg://postgres@127.0.0.1/guildhall_bench
+
+The same pages as the load benchmark, seen by the same people; the count is
+taken on the second request (the first also loads the translations).
+"""
+
+import logging
+import secrets
+import sys
+from pathlib import Path
+
+from flask_login import FlaskLoginClient
+from sqlalchemy import event
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from accounts.models import User  # noqa: E402
+from app import create_app  # noqa: E402
+from bench.pages import people, resolve  # noqa: E402
+from core.extensions import db  # noqa: E402
+
+
+def count_statements(database_url: str, search_index_dir: str | None = None) -> dict[str, int]:
+    """page name → statements run to answer it."""
+    config = {"SQLALCHEMY_DATABASE_URI": database_url, "RATELIMIT_ENABLED": False,
+              "SEARCH_AUTO_REBUILD": False, "SECRET_KEY": secrets.token_hex(32)}  # fmt: skip
+    if search_index_dir:
+        config["SEARCH_INDEX_DIR"] = search_index_dir
+    app = create_app(config)
+    logging.getLogger("guildhall.requests").setLevel(logging.WARNING)  # one line a request
+    app.test_client_class = FlaskLoginClient
+    targets, _skipped = resolve(database_url, {rule.endpoint for rule in app.url_map.iter_rules()})
+    who = people(database_url)
+    counts = {}
+    statements: list[str] = []
+
+    def record(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    with app.app_context():  # requests get their own context, as when served
+        engine = db.engine
+        users = {role: db.session.get(User, user_id) for role, user_id in who.items()}
+        db.session.expunge_all()
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        for target in targets:
+            client = app.test_client(user=users[target.role])
+            client.get(target.path)
+            statements.clear()
+            response = client.get(target.path)
+            if response.status_code != 200:
+                raise SystemExit(f"{target.name} ({target.path}) answered {response.status_code}")
+            counts[target.name] = len(statements)
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+        engine.dispose()
+    return counts
+
+
+if __name__ == "__main__":
+    for name, count in count_statements(sys.argv[1]).items():
+        print(f"{name:<26}{count:>4}")

@@ -1,0 +1,148 @@
+"""Two gunicorn masters on one PostgreSQL and one Redis behave as one site.
+
+Nothing lives in a worker: the session is a signed cookie, rate-limit counters
+are in Redis, the search index is one folder every process writes under its
+file lock, and seats are counted under the event's row lock in the database.
+"""
+
+import os
+import secrets
+import threading
+from datetime import timedelta
+
+import pytest
+import redis
+import requests
+from sqlalchemy import func, select
+
+from bench.run import gunicorn
+from bench.sessions import HEADERS, minted, sign_in
+from core.extensions import db
+from core.models import utcnow
+from events import services as events
+from events.models import EventVisibility, Registration, RegistrationStatus
+from search.index import search_index
+from tests.conftest import PASSWORD, make_user
+
+REDIS_URL = "redis://127.0.0.1:6379/14"
+PORTS = (5711, 5712)
+
+
+def _redis_is_up() -> bool:
+    try:
+        return redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping()
+    except redis.RedisError:
+        return False
+
+
+@pytest.fixture
+def two_sites(app, world, monkeypatch):
+    """The same site served twice, as on two hosts: (first, second) base URLs."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("several hosts share PostgreSQL; SQLite is for one machine")
+    if not _redis_is_up() and os.environ.get("CI") != "true":
+        pytest.skip("Redis is not running on 127.0.0.1:6379")
+    search_index().rebuild()
+    key = secrets.token_hex(32)
+    monkeypatch.setitem(app.config, "SECRET_KEY", key)  # so the test can mint sessions too
+    prefix = f"scale-out-{secrets.token_hex(4)}"
+    env = {
+        **os.environ, "GUILDHALL_ENV": "production", "SECRET_KEY": key,
+        "DATABASE_URL": os.environ["GUILDHALL_TEST_DATABASE_URL"], "REDIS_URL": REDIS_URL,
+        "RATELIMIT_KEY_PREFIX": prefix, "SIGNIN_RATE_LIMIT": "4 per minute",
+        "SEARCH_INDEX_DIR": app.config["SEARCH_INDEX_DIR"], "UPLOAD_DIR": app.config["UPLOAD_DIR"],
+    }  # fmt: skip
+    with (
+        gunicorn("app:create_app()", PORTS[0], 2, env) as first,
+        gunicorn("app:create_app()", PORTS[1], 2, env) as second,
+    ):
+        yield first, second
+    shared = redis.Redis.from_url(REDIS_URL)
+    for name in shared.scan_iter(f"{prefix}*"):
+        shared.delete(name)
+
+
+def test_signed_in_on_one_host_continues_on_the_other(two_sites, world):
+    first, second = two_sites
+    cookie = sign_in(first, "member@example.com", PASSWORD)
+    page = requests.get(f"{second}/me", headers={**HEADERS, "Cookie": cookie}, timeout=30)
+    assert page.status_code == 200
+    assert "Max Member" in page.text
+
+
+def test_sign_in_attempts_are_counted_across_hosts(two_sites, world):
+    first, second = two_sites
+    attempts = [first, second, first, second, first]
+    statuses = [
+        requests.post(f"{base}/signin", data={"email": "x@example.com", "password": "no"},
+                      headers=HEADERS, timeout=30).status_code
+        for base in attempts
+    ]  # fmt: skip
+    # 4 per minute for the address, whichever host answers: the fifth is refused.
+    assert 429 not in statuses[:4]
+    assert statuses[4] == 429
+
+
+def test_sign_ups_through_both_hosts_never_oversell(app, two_sites, world):
+    people = [make_user(f"runner{n}@example.com") for n in range(16)]
+    starts = utcnow() + timedelta(days=3)
+    event = events.create_event(
+        world.users["leader"],
+        world.community,
+        events.EventDetails(
+            title="Five seats", starts_at=starts, ends_at=starts + timedelta(hours=1),
+            timezone="UTC", capacity=5, visibility=EventVisibility.EMPLOYEES,
+        ),
+    )  # fmt: skip
+    db.session.commit()
+    sessions = [minted(app, person.id) for person in people]
+    together = threading.Barrier(len(sessions))
+    statuses = []
+
+    def register(n: int) -> None:
+        cookie, token = sessions[n]
+        base = two_sites[n % 2]
+        together.wait()
+        answer = requests.post(
+            f"{base}/events/{event.id}/register", data={"csrf_token": token},
+            headers={**HEADERS, "Cookie": cookie}, allow_redirects=False, timeout=60,
+        )  # fmt: skip
+        statuses.append(answer.status_code)
+
+    threads = [threading.Thread(target=register, args=(n,)) for n in range(len(sessions))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert statuses == [302] * len(sessions)
+    db.session.expire_all()
+    counts = dict(
+        db.session.execute(
+            select(Registration.status, func.count())
+            .where(Registration.event_id == event.id)
+            .group_by(Registration.status)
+        ).all()
+    )
+    assert counts == {RegistrationStatus.CONFIRMED: 5, RegistrationStatus.WAITLISTED: 11}
+
+
+def test_a_change_made_through_one_host_is_found_through_the_other(app, two_sites, world):
+    first, second = two_sites
+    admin = world.users["admin"]
+    cookie, token = minted(app, admin.id)
+    made = requests.post(
+        f"{first}/communities/new",
+        data={"csrf_token": token, "name": "Zebrafish Keepers", "kind": "interest",
+              "description": "Aquariums at the office.", "join_policy": "open"},
+        headers={**HEADERS, "Cookie": cookie}, allow_redirects=False, timeout=30,
+    )  # fmt: skip
+    assert made.status_code == 302, made.text
+
+    found = requests.get(
+        f"{second}/search", params={"q": "zebrafish"}, headers={**HEADERS, "Cookie": cookie},
+        timeout=30,
+    )  # fmt: skip
+    assert found.status_code == 200
+    assert "Zebrafish Keepers" in found.text
+    assert "being rebuilt" not in found.text  # found in the shared index, not the fallback
