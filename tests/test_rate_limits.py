@@ -1,16 +1,19 @@
-"""Sign-in and sign-up are rate limited per address, in memory and in Redis."""
+"""Every limit in configuration guards the routes it should, in memory and in Redis."""
 
 import os
 import uuid
 
 import pytest
 import redis
+from flask import url_for
 
 from app import create_app
 from core.extensions import limiter
 from tests.conftest import PASSWORD, close_app, make_user, test_config
+from tests.matrix import all_cases, build_matrix_world
 
 REDIS_URL = "redis://127.0.0.1:6379/15"
+STORAGES = ["memory://", REDIS_URL]
 
 
 def _redis_available() -> bool:
@@ -20,32 +23,117 @@ def _redis_available() -> bool:
         return False
 
 
-STORAGES = ["memory://"]
-if _redis_available() or os.environ.get("CI") == "true":
-    STORAGES.append(REDIS_URL)
-
-
-@pytest.fixture(params=STORAGES, ids=lambda uri: uri.split(":")[0])
-def limited_app(request, app, tmp_path):
+def _limited_app(app, tmp_path, storage: str, **limits):
+    if storage.startswith("redis") and not _redis_available():
+        if os.environ.get("CI") == "true":
+            pytest.fail("CI runs the rate limits on Redis, and Redis is not reachable")
+        pytest.skip("Redis is not reachable on 127.0.0.1:6379: limits checked in memory only")
     config = test_config(app.config["SQLALCHEMY_DATABASE_URI"], tmp_path)
     config.update(
         RATELIMIT_ENABLED=True,
-        RATELIMIT_STORAGE_URI=request.param,
+        RATELIMIT_STORAGE_URI=storage,
         RATELIMIT_KEY_PREFIX=f"guildhall-test-{uuid.uuid4().hex}",  # no state from other runs
+        **limits,
+    )
+    return create_app(config)
+
+
+@pytest.fixture
+def restore_limiter():
+    # Flask-Limiter keeps its settings on the one (process-wide) Limiter; put the
+    # suite's back afterwards so other tests stay unlimited.
+    saved = dict(vars(limiter))
+    yield
+    limiter.reset()
+    vars(limiter).clear()
+    vars(limiter).update(saved)
+
+
+@pytest.fixture(params=STORAGES, ids=lambda uri: uri.split(":")[0])
+def limited_app(request, app, tmp_path, restore_limiter):
+    limited = _limited_app(
+        app,
+        tmp_path,
+        request.param,
         SIGNIN_RATE_LIMIT="3 per minute",
         SIGNUP_RATE_LIMIT="2 per hour",
         PASSWORD_RESET_RATE_LIMIT="2 per hour",
         SEARCH_RATE_LIMIT="3 per minute",
     )
-    # Flask-Limiter keeps its settings on the one (process-wide) Limiter; put the
-    # suite's back afterwards so other tests stay unlimited.
-    saved = dict(vars(limiter))
-    limited = create_app(config)
     yield limited
-    limiter.reset()
-    vars(limiter).clear()
-    vars(limiter).update(saved)
     close_app(limited)
+
+
+# What each limit must guard at least (endpoint, method); routes added later under a
+# configured limit are found by the test below, which tries every route.
+GUARDED = {
+    "SIGNIN_RATE_LIMIT": {("accounts.signin", "POST")},
+    "SIGNUP_RATE_LIMIT": {("accounts.signup", "POST")},
+    "PASSWORD_RESET_RATE_LIMIT": {
+        ("accounts.request_password_reset", "POST"),
+        ("accounts.reset_password", "POST"),
+    },
+    "PUBLIC_FORM_RATE_LIMIT": {
+        ("initiatives.public_offer", "POST"),
+        ("initiatives.public_request", "POST"),
+        ("initiatives.public_interest", "POST"),
+    },
+    "SEARCH_RATE_LIMIT": {("search.results", "GET")},
+}
+
+
+def requests_until_refused(client, case, url: str, most: int) -> int | None:
+    """How many requests pass before a 429, or None when `most` + 1 all pass."""
+    for sent in range(most + 1):
+        response = client.open(url, method=case.method, data=case.data)
+        assert response.status_code != 500, url
+        if response.status_code == 429:
+            return sent
+    return None
+
+
+def limited_routes(limited, world, cases, most: int) -> dict[tuple, int]:
+    """Each route of `cases` that a 429 stops, with the number of requests that passed."""
+    found = {}
+    for case in cases:
+        with limited.test_request_context():
+            url = url_for(case.endpoint, **case.url_args(world))
+        passed = requests_until_refused(limited.test_client(), case, url, most)
+        if passed is not None:
+            found[(case.endpoint, case.method)] = passed
+    return found
+
+
+@pytest.mark.parametrize("storage", STORAGES, ids=lambda uri: uri.split(":")[0])
+def test_every_configured_limit_guards_its_routes(app, tmp_path, storage, restore_limiter, capsys):
+    """Every route of the matrix is requested twice with each `*_RATE_LIMIT` setting at
+    one a minute, which finds the limited ones; then each setting gets its own number,
+    and how many requests pass tells which setting holds each limited route."""
+    settings = sorted(key for key in app.config if key.endswith("_RATE_LIMIT"))
+    world = build_matrix_world()
+    cases = list({(case.endpoint, case.method): case for case in all_cases()}.values())
+
+    one_each = _limited_app(app, tmp_path, storage, **dict.fromkeys(settings, "1 per minute"))
+    limited = limited_routes(one_each, world, cases, most=1)
+    close_app(one_each)
+
+    allowance = {key: index + 2 for index, key in enumerate(settings)}
+    numbered = _limited_app(app, tmp_path, storage,
+                            **{key: f"{n} per minute" for key, n in allowance.items()})  # fmt: skip
+    setting_by_allowance = {n: key for key, n in allowance.items()}
+    guarded: dict[str, set] = {key: set() for key in settings}
+    again = [case for case in cases if (case.endpoint, case.method) in limited]
+    for route, passed in limited_routes(numbered, world, again, max(allowance.values())).items():
+        guarded[setting_by_allowance[passed]].add(route)
+    close_app(numbered)
+
+    for key, routes in GUARDED.items():
+        assert routes <= guarded[key], key
+    assert [key for key, routes in guarded.items() if not routes] == [], "limits guarding nothing"
+    assert set(limited) == set().union(*guarded.values())
+    with capsys.disabled():
+        found = ", ".join(f"{key} {len(routes)}" for key, routes in guarded.items())
+        print(f"\nrate limits on {storage}: {len(cases)} routes tried; routes guarded: {found}")
 
 
 def test_sign_in_is_limited_per_address_whatever_the_email(limited_app):
