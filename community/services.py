@@ -25,7 +25,7 @@ from core import audit
 from core.errors import DomainError, flush_or_refuse
 from core.extensions import db
 from core.models import utcnow
-from core.signals import member_joined, member_left
+from core.signals import member_joined, member_left, member_requested
 
 INTERVALS = ("day", "week", "month")
 
@@ -484,6 +484,8 @@ def join_community(user: User, community: Community, at: datetime | None = None)
     _forget_cached_membership(user.id, community.id)
     if membership.is_active:
         member_joined.send(community, membership=membership)
+    else:
+        member_requested.send(community, membership=membership)
     return membership
 
 

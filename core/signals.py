@@ -7,6 +7,9 @@ guildhall_signals = Namespace()
 # sender: the Community; kwargs: membership
 member_joined = guildhall_signals.signal("member-joined")
 member_left = guildhall_signals.signal("member-left")
+# sender: the Community; kwargs: membership (pending), sent when someone asks to join an
+# approval community; member_joined follows if a leader approves
+member_requested = guildhall_signals.signal("member-requested")
 
 # sender: the Event; kwargs: registration (confirmed or waitlisted), sent when someone registers
 event_registered = guildhall_signals.signal("event-registered")

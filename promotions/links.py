@@ -26,7 +26,7 @@ from accounts.mail import site_context
 from core.errors import DomainError
 from core.extensions import db
 from core.permissions import is_smm
-from core.signals import event_registered, lead_created, member_joined
+from core.signals import event_registered, lead_created, member_joined, member_requested
 from promotions.models import Attribution, LinkVisit, PlannedPost, PromotionRequest, TrackedLink
 from promotions.subjects import load_subject
 from promotions.workflow import PLANNING
@@ -165,12 +165,40 @@ def arrived_through() -> int | None:
     return g._arrived_through
 
 
-def attribute(kind: str, object_id: int, owner_id: int | None) -> Attribution | None:
+def promotes(brief: PromotionRequest, kind: str, community_id: int, **of) -> bool:
+    """Does an action belong to what `brief` promotes? Only then is it the brief's outcome.
+
+    - An event brief: a registration for that event, or joining the event's community.
+    - An initiative brief: a lead (interest, contribution, request) on that
+      initiative, or joining its community.
+    - A community achievement: joining that community, or a registration for any
+      of its events, or a lead on any of its initiatives (the news promotes the
+      community as a whole).
+
+    A registration names its event in `of["event_id"]`, a lead its initiative
+    in `of["initiative_id"]`; `community_id` is the community the action is in.
+    Whatever happens in another community never counts.
+    """
+    if community_id != brief.community_id:
+        return False
+    if kind == MEMBERSHIP or brief.subject_kind == "achievement":
+        return True
+    if brief.subject_kind == "event":
+        return kind == REGISTRATION and of.get("event_id") == brief.subject_id
+    if brief.subject_kind == "initiative":
+        return kind == LEAD and of.get("initiative_id") == brief.subject_id
+    return False
+
+
+def attribute(
+    kind: str, object_id: int, owner_id: int | None, community_id: int, **of
+) -> Attribution | None:
     """Mark a row with the brief and channel of the link its visitor came through.
 
     Only the visitor's own actions count (`owner_id` is the row's user, None for
     an outside participant): a leader approving someone's request carries the
-    leader's cookie, not theirs.
+    leader's cookie, not theirs. And only an action that belongs to what the
+    brief promotes counts (`promotes`).
     """
     link_id = arrived_through()
     if link_id is None:
@@ -178,7 +206,7 @@ def attribute(kind: str, object_id: int, owner_id: int | None) -> Attribution | 
     if owner_id is not None and owner_id != getattr(current_user, "id", None):
         return None
     link = db.session.get(TrackedLink, link_id)
-    if link is None:
+    if link is None or not promotes(link.brief, kind, community_id, **of):
         return None
     exists = db.session.execute(
         select(Attribution.id).where(Attribution.kind == kind, Attribution.object_id == object_id)
@@ -197,19 +225,25 @@ def attribute(kind: str, object_id: int, owner_id: int | None) -> Attribution | 
     return mark
 
 
-def _on_registered(_event, registration) -> None:
-    attribute(REGISTRATION, registration.id, registration.user_id)
+def _on_registered(event, registration) -> None:
+    attribute(
+        REGISTRATION, registration.id, registration.user_id, event.community_id, event_id=event.id
+    )
 
 
-def _on_lead(_initiative, lead) -> None:
-    attribute(LEAD, lead.id, lead.user_id)
+def _on_lead(initiative, lead) -> None:
+    attribute(LEAD, lead.id, lead.user_id, initiative.community_id, initiative_id=initiative.id)
 
 
-def _on_joined(_community, membership) -> None:
-    attribute(MEMBERSHIP, membership.id, membership.user_id)
+def _on_membership(community, membership) -> None:
+    # A request to join an approval community is marked when the visitor asks
+    # (with their cookie); it counts once a leader approves it
+    # (outcomes._counted_attributions). The approval itself is the leader's act.
+    attribute(MEMBERSHIP, membership.id, membership.user_id, community.id)
 
 
 def connect_signals() -> None:
     event_registered.connect(_on_registered)
     lead_created.connect(_on_lead)
-    member_joined.connect(_on_joined)
+    member_joined.connect(_on_membership)
+    member_requested.connect(_on_membership)

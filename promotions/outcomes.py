@@ -116,16 +116,22 @@ def _day_start(day: date) -> datetime:
 
 
 def _counted_attributions(request_ids: list[int]):
-    """Attribution rows of these briefs that still count: a cancelled registration does not."""
+    """Attribution rows of these briefs that count: not a cancelled registration, and a
+    request to join only once a leader approved it (it has a joined date)."""
     return (
         select(Attribution)
         .outerjoin(
             Registration,
             and_(Attribution.kind == REGISTRATION, Registration.id == Attribution.object_id),
         )
+        .outerjoin(
+            Membership,
+            and_(Attribution.kind == MEMBERSHIP, Membership.id == Attribution.object_id),
+        )
         .where(
             Attribution.request_id.in_(request_ids),
             or_(Registration.id.is_(None), Registration.status != RegistrationStatus.CANCELLED),
+            or_(Membership.id.is_(None), Membership.joined_at.is_not(None)),
         )
     )
 

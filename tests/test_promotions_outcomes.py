@@ -1,5 +1,6 @@
 """Outcome tracking: tracked links, attribution, target vs actual, at-risk, final report."""
 
+from contextlib import contextmanager
 from datetime import date, timedelta
 
 import pytest
@@ -255,7 +256,7 @@ def test_a_forged_or_stale_cookie_is_ignored(promo, login, app, monkeypatch):
 
 
 def test_someone_elses_action_is_not_attributed_to_the_cookie_holder(promo, login, app):
-    """A leader with the cookie approving a request does not make that join theirs."""
+    """A leader with a valid cookie approving a request does not make that join theirs."""
     leader, smm, visitor, community, _event = promo
     brief = running_brief(
         leader, smm, load_subject("achievement", community.id), objective=Objective.GROUP_MEMBERS
@@ -266,8 +267,154 @@ def test_someone_elses_action_is_not_attributed_to_the_cookie_holder(promo, logi
     assert client.post(f"/communities/{community.slug}/join").status_code == 302
     marks = db.session.execute(select(Attribution)).scalars().all()
     assert [(m.kind, m.request_id) for m in marks] == [(links.MEMBERSHIP, brief.id)]
-    with app.test_request_context(headers={"Cookie": f"{links.COOKIE}=x"}):
-        assert links.attribute(links.MEMBERSHIP, 999, owner_id=leader.id) is None
+    with arriving_through(app, link, leader):  # a genuine cookie, held by the leader
+        assert links.arrived_through() == link.id
+        assert links.attribute(links.MEMBERSHIP, 999, visitor.id, community.id) is None
+        # The same call for the leader's own action counts: only the owner check said no.
+        assert links.attribute(links.MEMBERSHIP, 998, leader.id, community.id) is not None
+    db.session.rollback()
+
+
+@contextmanager
+def arriving_through(app, link, user):
+    """A request by `user` carrying the attribution cookie of `link`, as after /go/<code>."""
+    from flask import g
+    from flask_login import login_user
+
+    cookie = links.attribution_cookie(link)["value"]
+    with app.test_request_context(headers={"Cookie": f"{links.COOKIE}={cookie}"}):
+        for name in list(g):  # the tests' app context is shared: start clean, as a request does
+            g.pop(name)
+        login_user(user)
+        yield
+        for name in list(g):
+            g.pop(name)
+
+
+def attributed() -> list[tuple]:
+    return db.session.execute(
+        select(Attribution.request_id, Attribution.kind).order_by(Attribution.id)
+    ).all()
+
+
+def test_an_event_brief_counts_only_what_belongs_to_its_event(promo, app):
+    leader, smm, visitor, community, event = promo
+    from initiatives.services import create_initiative
+
+    brief = event_brief(promo)
+    link = make_link(smm, brief)
+    other_event = make_event(leader, community, title="Another meetup")
+    elsewhere_leader = make_user("olga@example.com")
+    elsewhere = make_community(elsewhere_leader, "Testers")
+    far_event = make_event(elsewhere_leader, elsewhere, title="QA day")
+    initiative = create_initiative(leader, community, title="Mentoring")
+    db.session.commit()
+    with arriving_through(app, link, visitor):
+        register_for_event(visitor, other_event.id)  # same community, another event
+        register_for_event(visitor, far_event.id)  # another community
+        record_lead(initiative, LeadKind.INTEREST, user=visitor)  # not the promoted thing
+        communities.join_community(visitor, elsewhere)
+        assert attributed() == []
+        register_for_event(visitor, event.id)
+        communities.join_community(visitor, community)  # joining the event's community counts
+    db.session.commit()
+    assert attributed() == [(brief.id, links.REGISTRATION), (brief.id, links.MEMBERSHIP)]
+    assert outcomes.outcome_lines([brief])[brief.id].actual == 1
+
+
+def test_an_initiative_brief_counts_only_leads_of_its_initiative(promo, app):
+    leader, smm, visitor, community, event = promo
+    from initiatives.services import create_initiative
+
+    promoted = create_initiative(leader, community, title="Book Sale")
+    other = create_initiative(leader, community, title="Mentoring")
+    db.session.commit()
+    brief = running_brief(
+        leader, smm, load_subject("initiative", promoted.id), objective=Objective.LEADS
+    )
+    link = make_link(smm, brief)
+    with arriving_through(app, link, visitor):
+        register_for_event(visitor, event.id)  # an event of the same community: not this brief's
+        record_lead(other, LeadKind.INTEREST, user=visitor)
+        assert attributed() == []
+        record_lead(promoted, LeadKind.CONTRIBUTION, user=visitor)
+    db.session.commit()
+    assert attributed() == [(brief.id, links.LEAD)]
+    assert outcomes.outcome_lines([brief])[brief.id].actual == 1
+
+
+def test_an_achievement_brief_counts_its_community_only(promo, app):
+    leader, smm, visitor, community, event = promo
+    from initiatives.services import create_initiative
+
+    initiative = create_initiative(leader, community, title="Mentoring")
+    elsewhere_leader = make_user("olga@example.com")
+    elsewhere = make_community(elsewhere_leader, "Testers")
+    far_event = make_event(elsewhere_leader, elsewhere, title="QA day")
+    db.session.commit()
+    brief = running_brief(
+        leader, smm, load_subject("achievement", community.id), objective=Objective.GROUP_MEMBERS
+    )
+    link = make_link(smm, brief)
+    with arriving_through(app, link, visitor):
+        register_for_event(visitor, far_event.id)
+        communities.join_community(visitor, elsewhere)
+        assert attributed() == []
+        db.session.commit()
+        register_for_event(visitor, event.id)
+        communities.join_community(visitor, community)
+        record_lead(initiative, LeadKind.INTEREST, user=visitor)
+    db.session.commit()
+    assert attributed() == [
+        (brief.id, links.REGISTRATION),
+        (brief.id, links.MEMBERSHIP),
+        (brief.id, links.LEAD),
+    ]
+
+
+def test_a_request_to_join_counts_once_a_leader_approves_it(promo, login):
+    from community.models import JoinPolicy, Membership
+
+    leader, smm, visitor, _community, _event = promo
+    closed = make_community(leader, "Architects", join_policy=JoinPolicy.APPROVAL)
+    brief = running_brief(
+        leader, smm, load_subject("achievement", closed.id), objective=Objective.GROUP_MEMBERS
+    )
+    link = make_link(smm, brief)
+    visitor_client = login(visitor)
+    visitor_client.get(f"/go/{link.code}")
+    assert visitor_client.post(f"/communities/{closed.slug}/join").status_code == 302
+    assert outcomes.brief_outcome(brief).total.joins == 0  # waiting for a leader
+    request = db.session.execute(
+        select(Membership).where(Membership.user_id == visitor.id)
+    ).scalar_one()
+    leader_client = login(leader)
+    leader_client.get(f"/go/{link.code}")  # the leader carries a cookie of their own
+    communities.approve_request(leader, request)  # (as the members page does)
+    db.session.commit()
+    figures = outcomes.brief_outcome(brief)
+    assert figures.total.joins == 1
+    assert [(str(s.label), s.joins) for s in figures.channels] == [("Instagram", 1)]
+
+
+def test_a_rejected_request_to_join_never_counts(promo, login):
+    from community.models import JoinPolicy, Membership
+
+    leader, smm, visitor, _community, _event = promo
+    closed = make_community(leader, "Architects", join_policy=JoinPolicy.APPROVAL)
+    brief = running_brief(
+        leader, smm, load_subject("achievement", closed.id), objective=Objective.GROUP_MEMBERS
+    )
+    link = make_link(smm, brief)
+    client = login(visitor)
+    client.get(f"/go/{link.code}")
+    client.post(f"/communities/{closed.slug}/join")
+    request = db.session.execute(
+        select(Membership).where(Membership.user_id == visitor.id)
+    ).scalar_one()
+    communities.reject_request(leader, request)
+    db.session.commit()
+    assert outcomes.brief_outcome(brief).total.joins == 0
 
 
 def test_two_briefs_promoting_the_same_event_each_count_their_own(promo, app):
