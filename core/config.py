@@ -35,7 +35,9 @@ ENVIRONMENT = {
     "ATTRIBUTION_DAYS": (30, int),
     "AT_RISK_AFTER": (0.5, float),
     "AT_RISK_PACE": (0.8, float),
-    "SESSION_COOKIE_SECURE": (False, _bool),
+    # None: Secure in production, not in development or tests (core/security.py decides).
+    "SESSION_COOKIE_SECURE": (None, _bool),
+    "REMEMBER_COOKIE_SECURE": (None, _bool),
     "SITE_URL": ("http://127.0.0.1:5000", str),
     "EVENT_REMINDER_HOURS": (24, int),
     "MAIL_FROM": ("Guildhall <guildhall@example.com>", str),
@@ -72,12 +74,13 @@ def from_environment(instance_path: str) -> dict:
     for name, (default, parse) in ENVIRONMENT.items():
         raw = os.environ.get(name)
         value = parse(raw) if raw is not None else default
-        if value is not None:
+        if value is not None or name.endswith("_COOKIE_SECURE"):
             config[name] = value
     # State shared by every process lives in Redis when there is one: rate-limit counters.
     if config.get("REDIS_URL") and "RATELIMIT_STORAGE_URI" not in os.environ:
         config["RATELIMIT_STORAGE_URI"] = config["REDIS_URL"]
     if database_url := config.pop("DATABASE_URL", None):
         config["SQLALCHEMY_DATABASE_URI"] = database_url
-    config["REMEMBER_COOKIE_SECURE"] = config["SESSION_COOKIE_SECURE"]
+    if config["REMEMBER_COOKIE_SECURE"] is None:
+        config["REMEMBER_COOKIE_SECURE"] = config["SESSION_COOKIE_SECURE"]
     return config

@@ -26,7 +26,20 @@ class InsecureConfiguration(RuntimeError):
     """The app would run in production with settings that are only safe for development."""
 
 
+COOKIE_SECURE_SETTINGS = ("SESSION_COOKIE_SECURE", "REMEMBER_COOKIE_SECURE")
+
+
 def check_production_settings(app: Flask) -> None:
+    """Settle what differs in production, then refuse to start with unsafe settings.
+
+    Runs once the configuration is final, so it sees TESTING and DEBUG too."""
+    secure_by_default = app.config["GUILDHALL_ENV"] == "production" and not (
+        app.debug or app.testing
+    )
+    for name in COOKIE_SECURE_SETTINGS:
+        # Left unset: cookies travel over HTTPS only in production, unless set false.
+        if app.config.get(name) is None:
+            app.config[name] = secure_by_default
     if app.debug or app.testing:
         return
     if app.config["GUILDHALL_ENV"] == "production" and (

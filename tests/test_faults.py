@@ -10,8 +10,21 @@ from tests.conftest import test_config
 
 UNREACHABLE = "postgresql+psycopg://postgres@127.0.0.1:1/guildhall?connect_timeout=1"
 
+# Every fault injected in this run that the site survived (tests/test_faults*.py add theirs).
+SURVIVED: list[str] = []
 
-def test_database_down_gives_a_503_page_and_a_logged_error(tmp_path, caplog):
+
+def report_survived(capsys, what: str, injections: int = 1) -> None:
+    """Count and print faults survived; the last line of a run tells the total."""
+    SURVIVED.extend([what] * injections)
+    with capsys.disabled():
+        print(
+            f"\nfault injections survived: {injections} × {what}; "
+            f"{len(SURVIVED)} in this run so far"
+        )
+
+
+def test_database_down_gives_a_503_page_and_a_logged_error(tmp_path, caplog, capsys):
     app = create_app(test_config(UNREACHABLE, tmp_path))
     app.config["TESTING"] = False
     client = app.test_client()
@@ -24,6 +37,7 @@ def test_database_down_gives_a_503_page_and_a_logged_error(tmp_path, caplog):
     assert client.get("/").status_code == 200  # pages that need no database still work
     with app.app_context():
         db.engine.dispose()
+    report_survived(capsys, "database down")
 
 
 def test_each_request_is_logged_with_id_user_route_and_duration(world, login, caplog):

@@ -13,6 +13,7 @@ from initiatives.models import CatalogItem, ItemCondition, ItemStatus, Lead
 from promotions import services as promotions
 from promotions.models import BriefStatus, PromotionRequest
 from tests.test_events_factories import make_event
+from tests.test_faults import report_survived
 from tests.test_promotions_factories import brief_in
 
 
@@ -34,7 +35,9 @@ def count(model) -> int:
     return db.session.execute(select(func.count()).select_from(model)).scalar_one()
 
 
-def test_a_registration_that_fails_after_its_insert_leaves_no_seat_taken(world, login, served):
+def test_a_registration_that_fails_after_its_insert_leaves_no_seat_taken(
+    world, login, served, capsys
+):
     event = make_event(world.users["leader"], world.community, capacity=1)
     with event_registered.connected_to(fail):
         response = login(world.users["member"]).post(f"/events/{event.id}/register")
@@ -44,10 +47,11 @@ def test_a_registration_that_fails_after_its_insert_leaves_no_seat_taken(world, 
     # and the seat is still there for the next person
     assert login(world.users["leader"]).post(f"/events/{event.id}/register").status_code == 302
     assert count(Registration) == 1
+    report_survived(capsys, "registration failing after its insert")
 
 
 def test_a_reservation_that_fails_after_the_status_change_keeps_the_book(
-    world, login, served, monkeypatch
+    world, login, served, monkeypatch, capsys
 ):
     catalog = initiatives.create_initiative(
         world.users["leader"], world.community, title="Charity Book Sale", kind="catalog",
@@ -68,10 +72,11 @@ def test_a_reservation_that_fails_after_the_status_change_keeps_the_book(
     book = db.session.get(CatalogItem, item.id)
     assert book.status == ItemStatus.AVAILABLE and book.reserved_by_user_id is None
     assert (count(AuditEntry), count(Lead)) == (audits_before, leads_before)
+    report_survived(capsys, "reservation failing after its status change")
 
 
 def test_a_brief_transition_that_fails_after_the_status_change_stays_where_it_was(
-    world, login, served, monkeypatch
+    world, login, served, monkeypatch, capsys
 ):
     leader, smm = world.users["leader"], world.users["smm"]
     brief = brief_in(BriefStatus.SUBMITTED, leader, smm, world.community)
@@ -83,3 +88,4 @@ def test_a_brief_transition_that_fails_after_the_status_change_stays_where_it_wa
     db.session.expire_all()
     assert db.session.get(PromotionRequest, brief.id).status == BriefStatus.SUBMITTED
     assert count(AuditEntry) == audits_before
+    report_survived(capsys, "brief transition failing after its status change")

@@ -30,6 +30,7 @@ from core.mail import OutgoingEmail
 from events.models import Registration
 from tests.conftest import make_community, make_user
 from tests.test_events_factories import make_event
+from tests.test_faults import report_survived
 
 ROOT = Path(__file__).resolve().parents[1]
 GUNICORN = Path(sys.executable).with_name("gunicorn")
@@ -73,6 +74,7 @@ class Server:
             "SIGNUP_RATE_LIMIT": "10000 per hour",
             "SIGNIN_RATE_LIMIT": "10000 per hour",
             "RATELIMIT_STORAGE_URI": "memory://",
+            "SESSION_COOKIE_SECURE": "false",  # served over plain HTTP here
         }
         self.log = (folder / "gunicorn.log").open("w")
         self.process = subprocess.Popen(
@@ -177,7 +179,9 @@ def hashing_as_in_production(app, monkeypatch):
     monkeypatch.setitem(app.config, "PASSWORD_HASH_METHOD", "scrypt")
 
 
-def test_a_killed_worker_loses_no_committed_request(app, tmp_path, hashing_as_in_production):
+def test_a_killed_worker_loses_no_committed_request(
+    app, tmp_path, hashing_as_in_production, capsys
+):
     leader = make_user("leader@example.com")
     community = make_community(leader)
     events = [make_event(leader, community, title=f"Meetup {n}", capacity=500) for n in range(3)]
@@ -233,8 +237,10 @@ def test_a_killed_worker_loses_no_committed_request(app, tmp_path, hashing_as_in
         select(OutgoingEmail).where(OutgoingEmail.subject.startswith("You are registered"))
     ).all()
     assert all(len(mail.attachments) == 1 for mail in confirmations)
-    print(
-        f"\nworker kills: {killed} workers killed in {KILL_ROUNDS} rounds, {interrupted} requests "
-        f"cut off, {len(signed_up)} sign-ups and {len(registered)} registrations answered, "
-        "all in the database, none half-written"
-    )
+    with capsys.disabled():
+        print(
+            f"\nworker kills: {killed} workers killed in {KILL_ROUNDS} rounds, {interrupted} "
+            f"requests cut off, {len(signed_up)} sign-ups and {len(registered)} registrations "
+            "answered, all in the database, none half-written"
+        )
+    report_survived(capsys, "worker killed mid-request", injections=killed)

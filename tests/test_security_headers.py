@@ -62,3 +62,41 @@ def test_production_starts_with_a_real_secret_key(tmp_path, monkeypatch):
     monkeypatch.setenv("SECRET_KEY", "a" * 48)
     app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'x.sqlite'}"})
     assert app.config["GUILDHALL_ENV"] == "production"
+
+
+def _production_app(tmp_path, monkeypatch, **environment):
+    monkeypatch.setenv("GUILDHALL_ENV", "production")
+    monkeypatch.setenv("SECRET_KEY", "a" * 48)
+    for name in ("SESSION_COOKIE_SECURE", "REMEMBER_COOKIE_SECURE"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    return create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'x.sqlite'}"})
+
+
+def _session_cookie(site) -> str:
+    response = site.test_client().get("/signin")  # the form's CSRF token starts a session
+    return next(c for c in response.headers.getlist("Set-Cookie") if c.startswith("session="))
+
+
+def test_production_cookies_are_secure_unless_set_otherwise(tmp_path, monkeypatch):
+    site = _production_app(tmp_path, monkeypatch)
+    assert site.config["SESSION_COOKIE_SECURE"] is True
+    assert site.config["REMEMBER_COOKIE_SECURE"] is True
+    assert "Secure" in _session_cookie(site)
+
+
+def test_production_cookies_can_be_made_plain_for_http(tmp_path, monkeypatch):
+    site = _production_app(tmp_path, monkeypatch, SESSION_COOKIE_SECURE="false")
+    assert site.config["SESSION_COOKIE_SECURE"] is False
+    assert site.config["REMEMBER_COOKIE_SECURE"] is False
+    assert "Secure" not in _session_cookie(site)
+
+
+def test_development_and_tests_keep_cookies_plain(app, tmp_path, monkeypatch):
+    monkeypatch.delenv("SESSION_COOKIE_SECURE", raising=False)
+    monkeypatch.setenv("GUILDHALL_ENV", "development")
+    development = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'd.sqlite'}"})
+    assert development.config["SESSION_COOKIE_SECURE"] is False
+    assert development.config["REMEMBER_COOKIE_SECURE"] is False
+    assert app.testing and app.config["SESSION_COOKIE_SECURE"] is False
