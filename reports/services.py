@@ -75,12 +75,18 @@ def _member_at(moment: datetime):
     )
 
 
+def _left_within(period: Period):
+    """A member who left in the period. A request that was withdrawn or turned down also
+    gets a `left_at`, but without a `joined_at`: that person was never a member."""
+    return and_(Membership.joined_at.is_not(None), _within(Membership.left_at, period))
+
+
 def _membership_columns(period: Period) -> list:
     return [
         func.count(case((_member_at(period.starts_at), 1))),
         func.count(case((_member_at(period.ends_at), 1))),
         func.count(case((_within(Membership.joined_at, period), 1))),
-        func.count(case((_within(Membership.left_at, period), 1))),
+        func.count(case((_left_within(period), 1))),
     ]
 
 
@@ -720,7 +726,7 @@ def site_overview(
                 func.count(case((_member_at(period.ends_at), 1))),
                 func.count(case((_member_at(period.starts_at), 1))),
                 func.count(case((_within(Membership.joined_at, period), 1))),
-                func.count(case((_within(Membership.left_at, period), 1))),
+                func.count(case((_left_within(period), 1))),
             ).group_by(Membership.community_id)
         )
     }

@@ -213,7 +213,7 @@ def test_the_site_time_zone_decides_which_month_a_moment_belongs_to(october, log
 def _grow(world, people: int, events: int, briefs: int, leads: int) -> None:
     leader, smm = world.users["leader"], world.users["smm"]
     for i in range(people):
-        communities.join_community(make_user(f"extra{i}@example.com"), world.community,
+        communities.join_community(make_user(f"extra{people}-{i}@example.com"), world.community,
                                    at=at("2026-10-02") + timedelta(hours=i))  # fmt: skip
     db.session.commit()
     for i in range(events):
@@ -225,7 +225,7 @@ def _grow(world, people: int, events: int, briefs: int, leads: int) -> None:
         brief.publish_from, brief.publish_until = date(2026, 10, 2), date(2026, 10, 9)
     sale = initiatives.create_initiative(
         leader, world.community, title=f"Book sale {leads}", kind=InitiativeKind.CATALOG,
-        status=InitiativeStatus.ACTIVE,
+        status=InitiativeStatus.ACTIVE, starts_on=date(2026, 10, 1),
     )  # fmt: skip
     for i in range(leads):
         outsider = initiatives.Outsider(f"Guest {i}", f"guest-{leads}-{i}@elsewhere.example")

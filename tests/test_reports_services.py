@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 
 from community import services as communities
+from community.models import JoinPolicy
 from core.extensions import db
 from events import services as events
 from initiatives import services as initiatives
@@ -86,6 +87,22 @@ def test_several_periods_and_moments_come_from_one_query(history, count_queries)
     assert [s for s in statements if s.startswith("SELECT")] == statements[-1:]
     assert [f.members_at_end for f in figures] == [2, 4]
     assert moments == [2, 3]  # ann, cat; then bob again
+
+
+def test_a_withdrawn_or_turned_down_request_is_not_a_member_who_left(history):
+    history.join_policy = JoinPolicy.APPROVAL
+    eve, fay = make_user("eve@example.com"), make_user("fay@example.com")
+    communities.join_community(eve, history, at=at("2026-10-05"))
+    communities.leave_community(eve, history, at=at("2026-10-06"))  # withdrawn
+    request = communities.join_community(fay, history, at=at("2026-10-07"))
+    communities.reject_request(communities.leaders_of(history)[0], request)
+    request.left_at = at("2026-10-08")  # turned down in October (the service stamps "now")
+    db.session.commit()
+    october = services.membership_figures(history, OCTOBER)
+    # As before: cat, bob again and dan joined; bob left; neither request counts.
+    assert (october.joined, october.left, october.net) == (3, 1, 2)
+    (row,) = services.site_overview(OCTOBER, now=NOW)
+    assert (row.joined, row.left, row.members - row.members_before) == (3, 1, 2)
 
 
 # --- a season of activity ---------------------------------------------------------------
