@@ -68,10 +68,15 @@ def _chart(outcome: outcomes.Outcome):
 def _render_outcome(brief: PromotionRequest, status: int = 200, errors: dict | None = None):
     """The outcome page; `errors` maps a form ("step-2", "link-7") to the message beside it."""
     figures = outcomes.brief_outcome(brief)
-    if brief.final_actual is None:
-        results.sync_at_risk(brief, figures.line.at_risk)
-        if db.session.dirty or db.session.new:
-            db.session.commit()  # the first to see it fall behind sends the warning
+    if results.pace_changed(brief, figures.line):
+        # The first to see it fall behind (or recover) records it, under the brief's
+        # lock so that two views at once warn once; then the page is read afresh.
+        locked = lock_row(PromotionRequest, brief.id)
+        if locked is not None and results.pace_changed(locked, figures.line):
+            results.sync_at_risk(locked, figures.line.at_risk)
+        db.session.commit()
+        brief = load_brief(brief.id, full=True)
+        figures = outcomes.brief_outcome(brief)
     follow_up = can(current_user, "promotions.follow_up", brief)
     plan = can(current_user, "promotions.plan_posts", brief)
     return render_template(

@@ -3,7 +3,9 @@
 from datetime import timedelta
 
 from icalendar import Calendar
+from sqlalchemy import select
 
+from accounts.mail import email_kinds
 from community import services as communities
 from core.extensions import db
 from core.mail import send_queued
@@ -11,7 +13,7 @@ from core.models import utcnow
 from events import services as events
 from events.mail import send_reminders
 from promotions import services as promotions
-from promotions.models import BriefStatus
+from promotions.models import BriefStatus, Notification
 from tests.test_events_factories import make_event
 from tests.test_promotions_factories import brief_in
 
@@ -127,3 +129,42 @@ def test_at_risk_alerts_arrive_once_in_each_readers_language(world, inbox, runne
     assert by_reader[leader.email]["Content-Language"] == "uk"
     assert "відстає від цілі" in by_reader[leader.email]["Subject"]
     assert f"/promotions/{brief.id}/outcome" in by_reader[leader.email].get_content()
+
+
+def test_every_leader_and_the_smm_assignee_hear_a_brief_fell_behind(world, inbox, runner):
+    """Not only whoever filed it: every community manager, and SMM's assignee."""
+    leader, smm, member = world.users["leader"], world.users["smm"], world.users["member"]
+    brief = brief_in(BriefStatus.RUNNING, leader, smm, world.community)
+    [membership] = [m for m in communities.memberships_of(member)]
+    communities.set_member_role(leader, membership, "leader")
+    today = utcnow().date()
+    brief.publish_from, brief.publish_until = today - timedelta(days=8), today + timedelta(days=2)
+    db.session.commit()
+    send_queued()
+    inbox.messages.clear()
+    assert runner.invoke(args=["promotions", "check-at-risk"]).exit_code == 0
+    send_queued()
+    assert sorted(m["To"] for m in inbox.messages) == sorted([leader.email, member.email, smm.email])
+    notified = db.session.execute(
+        select(Notification.user_id).where(Notification.event == "at_risk")
+    ).scalars()
+    assert sorted(notified) == sorted([leader.id, member.id, smm.id])
+
+
+def test_people_who_turned_at_risk_mail_off_get_the_notification_only(world, inbox, login, runner):
+    leader, smm = world.users["leader"], world.users["smm"]
+    wanted = [kind.name for kind in email_kinds() if kind.name != "at_risk"]
+    assert login(leader).post("/me/email", data={"kinds": wanted}).status_code == 302
+    brief = brief_in(BriefStatus.RUNNING, leader, smm, world.community)
+    today = utcnow().date()
+    brief.publish_from, brief.publish_until = today - timedelta(days=8), today + timedelta(days=2)
+    db.session.commit()
+    send_queued()
+    inbox.messages.clear()
+    assert runner.invoke(args=["promotions", "check-at-risk"]).exit_code == 0
+    send_queued()
+    assert [m["To"] for m in inbox.messages] == [smm.email]
+    notified = db.session.execute(
+        select(Notification.user_id).where(Notification.event == "at_risk")
+    ).scalars()
+    assert sorted(notified) == sorted([leader.id, smm.id])  # the bell still rings

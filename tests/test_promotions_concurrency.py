@@ -1,12 +1,14 @@
-"""SMM people pressing "Accept" at once: the brief moves once, and once only."""
+"""Several people acting on one brief at once: it moves once, and warns once."""
 
 import threading
+from datetime import timedelta
 
 from sqlalchemy import func, select
 
 from core.audit import AuditEntry
 from core.extensions import db
-from promotions.models import BriefStatus, PromotionRequest
+from core.models import utcnow
+from promotions.models import BriefStatus, Notification, PromotionRequest
 from tests.conftest import make_community, make_user
 from tests.test_promotions_factories import brief_in
 
@@ -49,3 +51,49 @@ def test_concurrent_accepts_move_the_brief_once(app):
         .where(AuditEntry.subject_id == brief_id, AuditEntry.detail == "submitted → accepted")
     ).scalar_one()
     assert accepted == 1
+
+
+def test_simultaneous_views_of_a_brief_falling_behind_warn_once(app):
+    """The outcome page records the fall; eight people opening it at once warn once."""
+    leader = make_user("lena@example.com", "Lena Leader")
+    smm = make_user("sam@example.com", "Sam Smm", is_smm=True)
+    brief = brief_in(BriefStatus.RUNNING, leader, smm, make_community(leader))
+    today = utcnow().date()
+    brief.publish_from, brief.publish_until = today - timedelta(days=8), today + timedelta(days=2)
+    db.session.commit()
+    brief_id = brief.id
+    viewers = [leader, smm] * (THREADS // 2)
+    clients = [app.test_client(user=person) for person in viewers]
+    db.session.remove()
+    start = threading.Event()
+    answers: list[int] = []
+    errors: list[BaseException] = []
+
+    def view(client):
+        try:
+            start.wait()
+            answers.append(client.get(f"/promotions/{brief_id}/outcome").status_code)
+        except BaseException as error:  # noqa: BLE001  (reported below)
+            errors.append(error)
+
+    threads = [threading.Thread(target=view, args=(c,), daemon=True) for c in clients]
+    for thread in threads:
+        thread.start()
+    start.set()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert not any(thread.is_alive() for thread in threads), "a thread hung"
+
+    assert errors == [] and answers == [200] * THREADS
+    warned = db.session.execute(
+        select(Notification.user_id).where(
+            Notification.request_id == brief_id, Notification.event == "at_risk"
+        )
+    ).scalars()
+    assert sorted(warned) == sorted([leader.id, smm.id])
+    recorded = db.session.execute(
+        select(func.count())
+        .select_from(AuditEntry)
+        .where(AuditEntry.subject_id == brief_id, AuditEntry.action == "brief.at_risk")
+    ).scalar_one()
+    assert recorded == 1

@@ -605,6 +605,29 @@ def test_at_risk_shows_on_the_brief_queue_and_outcome_page_with_the_backup_plan(
     assert "Behind its target" in client.get("/promotions/notifications").get_data(as_text=True)
 
 
+@pytest.mark.parametrize("briefs", [1, 4])
+def test_the_at_risk_check_asks_for_leaders_once_for_all_briefs(app, count_queries, briefs):
+    smm = make_user("sam@example.com", "Sam Smm", is_smm=True)
+    today = utcnow().date()
+    for n in range(briefs):
+        leader = make_user(f"lead{n}@example.com")
+        community = make_community(leader, f"Community {n}")
+        event = make_event(leader, community, starts_at=utcnow() + timedelta(days=20))
+        brief = running_brief(leader, smm, load_subject("event", event.id), target=20)
+        brief.publish_from, brief.publish_until = today - timedelta(days=6), today + timedelta(3)
+    db.session.commit()
+    db.session.expire_all()
+    with count_queries() as statements:
+        assert results.check_at_risk() == (briefs, briefs)
+    reads = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
+    # Besides what each e-mail asks (the reader's settings, the duplicate check), the
+    # reads are the same few for any number of briefs: briefs, assignees, figures, leaders.
+    per_email = ("email_preferences", "outgoing_emails")
+    shared = [s for s in reads if not any(table in s for table in per_email)]
+    assert len(shared) == 5, shared
+    assert sum("memberships" in s and "users" in s for s in shared) == 1
+
+
 def test_recovering_clears_the_flag(promo, app):
     brief = behind_brief(promo)
     results.check_at_risk()
