@@ -10,9 +10,12 @@ import accounts.permissions  # noqa: F401  (importing a permissions module regis
 import community.permissions  # noqa: F401
 import core.locking  # noqa: F401  (SQLite transaction handling for row locks)
 import events.permissions  # noqa: F401
+import events.personal_data  # noqa: F401  (registers its part of the person's data download)
 import initiatives.permissions  # noqa: F401
+import initiatives.personal_data  # noqa: F401
 import promotions.outcome_views  # noqa: F401  (its routes join the promotions blueprint)
 import promotions.permissions  # noqa: F401
+import promotions.personal_data  # noqa: F401
 import reports.permissions  # noqa: F401
 import search.permissions  # noqa: F401
 from accounts.cli import users_cli

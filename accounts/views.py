@@ -1,6 +1,8 @@
 """Sign-up, sign-in, sign-out, profile, and the admin's people page."""
 
 from collections.abc import Callable
+from datetime import date
+from decimal import Decimal
 
 from flask import (
     Blueprint,
@@ -200,6 +202,19 @@ def register_personal_data(name: str, load: Callable[[User], object]) -> None:
     personal_data_sources[name] = load
 
 
+def _as_json(value):
+    """Dates as ISO 8601 and money as exact text, whatever a feature's part holds."""
+    if isinstance(value, dict):
+        return {key: _as_json(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_as_json(item) for item in value]
+    if isinstance(value, date):  # datetimes too
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
 @bp.post("/me/email")
 @requires("account.view_profile")
 def save_email_preferences():
@@ -215,7 +230,7 @@ def save_email_preferences():
 def download_my_data():
     data = {"account": services.account_data(current_user)}
     data.update({name: load(current_user) for name, load in sorted(personal_data_sources.items())})
-    response = jsonify(data)
+    response = jsonify(_as_json(data))
     response.headers["Content-Disposition"] = "attachment; filename=guildhall-my-data.json"
     return response
 
