@@ -160,8 +160,10 @@ def _csv_rows(report: services.CommunityReport):
     for f in report.figures:
         yield [f.section, f.key, f.subject, _raw(f.value), _raw(f.previous), _raw(f.change),
                f.unit]  # fmt: skip
+    zone = ZoneInfo(report.period.zone)
     for event in report.events:
-        subject = f"{event.starts_at.date().isoformat()} {event.title}"
+        # The local day, as the page shows it: 22:30 UTC is already tomorrow in Kyiv.
+        subject = f"{event.starts_at.astimezone(zone).date().isoformat()} {event.title}"
         yield ["event", "registrations", subject, event.registrations, "", "", ""]
         yield ["event", "attended", subject, event.attended, "", "", ""]
     for p in report.initiatives:

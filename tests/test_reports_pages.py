@@ -210,6 +210,21 @@ def test_the_site_time_zone_decides_which_month_a_moment_belongs_to(october, log
     assert joined_in_october() == "4"  # and 01:00 on 1 October in Kyiv
 
 
+def test_the_csv_dates_events_by_the_local_day_as_the_page_does(october, login, app,
+                                                                   monkeypatch):  # fmt: skip
+    late = make_event(october.users["leader"], october.community, title="Late retro",
+                      starts_at=datetime(2026, 10, 14, 22, 30, tzinfo=UTC))  # fmt: skip
+    register(make_user("owl@example.com"), late, now=at("2026-10-10"))
+    # The site's zone, for the periods and for the dates Flask-Babel formats on the page.
+    monkeypatch.setitem(app.config, "BABEL_DEFAULT_TIMEZONE", "Europe/Kyiv")
+    monkeypatch.setattr(app.extensions["babel"], "default_timezone", "Europe/Kyiv")
+    client = login(october.users["leader"])
+    rows = list(csv.reader(io.StringIO(text_of(client.get(f"{REPORT}.csv?{OCTOBER}")))))
+    # 22:30 UTC on 14 October is 01:30 on the 15th in Kyiv.
+    assert ["event", "registrations", "2026-10-15 Late retro", "1"] in [r[:4] for r in rows]
+    assert "<td>Oct 15, 2026</td><td><a" in text_of(client.get(f"{REPORT}?{OCTOBER}"))
+
+
 def _grow(world, people: int, events: int, briefs: int, leads: int) -> None:
     leader, smm = world.users["leader"], world.users["smm"]
     for i in range(people):
