@@ -100,6 +100,24 @@ def _can_view(user, brief) -> bool:
     return is_smm(user) or leads(user, brief.community)
 
 
+def viewable_communities(user) -> set[int] | None:
+    """ "promotions.view" for many briefs at once: the ids of the communities whose
+    briefs the person may open (None: all of them), in at most one query."""
+    if is_smm(user) or is_admin(user):
+        return None
+    if not is_signed_in(user):
+        return set()
+    return set(
+        db.session.execute(
+            select(Membership.community_id).where(
+                Membership.user_id == user.id,
+                Membership.role == MembershipRole.LEADER,
+                Membership.status == MembershipStatus.ACTIVE,
+            )
+        ).scalars()
+    )
+
+
 @rule("promotions.edit")
 def _can_edit(user, brief) -> bool:
     return leads(user, brief.community) and brief.status in EDITABLE

@@ -27,6 +27,7 @@ from promotions.models import (
     PromotionRequest,
 )
 from promotions.outcomes import WATCHED, Outcome, brief_outcome, outcome_lines
+from promotions.permissions import viewable_communities
 from promotions.services import transition
 
 register_email_kind("at_risk", _l("Warnings that a promotion I work on is behind its target"))
@@ -67,9 +68,7 @@ def people_to_warn(brief: PromotionRequest, leaders: list[User]) -> list[User]:
     return list(people.values())
 
 
-def sync_at_risk(
-    brief: PromotionRequest, at_risk: bool, leaders: list[User] | None = None
-) -> bool:
+def sync_at_risk(brief: PromotionRequest, at_risk: bool, leaders: list[User] | None = None) -> bool:
     """Record whether the brief is behind; warn its people the first time it falls behind.
 
     Returns True when the brief has just become at risk. Called by the cron
@@ -280,6 +279,39 @@ class Reference:
     ratio: float
     channels: list[str]
     formats: list[str]
+    # May the reader open the brief ("promotions.view")? If not, they learn its title,
+    # community, objective, channels, formats and result, but not its text or lessons.
+    visible: bool = False
+
+
+@dataclass
+class ReferenceGroup:
+    objective: Objective
+    references: list[Reference]
+    open: bool
+
+
+def reference_groups(user, chosen: Objective | None = None) -> list[ReferenceGroup]:
+    """References for the request form, grouped by objective, the one chosen first and open.
+
+    Three queries in all, whatever the number of communities: the ranking, the
+    picked briefs' posts and the reader's led communities (for what they may open).
+    """
+    picked = references()
+    scope = viewable_communities(user)
+    groups: dict[Objective, list[Reference]] = {}
+    for reference in picked:
+        reference.visible = scope is None or reference.brief.community_id in scope
+        groups.setdefault(reference.brief.objective, []).append(reference)
+    order = sorted(
+        groups, key=lambda objective: (objective != chosen, list(Objective).index(objective))
+    )
+    return [
+        ReferenceGroup(
+            objective, groups[objective], objective == chosen or (chosen is None and i == 0)
+        )
+        for i, objective in enumerate(order)
+    ]
 
 
 def references(objective: Objective | None = None, per_objective: int = 3) -> list[Reference]:

@@ -233,6 +233,12 @@ def _save_and_maybe_submit(brief: PromotionRequest, form: BriefForm, fields) -> 
     return redirect(url_for("promotions.show", brief_id=brief.id))
 
 
+def _chosen_objective(form: BriefForm) -> Objective | None:
+    """The objective picked in the form (pre-filled or sent), if it is one."""
+    value = form.objective.data or ""
+    return Objective(value) if value in Objective._value2member_map_ else None
+
+
 def _render_form(form, subject_title, channels, brief=None, community=None, starts_at=None):
     return render_template(
         "promotions/form.html",
@@ -242,7 +248,7 @@ def _render_form(form, subject_title, channels, brief=None, community=None, star
         community=community or brief.community,
         subject_title=subject_title,
         channels=channels,
-        references=results.references(),
+        reference_groups=results.reference_groups(current_user, _chosen_objective(form)),
     ), (400 if any(field.errors for field in form) else 200)
 
 

@@ -1,5 +1,6 @@
 """Outcome tracking: tracked links, attribution, target vs actual, at-risk, final report."""
 
+import re
 from contextlib import contextmanager
 from datetime import date, timedelta
 
@@ -725,6 +726,72 @@ def test_new_request_form_suggests_references(promo, login):
     db.session.commit()
     html = login(leader).get(f"/promotions/new/event/{promo[4].id}").get_data(as_text=True)
     assert "The best webinar promotion" in html and "180" in html  # 180 % of the target
+
+
+def closed_reference(leader, smm, community, title, objective=Objective.REGISTRATIONS):
+    """A past brief of `community` that beat its target, as a report leaves it."""
+    event = make_event(leader, community, starts_at=utcnow() + timedelta(days=20))
+    brief = running_brief(
+        leader, smm, load_subject("event", event.id), objective=objective, target=5, title=title
+    )
+    brief.final_actual, brief.status = 9, BriefStatus.CLOSED
+    brief.final_figures, brief.lessons = {"posts": []}, f"Lesson kept inside {community.name}"
+    db.session.commit()
+    return brief
+
+
+def test_references_from_other_communities_teach_without_their_private_text(promo, login):
+    leader, smm, _visitor, community, event = promo
+    other_leader = make_user("olga@example.com")
+    testers = make_community(other_leader, "Testers")
+    ours = closed_reference(leader, smm, community, "Our webinar")
+    theirs = closed_reference(other_leader, smm, testers, "Their QA day")
+    html = login(leader).get(f"/promotions/new/event/{event.id}").get_data(as_text=True)
+    # What worked elsewhere: title, community, result, channels and formats.
+    assert "Their QA day" in html and "Testers" in html and "180%" in html
+    assert "Instagram · Story" in html
+    # But the brief itself stays with its community and SMM.
+    assert "Lesson kept inside Testers" not in html
+    assert f"/promotions/{theirs.id}/results" not in html
+    assert "Lesson kept inside Project Managers" in html
+    assert f"/promotions/{ours.id}/results" in html
+
+
+@pytest.mark.parametrize("others", [1, 5])
+def test_the_request_form_reads_references_in_a_fixed_number_of_queries(
+    promo, app, count_queries, others
+):
+    leader, smm, _visitor, _community, event = promo
+    for n in range(others):
+        other_leader = make_user(f"other{n}@example.com")
+        closed_reference(other_leader, smm, make_community(other_leader, f"Guild {n}"), f"Ref {n}")
+    client = app.test_client(user=leader)
+    client.get(f"/promotions/new/event/{event.id}")  # warm the menu cache
+    with count_queries() as statements:
+        assert client.get(f"/promotions/new/event/{event.id}").status_code == 200
+    assert len(statements) == 8, statements
+
+
+def test_references_for_the_chosen_objective_come_first_and_open(promo, login):
+    leader, smm, _visitor, community, event = promo
+    closed_reference(leader, smm, community, "Leads brief", objective=Objective.LEADS)
+    closed_reference(leader, smm, community, "Registrations brief")
+    client = login(leader)
+
+    def groups(html):
+        return re.findall(r'<details class="mb-2" data-objective="(\w+)"( open)?', html)
+
+    # The event's own objective, pre-filled.
+    shown = client.get(f"/promotions/new/event/{event.id}").get_data(as_text=True)
+    assert groups(shown) == [("registrations", " open"), ("leads", "")]
+    assert "js/references.js" in shown  # switches the group when the choice changes
+    # Shown again after a validation error, with the objective the person chose.
+    again = client.post(
+        f"/promotions/new/event/{event.id}",
+        data={"title": "x", "objective": "leads", "target": "-3", "save": "1"},
+    )
+    assert again.status_code == 400
+    assert groups(again.get_data(as_text=True)) == [("leads", " open"), ("registrations", "")]
 
 
 def test_lead_attribution_without_request_context_is_a_no_op(promo):
