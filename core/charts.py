@@ -4,10 +4,13 @@ Plain SVG (no script, so the Content-Security-Policy holds and the chart reads
 without JavaScript); every chart comes with a table of the same numbers.
 """
 
+import math
 from dataclasses import dataclass, field
 
 WIDTH, HEIGHT = 720, 260
 LEFT, RIGHT, TOP, BOTTOM = 48, 32, 16, 40
+# An x-axis label at font-size 12 takes at most this much per character, plus a gap.
+LABEL_CHAR_WIDTH, LABEL_GAP = 7, 12
 
 
 @dataclass(frozen=True)
@@ -35,6 +38,7 @@ class LineChart:
     points: str  # the polyline's "x,y x,y …"
     dots: list[tuple[float, float, str, float]]  # x, y, label, value
     y_ticks: list[tuple[float, float]]  # y, value
+    x_labels: list[tuple[float, str]] = field(default_factory=list)  # x, label: those drawn
     bands: list[Band] = field(default_factory=list)
     markers: list[Marker] = field(default_factory=list)
     guide_title: str = ""  # a second, dashed line such as the pace to a target
@@ -56,6 +60,13 @@ def _nice_top(value: float) -> float:
         if value <= step * magnitude:
             return step * magnitude
     return 10 * magnitude
+
+
+def label_every(labels: list[str], step: float) -> int:
+    """Draw every k-th x-axis label so that neighbours never overlap: k × the distance
+    between points must hold the widest label and a gap."""
+    widest = max((len(label) for label in labels), default=0) * LABEL_CHAR_WIDTH + LABEL_GAP
+    return max(1, math.ceil(widest / step)) if step else 1
 
 
 def line_chart(
@@ -80,6 +91,10 @@ def line_chart(
         return round(TOP + (HEIGHT - TOP - BOTTOM) * (1 - value / top), 1)
 
     dots = [(x(i), y(v), labels[i], v) for i, v in enumerate(values)]
+    every = label_every(labels[: len(values)], step)
+    last = len(values) - 1
+    # Counted back from the last point, which is the latest month or day and always named.
+    x_labels = [(x(i), labels[i]) for i in range(len(values)) if (last - i) % every == 0]
     return LineChart(
         title=title,
         labels=labels,
@@ -87,6 +102,7 @@ def line_chart(
         points=" ".join(f"{dx},{dy}" for dx, dy, _, _ in dots),
         dots=dots,
         y_ticks=[(y(top * k / 4), top * k / 4) for k in range(5)],
+        x_labels=x_labels,
         bands=[
             Band(
                 label,
