@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import and_, case, distinct, func, or_, select, union_all
 
 from community.models import ChannelSnapshot, Community, ExternalChannel, Membership
+from core.audit import AuditEntry
 from core.extensions import db
 from core.models import utcnow
 from events.models import Event, Registration, RegistrationStatus
@@ -256,6 +257,7 @@ def largest_event(events: list[HeldEvent]) -> HeldEvent | None:
 class InitiativeProgress:
     initiative: Initiative
     leads: int  # in the period
+    leads_by_end: int = 0  # since the initiative began: people interested, as its page counts
     # Catalog initiatives: the catalog by the end of the period, and what the period added.
     items: int = 0
     exchanged: int = 0
@@ -267,13 +269,50 @@ class InitiativeProgress:
     def exchanged_share(self) -> float | None:
         return share(self.exchanged, self.items)
 
+    @property
+    def target_share(self) -> float | None:
+        """Progress against the initiative's numeric target, as its page measures it: books
+        exchanged for a catalog, people interested for any other initiative."""
+        done = self.exchanged if self.initiative.is_catalog else self.leads_by_end
+        return share(done, self.initiative.target or 0)
+
+
+def _last_audited(subject_type: str, actions: tuple[str, ...], subject_ids):
+    """(id, at): when each subject last got one of these audit entries. The audit log is
+    the only record of when a status changed, so past periods can be told as they were."""
+    return (
+        select(AuditEntry.subject_id.label("id"), func.max(AuditEntry.created_at).label("at"))
+        .where(
+            AuditEntry.subject_type == subject_type,
+            AuditEntry.action.in_(actions),
+            AuditEntry.subject_id.in_(subject_ids),
+        )
+        .group_by(AuditEntry.subject_id)
+        .subquery()
+    )
+
 
 def initiative_progress(community: Community, period: Period) -> list[InitiativeProgress]:
     """The community's initiatives that were open during the period, with their progress
-    by its end, in three queries."""
+    by its end, in three queries.
+
+    What later changes must not rewrite a past period: an initiative closed before the
+    period began is not in it, and a book withdrawn after the period still counts in its
+    catalog (both from the audit log; without an entry, the current status decides).
+    Exchanges are dated by `exchanged_at`.
+    """
+    closed = InitiativeStatus.CLOSED
+    closed_at = _last_audited(
+        "Initiative",
+        ("initiative.created", "initiative.status_changed"),  # the last one closed it
+        select(Initiative.id).where(
+            Initiative.community_id == community.id, Initiative.status == closed
+        ),
+    )
     initiatives = list(
         db.session.execute(
             select(Initiative)
+            .outerjoin(closed_at, closed_at.c.id == Initiative.id)
             .where(
                 Initiative.community_id == community.id,
                 Initiative.status != InitiativeStatus.DRAFT,
@@ -282,6 +321,11 @@ def initiative_progress(community: Community, period: Period) -> list[Initiative
                     and_(Initiative.starts_on.is_(None), Initiative.created_at < period.ends_at),
                 ),
                 or_(Initiative.ends_on.is_(None), Initiative.ends_on >= period.start),
+                or_(
+                    Initiative.status != closed,
+                    closed_at.c.at.is_(None),
+                    closed_at.c.at >= period.starts_at,
+                ),
             )
             .order_by(Initiative.title, Initiative.id)
         ).scalars()
@@ -289,6 +333,20 @@ def initiative_progress(community: Community, period: Period) -> list[Initiative
     ids = [initiative.id for initiative in initiatives]
     if not ids:
         return []
+    withdrawn_at = _last_audited(
+        "CatalogItem",
+        ("catalog_item.withdrawn",),
+        select(CatalogItem.id).where(
+            CatalogItem.initiative_id.in_(ids), CatalogItem.status == ItemStatus.WITHDRAWN
+        ),
+    )
+    in_catalog = and_(
+        CatalogItem.created_at < period.ends_at,
+        or_(
+            CatalogItem.status.in_(COUNTED_ITEMS),
+            and_(CatalogItem.status == ItemStatus.WITHDRAWN, withdrawn_at.c.at >= period.ends_at),
+        ),
+    )
     by_end = CatalogItem.exchanged_at < period.ends_at
     exchanged = and_(CatalogItem.status == ItemStatus.EXCHANGED, by_end)
     exchanged_now = and_(exchanged, CatalogItem.exchanged_at >= period.starts_at)
@@ -297,40 +355,38 @@ def initiative_progress(community: Community, period: Period) -> list[Initiative
         for initiative_id, *rest in db.session.execute(
             select(
                 CatalogItem.initiative_id,
-                func.count(
-                    case(
-                        (
-                            and_(
-                                CatalogItem.status.in_(COUNTED_ITEMS),
-                                CatalogItem.created_at < period.ends_at,
-                            ),
-                            1,
-                        )
-                    )
-                ),  # fmt: skip
+                func.count(case((in_catalog, 1))),
                 func.count(case((exchanged, 1))),
                 func.sum(case((exchanged, CatalogItem.donation_amount))),
                 func.count(case((exchanged_now, 1))),
                 func.sum(case((exchanged_now, CatalogItem.donation_amount))),
             )
+            .outerjoin(withdrawn_at, withdrawn_at.c.id == CatalogItem.id)
             .where(CatalogItem.initiative_id.in_(ids))
             .group_by(CatalogItem.initiative_id)
         )
     }
-    leads = dict(
-        db.session.execute(
-            select(Lead.initiative_id, func.count())
-            .where(Lead.initiative_id.in_(ids), _within(Lead.created_at, period))
+    leads = {
+        initiative_id: (in_period, by_then)
+        for initiative_id, in_period, by_then in db.session.execute(
+            select(
+                Lead.initiative_id,
+                func.count(case((Lead.created_at >= period.starts_at, 1))),
+                func.count(),
+            )
+            .where(Lead.initiative_id.in_(ids), Lead.created_at < period.ends_at)
             .group_by(Lead.initiative_id)
-        ).all()
-    )
+        )
+    }
     progress = []
     for initiative in initiatives:
         items, done, donations, done_now, donations_now = catalog.get(initiative.id, (0,) * 5)
+        leads_in_period, leads_by_end = leads.get(initiative.id, (0, 0))
         progress.append(
             InitiativeProgress(
                 initiative=initiative,
-                leads=leads.get(initiative.id, 0),
+                leads=leads_in_period,
+                leads_by_end=leads_by_end,
                 items=items or 0,
                 exchanged=done or 0,
                 donations=_money(donations),
@@ -431,7 +487,10 @@ def channel_growth(community: Community, period: Period) -> list[ChannelGrowth]:
 
 
 def campaigns_between(community: Community, first_day: date, last_day: date):
-    """The community's briefs whose publication window touches these days, oldest first."""
+    """The community's briefs whose publication window touches these days, oldest first.
+
+    Pass today as `last_day` at the latest: a window that has not opened yet published
+    nothing, and its "members before" would be a moment still to come."""
     return list(
         db.session.execute(
             select(PromotionRequest)
@@ -533,10 +592,14 @@ class Campaign:
 
 @dataclass(frozen=True)
 class Band:
+    """A campaign's window on the growth chart, with what it did to the base."""
+
     title: str
     first_day: date
     last_day: date
     position: tuple[float, float]  # see window_on_chart
+    brief_id: int = 0
+    lift: CampaignLift | None = None
 
 
 @dataclass(frozen=True)
@@ -580,11 +643,21 @@ def community_report(
 ) -> CommunityReport:
     """Every figure of the community's report for `period`, against the period before."""
     now = now or utcnow()
+    today = now.astimezone(ZoneInfo(period.zone)).date()
     before = period.previous()
     units = chart_units(period)
-    briefs = campaigns_between(community, min(units[0].start, before.start), units[-1].end)
+    # Only windows that have opened: a scheduled brief has published nothing yet.
+    briefs = campaigns_between(
+        community, min(units[0].start, before.start), min(units[-1].end, today)
+    )
     campaign_briefs = [brief for brief in briefs if ran_in(brief, period)]
-    moments = [lift_moments(brief, period.zone, now) for brief in campaign_briefs]
+    on_chart = [
+        (brief, position)
+        for brief in briefs
+        if (position := window_on_chart(units, brief.publish_from, brief.publish_until))
+    ]
+    # Every campaign in the period is on the chart (its units cover the period).
+    moments = [lift_moments(brief, period.zone, now) for brief, _ in on_chart]
     counts, at_moments = membership_counts(
         community, [period, before, *units], [m for group in moments for m in group]
     )
@@ -594,7 +667,6 @@ def community_report(
     held, held_before = in_period(events, period), in_period(events, before)
     leads, leads_before = lead_figures(community, [period, before])
     channels, channels_before = channels_growth(community, [period, before])
-    today = now.astimezone(ZoneInfo(period.zone)).date()
     lines = outcome_lines(campaign_briefs, today) if campaign_briefs else {}
 
     figures = _membership(members, members_before)
@@ -613,16 +685,14 @@ def community_report(
     ]  # fmt: skip
     figures += _channels(channels, channels_before)
 
-    campaigns, cursor = [], iter(at_moments)
-    for brief, group in zip(campaign_briefs, moments, strict=True):
+    bands, lifts, cursor = [], {}, iter(at_moments)
+    for (brief, position), group in zip(on_chart, moments, strict=True):
         values = [next(cursor) for _ in group]
         lift = CampaignLift(values[0], values[1], values[2] if len(values) > 2 else None)
-        campaigns.append(Campaign(brief, lift, lines.get(brief.id)))
-    bands = []
-    for brief in briefs:
-        position = window_on_chart(units, brief.publish_from, brief.publish_until)
-        if position is not None:
-            bands.append(Band(brief.title, brief.publish_from, brief.publish_until, position))
+        lifts[brief.id] = lift
+        bands.append(Band(brief.title, brief.publish_from, brief.publish_until, position,
+                          brief.id, lift))  # fmt: skip
+    campaigns = [Campaign(b, lifts[b.id], lines.get(b.id)) for b in campaign_briefs]
     return CommunityReport(
         community=community,
         period=period,
@@ -718,6 +788,7 @@ def site_overview(
     unless `descending` says otherwise.
     """
     now = now or utcnow()
+    today = now.astimezone(ZoneInfo(period.zone)).date()
     members = {
         community_id: rest
         for community_id, *rest in db.session.execute(
@@ -747,7 +818,7 @@ def site_overview(
             select(PromotionRequest.community_id, func.count())
             .where(
                 PromotionRequest.status.in_(CAMPAIGN_STATUSES),
-                PromotionRequest.publish_from <= period.end,
+                PromotionRequest.publish_from <= min(period.end, today),  # opened by then
                 PromotionRequest.publish_until >= period.start,
             )
             .group_by(PromotionRequest.community_id)
