@@ -67,6 +67,13 @@ def _change(figure) -> str:
     return ("+" + text) if figure.change > 0 else text
 
 
+def _signed(value: int | None) -> str:
+    """ "+3", "−1" or "0": a change in members."""
+    if value is None:
+        return "—"
+    return ("+" if value > 0 else "") + _format(value)
+
+
 def _unit_label(unit: Period) -> str:
     if unit.kind == "week":
         return format_date(unit.start, "d MMM")
@@ -133,6 +140,7 @@ def community_report(slug: str):
         section=section_label,
         show=_format,
         change=_change,
+        signed=_signed,
         unit_label=_unit_label,
     )
 
@@ -185,6 +193,11 @@ def _csv_rows(report: services.CommunityReport):
         yield ["promotion", "members_at_start", title, campaign.lift.before, "", "", ""]
         yield ["promotion", "members_at_end", title, campaign.lift.after, "", "", ""]
         yield ["promotion", "members_a_month_later", title, _raw(campaign.lift.later), "", "", ""]
+    for band in report.bands:  # every promotion on the growth chart, and what stayed of it
+        lift = band.lift
+        for key, value in [("members_at_start", lift.before), ("members_at_end", lift.after),
+                           ("members_a_month_later", lift.later), ("kept", lift.kept)]:  # fmt: skip
+            yield ["chart_promotion", key, band.title, _raw(value), "", "", ""]
     for unit, figures in zip(report.units, report.members_by_unit, strict=True):
         for key in ("members_at_end", "joined", "left", "net"):
             yield [f"by_{unit.kind}", key, unit.key, getattr(figures, key), "", "", ""]
@@ -204,6 +217,7 @@ def community_report_markdown(slug: str):
         section=section_label,
         show=_format,
         change=_change,
+        signed=_signed,
         unit_label=_unit_label,
     )
     filename = f"{report.community.slug}-{report.period.key}.md"

@@ -9,6 +9,7 @@ from html.parser import HTMLParser
 
 import pytest
 
+from accounts.services import find_user_by_email
 from community import services as communities
 from core.extensions import db
 from initiatives import services as initiatives
@@ -143,6 +144,71 @@ def test_report_markdown_is_ready_for_the_wiki(october, login):
     assert "Retro &lt;night>" in text  # no raw HTML reaches the wiki
     weekly = text_of(login(october.users["leader"]).get(f"{REPORT}.md?period=week&week=2026-W41"))
     assert "| Members: Joined | 3 | 0 | +3 |" in weekly  # 5 October is in week 41
+
+
+def test_markdown_escapes_the_community_name_like_every_other_text(october, login):
+    october.community.name = "<b>PM</b> | Guild"
+    db.session.commit()
+    text = text_of(login(october.users["leader"]).get(f"{REPORT}.md?{OCTOBER}"))
+    assert text.startswith("# Report: &lt;b>PM&lt;/b> \\| Guild\n")
+
+
+def test_counts_of_one_read_in_the_singular(october, login):
+    leader = october.users["leader"]
+    sale = initiatives.create_initiative(
+        leader, october.community, title="Book exchange", kind=InitiativeKind.CATALOG,
+        status=InitiativeStatus.ACTIVE, starts_on=date(2026, 10, 1),
+    )  # fmt: skip
+    initiatives.offer_item(sale, title="PMBOK", category="Leadership", user=leader)
+    db.session.commit()
+    sale_books = initiatives.catalog_query(sale)
+    db.session.execute(sale_books).scalars().first().created_at = at("2026-10-02")
+    db.session.commit()
+    client = login(leader)
+    page = text_of(client.get(f"{REPORT}?period=month&month=2026-11"))
+    assert "0 of 1 book exchanged" in page and "0 books exchanged" in page
+    text = text_of(client.get(f"{REPORT}.md?{OCTOBER}"))
+    assert "Largest event: Retro &lt;night> on 14 October, with 2 registrations." in text
+    # A lone registration reads in the singular.
+    solo = make_event(leader, october.community, title="Solo", starts_at=at("2026-09-10", 16))
+    register(make_user("solo@example.com"), solo, now=at("2026-09-01"))
+    september = text_of(client.get(f"{REPORT}?period=month&month=2026-09"))
+    assert "Largest event: Solo on 10 September, with 1 registration." in september
+
+
+def test_a_general_initiative_shows_people_interested_against_its_target(october, login):
+    circle = initiatives.create_initiative(
+        october.users["leader"], october.community, title="Reading circle",
+        status=InitiativeStatus.ACTIVE, starts_on=date(2026, 10, 1), target=4,
+        goal="Four readers",
+    )  # fmt: skip
+    outsider = initiatives.Outsider("Iva", "iva@elsewhere.example")
+    initiatives.register_interest(circle, outsider).created_at = at("2026-10-11")
+    db.session.commit()
+    page = text_of(login(october.users["leader"]).get(f"{REPORT}?{OCTOBER}"))
+    assert "1 person interested · target 4 (25.0 %)" in page and "Four readers" in page
+
+
+def test_every_promotion_on_the_chart_says_what_stayed_a_month_later(october, login):
+    # The stories ran 13–20 October: oct0, oct1, oct2 at the start; riya joined on the
+    # 15th (+1 at the end); oct0 left on 5 November, so a month later (20 November) the
+    # community had 3 again: nothing of the lift stayed.
+    communities.join_community(make_user("riya@example.com"), october.community,
+                               at=at("2026-10-15"))  # fmt: skip
+    oct0 = find_user_by_email("oct0@example.com")
+    communities.leave_community(oct0, october.community, at=at("2026-11-05"))
+    db.session.commit()
+    client = login(october.users["leader"])
+    november = "period=month&month=2026-11"  # the stories are not November's, but on its chart
+    page = text_of(client.get(f"{REPORT}?{november}"))
+    assert "No promotions were published in this period." in page
+    row = re.search(r'<tr><th scope="row" [^>]*>Book sale \| stories</th>(.*?)</tr>', page)
+    cells = re.findall(r"<td[^>]*>([^<]*)</td>", row.group(1))
+    assert cells == ["13 Oct – 20 Oct 2026", "3", "4", "+1", "3", "0"]
+    text = text_of(client.get(f"{REPORT}.md?{november}"))
+    assert "| Book sale \\| stories | 13 Oct – 20 Oct 2026 | 3 | 4 | +1 | 3 | 0 |" in text
+    rows = list(csv.reader(io.StringIO(text_of(client.get(f"{REPORT}.csv?{november}")))))
+    assert ["chart_promotion", "kept", "Book sale | stories", "0"] in [r[:4] for r in rows]
 
 
 @pytest.mark.parametrize(
