@@ -2,7 +2,7 @@
 
 import random
 import time
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import click
 from flask.cli import with_appcontext
@@ -134,7 +134,8 @@ def seed_demo(rng: random.Random) -> None:
                 leader=users[leader_email],
                 created_at=year_ago,
             )
-            _add_history(rng, community, employees, users[leader_email], year_ago, now)
+            campaign = _book_sale_window(now) if name == "Project Managers" else None
+            _add_history(rng, community, employees, users[leader_email], year_ago, now, campaign)
             community.join_policy = policy
     qa = communities.get_community_by_slug("qa-guild")
     for user in employees[-3:]:
@@ -161,13 +162,36 @@ def seed_demo(rng: random.Random) -> None:
     seed_promotions(rng)
 
 
-def _add_history(rng, community, people, leader, since, now) -> None:
-    """Joins spread over the year, a few leaves, and one re-join."""
+# The book-sale stories' publication window in days before today, as demo/promotions.py
+# dates it (filed for days 2–9 from today, then moved back 68 days).
+BOOK_SALE_DAYS_AGO = (66, 59)
+# The share of the project managers' joins that the campaign brought in its window.
+CAMPAIGN_JOINS = 0.5
+
+
+def _book_sale_window(now: datetime) -> tuple[datetime, datetime]:
+    """From the first moment of the window's first day to the end of its last (UTC)."""
+    first_ago, last_ago = BOOK_SALE_DAYS_AGO
+    today = datetime(now.year, now.month, now.day, tzinfo=UTC)
+    return today - timedelta(days=first_ago), today - timedelta(days=last_ago - 1)
+
+
+def _add_history(rng, community, people, leader, since, now, campaign=None) -> None:
+    """Joins spread over the year, a few leaves, and one re-join. With a `campaign`
+    window (from, until), a share of the joins falls in it, so that the growth chart
+    shows the lift; the random draws are the same either way, so is everything after."""
     span = (now - since).total_seconds()
     for user in rng.sample(people, k=rng.randint(10, len(people) - 2)):
         if user is leader:
             continue
-        joined = since + timedelta(seconds=span * rng.random() ** 0.7)
+        draw = rng.random()
+        if campaign is not None and draw < CAMPAIGN_JOINS:
+            opened, closed = campaign
+            joined = opened + (closed - opened) * (draw / CAMPAIGN_JOINS)
+        else:
+            if campaign is not None:
+                draw = (draw - CAMPAIGN_JOINS) / (1 - CAMPAIGN_JOINS)
+            joined = since + timedelta(seconds=span * draw**0.7)
         communities.join_community(user, community, at=joined)
         if rng.random() < 0.2:
             left = joined + (now - joined) * rng.random()
