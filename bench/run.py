@@ -59,6 +59,9 @@ def site_env(url: str) -> dict:
         "SECRET_KEY": secrets.token_hex(32), "PYTHONPATH": str(ROOT),
         "SEARCH_INDEX_DIR": str(folder / "search-index"), "UPLOAD_DIR": str(folder / "uploads"),
         "SIGNIN_RATE_LIMIT": "100000 per minute", "SEARCH_RATE_LIMIT": "100000 per minute",
+        # Production settings, but served over plain HTTP on loopback: a Secure cookie
+        # would never come back, and every signed-in request would be a stranger's.
+        "SESSION_COOKIE_SECURE": "false",
     }  # fmt: skip
 
 
@@ -124,7 +127,7 @@ def gunicorn(target: str, port: int, workers: int, env: dict, timeout: float = 3
                 process.wait()
 
 
-def wrk(url: str, cookie: str, seconds: float, connections: int, paths: list[str] = ()) -> dict:
+def wrk(url: str, cookie: str, seconds: int, connections: int, paths: list[str] = ()) -> dict:
     """One wrk run; with `paths`, cycles through them (the page mix)."""
     script = BENCH / ("mix.lua" if paths else "latency.lua")
     output = subprocess.run(
@@ -219,9 +222,17 @@ def print_pages(args, results, queries: dict[str, dict[str, int]], skipped: list
         print(f"  ({note})")
 
 
+def _whole_seconds(value: str) -> int:
+    seconds = int(value)
+    if seconds < 1:
+        raise argparse.ArgumentTypeError("at least 1 second")
+    return seconds
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seconds", type=float, default=10, help="per page")
+    parser.add_argument("--seconds", type=_whole_seconds, default=10,
+                        help="per page, whole seconds (wrk takes no fractions)")  # fmt: skip
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--scale", default="large", choices=["large", "medium", "small", "demo"])

@@ -2,7 +2,8 @@
 
 About 20,000 people, 300 communities and 200,000 membership periods over two
 years; then events and registrations, initiatives and catalog items, briefs
-and their posts (`demo/large_*.py`); other features add their own bulk data
+and their posts, tracked links with their visitors and attributions
+(`demo/large_*.py`); other features add their own bulk data
 through `LARGE_SEEDERS`. Rows go in with COPY (PostgreSQL) or executemany
 (SQLite) in chunks, never one ORM object at a time.
 """
@@ -251,9 +252,10 @@ def seed_large(
     # Imported here: these modules build on LargeSite and bulk_insert above.
     from demo.large_events import seed_events
     from demo.large_initiatives import seed_initiatives
+    from demo.large_links import seed_links
     from demo.large_promotions import seed_briefs
 
-    for seeder in (seed_events, seed_initiatives, seed_briefs, *LARGE_SEEDERS):
+    for seeder in (seed_events, seed_initiatives, seed_briefs, seed_links, *LARGE_SEEDERS):
         seeder(site, bulk_insert)
     if db.engine.dialect.name == "postgresql":
         # Fresh statistics, or the planner guesses badly; and the visibility map, without

@@ -1,4 +1,4 @@
-"""Large data for events: 5,000 events over two years and about 100,000 registrations."""
+"""Large data for events: 5,000 events over two years and 100,000 registrations."""
 
 from collections.abc import Callable
 from datetime import timedelta
@@ -49,17 +49,19 @@ def seed_events(site: LargeSite, bulk_insert: Callable) -> None:
         ).order_by(Event.id)
     ).all()
     site.event_ids = [row.id for row in rows]
+    pools = [
+        site.user_ids if event.visibility == "employees"
+        else site.members_by_community[event.community_id]
+        for event in rows
+    ]  # fmt: skip
     sizes = weighted_sizes(registrations, len(rows), minimum=3, shuffle=rng)
+    sizes = within_caps(sizes, [len(pool) for pool in pools], registrations)
 
     def places():
-        for event, size in zip(rows, sizes, strict=True):
-            pool = (
-                site.user_ids if event.visibility == "employees"
-                else site.members_by_community[event.community_id]
-            )  # fmt: skip
+        for event, size, pool in zip(rows, sizes, pools, strict=True):
             confirmed = 0
             past = event.starts_at < now
-            for user_id in rng.sample(pool, min(size, len(pool))):
+            for user_id in rng.sample(pool, size):
                 asked = event.starts_at - timedelta(hours=rng.randint(2, 24 * 20))
                 if rng.random() < 0.05:
                     status = "cancelled"
@@ -74,3 +76,25 @@ def seed_events(site: LargeSite, bulk_insert: Callable) -> None:
                 }  # fmt: skip
 
     bulk_insert(Registration, places(), "Event registrations", sum(sizes))
+
+
+def within_caps(sizes: list[int], caps: list[int], total: int) -> list[int]:
+    """`sizes` cut to their caps, the cut handed to those with room, in proportion.
+
+    A members-only event of a small community cannot take more people than it
+    has members; without this the data set fell short of its registrations.
+    """
+    sizes = [min(size, cap) for size, cap in zip(sizes, caps, strict=True)]
+    short = total - sum(sizes)
+    while short > 0:
+        room = [i for i, cap in enumerate(caps) if sizes[i] < cap]
+        if not room:
+            break
+        weight = sum(sizes[i] for i in room)
+        for i in room:
+            extra = min(caps[i] - sizes[i], short, max(1, -(-short * sizes[i] // weight)))
+            sizes[i] += extra
+            short -= extra
+            if short == 0:
+                break
+    return sizes

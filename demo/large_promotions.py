@@ -1,6 +1,6 @@
 """Large data for promotions: 2,000 briefs over two years with channels, planned posts,
-comments and notifications. Tracked links and their clicks are added by promotions'
-own seeder (`LARGE_SEEDERS`)."""
+comments and notifications. Tracked links, their visitors and attributions come next
+(`demo/large_links.py`)."""
 
 from collections.abc import Callable
 from datetime import UTC, datetime, time, timedelta

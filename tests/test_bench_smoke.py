@@ -57,14 +57,39 @@ def test_large_data_holds_every_kind_in_proportion(app):
     from demo.large import SCALES, seed_large
     from events.models import Event, Registration
     from initiatives.models import CatalogItem
-    from promotions.models import PlannedPost, PromotionRequest
+    from promotions.models import (
+        Attribution,
+        LinkVisit,
+        PlannedPost,
+        PromotionRequest,
+        TrackedLink,
+    )
 
     seed_large(random.Random(3), *SCALES["small"])
     count = lambda model: db.session.execute(select(func.count()).select_from(model)).scalar_one()  # noqa: E731
     # Half a percent of the large set: 25 events, ~500 registrations, 250 books, 10 briefs.
     assert 20 <= count(Event) <= 30
-    assert 250 <= count(Registration) <= 500
+    assert 450 <= count(Registration) <= 500
     assert count(CatalogItem) >= 250
     assert count(PromotionRequest) == 10 and count(PlannedPost) >= 1
+    # Every published post has its tracked link, followed for some days; some sign-ups
+    # came through them, each marked once.
+    published = db.session.execute(
+        select(func.count()).where(PlannedPost.published_at.is_not(None))
+    ).scalar_one()
+    assert count(TrackedLink) == published >= 1
+    assert count(LinkVisit) >= count(TrackedLink)
+    assert count(Attribution) >= 1
+    kinds = db.session.execute(select(Attribution.kind, Attribution.object_id)).all()
+    assert len(set(kinds)) == len(kinds)
     smm = db.session.execute(select(User).where(User.email == "smm@example.com")).scalar_one()
     assert smm.is_smm
+
+
+def test_registrations_cut_by_a_small_pool_go_to_events_with_room():
+    from demo.large_events import within_caps
+
+    sizes = within_caps([50, 30, 10, 10], caps=[20, 100, 100, 5], total=100)
+    assert sizes[0] == 20 and sizes[3] == 5
+    assert sum(sizes) == 100 and all(s <= c for s, c in zip(sizes, [20, 100, 100, 5], strict=True))
+    assert within_caps([10, 10], caps=[3, 4], total=20) == [3, 4]  # no room left: stop
