@@ -1,16 +1,21 @@
-"""Stored XSS: a corpus of payloads in every free-text field comes back inert on every page.
+"""Stored XSS: a corpus of payloads in every free-text field comes back inert, and shown.
 
 The whole matrix world is built (every feature's objects), then each free-text
 column of every row is overwritten with the corpus (bypassing the forms, so the
 pages' escaping and the Markdown sanitiser are what is tested, not the input
-checks). Every HTML page of the permission matrix, the search results and the
-admin's pages are opened in chromium as the admin, who sees the most: no dialog
-may fire, no script, event handler or javascript: link from the corpus may be in
-the DOM, no template syntax may be evaluated, and the page fixture fails on any
-Content-Security-Policy violation (an inline handler that got through and was
-blocked).
+checks). Every HTML page of the permission matrix (and the search results) is
+opened in chromium as the admin, a member, an employee and a visitor (who sees
+the public initiative pages): no dialog may fire; no script, event handler or
+javascript: link from the corpus may be in the DOM; no template syntax may be
+evaluated; every page that shows a field must show each payload as visible text
+(escaped, not dropped); and the page fixture fails on any Content-Security-Policy
+violation (an inline handler that got through and was blocked). A route that
+should open and does not (an error, an unexpected redirect) fails the test.
 """
 
+import re
+
+import pytest
 from flask import url_for
 from sqlalchemy import String, cast, literal, update
 
@@ -83,7 +88,9 @@ FIND_INJECTIONS = """() => {
   const bad = /^\\s*(javascript|vbscript|data):/i;
   for (const el of document.querySelectorAll('*')) {
     const tag = el.tagName.toLowerCase();
-    if (['iframe', 'object', 'embed', 'base', 'frame', 'frameset'].includes(tag)) found.push(tag);
+    if (['iframe', 'object', 'embed', 'base', 'frame', 'frameset', 'math', 'mglyph']
+        .includes(tag)) found.push(tag);
+    if (tag === 'img' && el.getAttribute('src') === 'x') found.push('img[src=x]');
     if (tag === 'script' && (!el.src || !el.src.startsWith(location.origin) || el.text.trim()))
       found.push('script ' + (el.src || el.text.slice(0, 60)));
     for (const attr of el.attributes) {
@@ -111,45 +118,138 @@ def fill_every_free_text_field() -> int:
     return fields
 
 
-def pages_to_open(world) -> list[str]:
-    paths = []
-    for case in all_cases():
-        if case.method == "GET" and case.expect["admin"] == ALLOWED:
-            paths.append(url_for(case.endpoint, **case.url_args(world)))
-    paths += [url_for("search.results", q=word) for word in SEARCHES]
-    return list(dict.fromkeys(paths))
+ROLES_CHECKED = ("admin", "member", "employee", "visitor")
+SIGNED_IN_HOME = {"core.index", "accounts.signup", "accounts.signin"}  # → the directory
+REDIRECTS = {"links.follow", "accounts.reset_password"}  # (the matrix's token is a bad one)
+# Routes that answer with a file, not a page: tests below download them.
+FILES = {
+    "accounts.download_my_data", "events.ics", "events.community_feed",
+    "events.attendees_export", "initiatives.cover", "initiatives.leads_csv",
+    "promotions.markdown", "promotions.asset", "promotions.final_report_markdown",
+    "promotions.final_report_csv", "reports.overview_csv", "reports.community_report_csv",
+    "reports.community_report_markdown",
+}  # fmt: skip
+NO_FREE_TEXT = {
+    "core.index",
+    "accounts.signup",
+    "accounts.signin",
+    "accounts.request_password_reset",
+}  # fmt: skip  (a visitor's forms)
 
 
-def test_stored_xss_corpus_comes_back_inert_on_every_page(page, live_server, capsys):
+def routes_for(world, role: str) -> list[tuple[str, str]]:
+    """(endpoint, path) of every GET route the matrix lets `role` open, and searches."""
+    routes = [
+        (case.endpoint, url_for(case.endpoint, **case.url_args(world)))
+        for case in all_cases()
+        if case.method == "GET" and case.expect[role] == ALLOWED
+    ]
+    if world.users[role] is not None:
+        routes += [("search.results", url_for("search.results", q=word)) for word in SEARCHES]
+    return list(dict.fromkeys(routes))
+
+
+def expected_answer(endpoint: str, role: str) -> str:
+    if endpoint in FILES:
+        return "file"
+    if endpoint in REDIRECTS or (role != "visitor" and endpoint in SIGNED_IN_HOME):
+        return "redirect"
+    return "page"
+
+
+def _plain(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def shown_payloads(page) -> int:
+    """How many payloads the page shows as text (whitespace as the browser lays it out)."""
+    text = _plain(page.evaluate("document.body.innerText"))
+    return sum(_plain(payload) in text for payload in PAYLOADS)
+
+
+def build_world_with_corpus(live_server):
     def world():
         built = build_matrix_world()
         with live_server.app.test_request_context():
-            return built.users["admin"].email, pages_to_open(built)
+            return {
+                role: (built.users[role] and built.users[role].email, routes_for(built, role))
+                for role in ROLES_CHECKED
+            }
 
-    admin_email, paths = live_server.setup(world)
+    routes = live_server.setup(world)
     fields = live_server.setup(fill_every_free_text_field)
+    return routes, fields
 
+
+def test_stored_xss_corpus_is_shown_as_text_and_inert_on_every_page(page, live_server, capsys):
+    routes, fields = build_world_with_corpus(live_server)
     dialogs: list[str] = []
     page.on("dialog", lambda dialog: (dialogs.append(f"{page.url}: {dialog.message}"),
                                       dialog.dismiss()))  # fmt: skip
-    sign_in(page, admin_email)
-    problems, opened = [], 0
-    for path in paths:
-        answer = page.request.get(path, max_redirects=0)
-        if "text/html" not in answer.headers.get("content-type", "") or answer.status != 200:
-            continue  # files (CSV, .ics, images) and redirects: not pages that render the text
-        page.goto(path)
-        opened += 1
-        if injected := page.evaluate(FIND_INJECTIONS):
-            problems.append(f"{path}: {injected}")
-        if TEMPLATE_PRODUCT in page.content():
-            problems.append(f"{path}: template syntax was evaluated")
+    problems: list[str] = []
+    opened: dict[str, list[str]] = {}
+    showing = 0
+    for role, (email, role_routes) in routes.items():
+        page.context.clear_cookies()
+        if email:
+            sign_in(page, email)
+        opened[role] = []
+        for endpoint, path in role_routes:
+            expected = expected_answer(endpoint, role)
+            if expected == "file":
+                continue
+            answer = page.request.get(path, max_redirects=0)
+            is_html = "text/html" in answer.headers.get("content-type", "")
+            if expected == "redirect":
+                if answer.status not in (301, 302, 303):
+                    problems.append(f"{role} {path}: {answer.status}, expected a redirect")
+                continue
+            if answer.status != 200 or not is_html:
+                problems.append(f"{role} {path}: {answer.status} {answer.headers.get('location')}")
+                continue
+            page.goto(path)
+            opened[role].append(endpoint)
+            if injected := page.evaluate(FIND_INJECTIONS):
+                problems.append(f"{role} {path}: {injected}")
+            if TEMPLATE_PRODUCT in page.content():
+                problems.append(f"{role} {path}: template syntax was evaluated")
+            if endpoint not in NO_FREE_TEXT:
+                showing += 1
+                if (shown := shown_payloads(page)) != len(PAYLOADS):
+                    problems.append(f"{role} {path}: {shown} of {len(PAYLOADS)} payloads shown")
 
     assert dialogs == []
     assert problems == []
-    assert opened >= 30
+    assert len(opened["admin"]) >= 30 and len(opened["member"]) >= 15
+    assert "initiatives.public_show" in opened["visitor"]
     with capsys.disabled():
+        counts = ", ".join(f"{role} {len(endpoints)}" for role, endpoints in opened.items())
         print(
             f"\nstored XSS: {len(PAYLOADS)} payloads × {fields} free-text fields = "
-            f"{len(PAYLOADS) * fields} checked on {opened} pages; no dialog, nothing injected"
+            f"{len(PAYLOADS) * fields} checked; pages opened: {counts} "
+            f"({sum(map(len, opened.values()))} in all); every payload shown as text on each "
+            f"of the {showing} pages that show a field; no dialog, nothing injected"
         )
+
+
+# An admin's files (calendars, CSV, Markdown, covers, assets) must download with the
+# corpus in them too, not fail.
+KNOWN_FILE_FAILURES = pytest.mark.xfail(
+    strict=True,
+    reason="a name with a line break breaks the community calendar feed (X-WR-CALNAME) "
+    "and a brief asset's download (Content-Disposition)",
+)
+
+
+@KNOWN_FILE_FAILURES
+def test_files_holding_the_corpus_still_download(page, live_server):
+    routes, _fields = build_world_with_corpus(live_server)
+    email, admin_routes = routes["admin"]
+    sign_in(page, email)
+    failed = [
+        f"{path}: {answer.status}"
+        for endpoint, path in admin_routes
+        if expected_answer(endpoint, "admin") == "file"
+        and (answer := page.request.get(path, max_redirects=0)).status != 200
+    ]
+    assert failed == []
