@@ -82,29 +82,45 @@ def _left_within(period: Period):
     return and_(Membership.joined_at.is_not(None), _within(Membership.left_at, period))
 
 
-def _membership_columns(period: Period) -> list:
-    return [
-        func.count(case((_member_at(period.starts_at), 1))),
-        func.count(case((_member_at(period.ends_at), 1))),
-        func.count(case((_within(Membership.joined_at, period), 1))),
-        func.count(case((_left_within(period), 1))),
-    ]
-
-
 def membership_counts(
     community: Community, periods: list[Period], moments: list[datetime] = ()
 ) -> tuple[list[MembershipFigures], list[int]]:
     """Membership figures for each period and members at each moment, in one query.
 
-    Counted from the membership periods, so joins, leaves and re-joins all count.
+    Counted from the membership periods, so joins, leaves and re-joins all count. For
+    each distinct moment m the query counts the periods that began before m and those
+    that ended before m; every figure is a difference of those two running counts
+    (a member at m began before m and had not ended by then, because a membership
+    period ends after it begins). Far fewer columns than one per figure: a chart's
+    months share their bounds.
     """
-    columns = [column for period in periods for column in _membership_columns(period)]
-    columns += [func.count(case((_member_at(moment), 1))) for moment in moments]
-    if not columns:
+    bounds = sorted({*(p.starts_at for p in periods), *(p.ends_at for p in periods), *moments})
+    if not bounds:
         return [], []
+    ended = lambda moment: and_(Membership.joined_at.is_not(None), Membership.left_at < moment)  # noqa: E731
+    columns = []
+    for moment in bounds:
+        columns += [
+            func.count(case((Membership.joined_at < moment, 1))),
+            func.count(case((ended(moment), 1))),
+        ]
     row = db.session.execute(select(*columns).where(Membership.community_id == community.id)).one()
-    figures = [MembershipFigures(*row[4 * i : 4 * i + 4]) for i in range(len(periods))]
-    return figures, list(row[4 * len(periods) :])
+    began = {moment: row[2 * i] for i, moment in enumerate(bounds)}
+    left = {moment: row[2 * i + 1] for i, moment in enumerate(bounds)}
+
+    def members(moment: datetime) -> int:
+        return began[moment] - left[moment]
+
+    figures = [
+        MembershipFigures(
+            members_at_start=members(p.starts_at),
+            members_at_end=members(p.ends_at),
+            joined=began[p.ends_at] - began[p.starts_at],
+            left=left[p.ends_at] - left[p.starts_at],
+        )
+        for p in periods
+    ]
+    return figures, [members(moment) for moment in moments]
 
 
 def membership_figures(community: Community, period: Period) -> MembershipFigures:
