@@ -1,5 +1,7 @@
 """A brief's outcome: live figures, the backup-plan checklist, tracked links, final report."""
 
+from datetime import date
+
 from flask import Response, abort, flash, redirect, render_template, url_for
 from flask_babel import format_date
 from flask_babel import gettext as _
@@ -14,7 +16,7 @@ from core.permissions import can
 from core.spreadsheets import csv_response
 from core.views import commit_or_flash
 from promotions import links, outcomes, results
-from promotions.forms import BackupStepForm, TrackedLinkForm
+from promotions.forms import FORMAT_CHOICES, FREQUENCY_CHOICES, BackupStepForm, TrackedLinkForm
 from promotions.models import PromotionRequest
 from promotions.views import _load_post, bp, load_brief
 
@@ -37,6 +39,28 @@ OBJECTIVE_UNITS = {
 @bp.app_template_global()
 def outcome_state_label(state: str) -> str:
     return str(STATE_LABELS.get(state, state))
+
+
+FORMAT_LABELS = {choice.value: choice.label for choice in FORMAT_CHOICES}
+FREQUENCY_LABELS = {choice.value: choice.label for choice in FREQUENCY_CHOICES if choice.value}
+
+
+@bp.app_template_global()
+def post_format_label(post_format) -> str:
+    value = getattr(post_format, "value", post_format)
+    return str(FORMAT_LABELS.get(value, value))
+
+
+@bp.app_template_global()
+def report_frequency_label(frequency) -> str:
+    value = getattr(frequency, "value", frequency)
+    return str(FREQUENCY_LABELS.get(value, "")) if value else ""
+
+
+@bp.app_template_filter("iso_day")
+def iso_day(value: str) -> date:
+    """A day kept as text in the frozen figures, back as a date to format for the reader."""
+    return date.fromisoformat(value[:10])
 
 
 @bp.app_template_global()
@@ -170,6 +194,10 @@ def final_report_markdown(brief_id: int):
     )
 
 
+def _blank(value) -> object:
+    return "" if value is None else value
+
+
 @bp.route("/<int:brief_id>/results.csv")
 def final_report_csv(brief_id: int):
     brief = _reported(brief_id)
@@ -203,6 +231,18 @@ def final_report_csv(brief_id: int):
             for g in figures["growth"]
         ],  # fmt: skip
     ]
+    if figures.get("periods"):
+        rows += [[], [_("Period"), _("In the period"), _("Total by its end")]]
+        rows += [[f"{p['start']} – {p['end']}", p["gain"], p["actual"]] for p in figures["periods"]]
+    rows += [[], [_("When"), _("Channel"), _("Format"), _("Clicks"),
+                  _("Clicks by the channel's count"), _("Reach"), _("Reactions"),
+                  _("Published")]]  # fmt: skip
+    rows += [
+        [post["scheduled_at"][:10], post["channel"], post_format_label(post["format"]),
+         post["clicks"], _blank(post.get("channel_clicks")), _blank(post["reach"]),
+         _blank(post["reactions"]), post["url"]]
+        for post in figures["posts"]
+    ]  # fmt: skip
     if figures.get("catalog"):
         catalog = figures["catalog"]
         rows += [

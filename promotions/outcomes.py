@@ -2,8 +2,8 @@
 
 Everything here is computed from the data: attributions and link visits
 (promotions.links), registrations, leads, membership history and the external
-channels' snapshots. Only the per-post figures SMM types in (reach, reactions)
-come from people.
+channels' snapshots. Only the per-post figures SMM types in from the channels'
+own statistics (reach, reactions, clicks) come from people.
 """
 
 from collections import defaultdict
@@ -415,7 +415,8 @@ def _visits(brief: PromotionRequest):
 
 
 def _attributions(brief: PromotionRequest):
-    """(kind, channel id, link id, when, outside participant) for every outcome that counts."""
+    """(kind, channel id, link id, when, outside participant, lead kind, channel name) for
+    every outcome that counts."""
     counted = _counted_attributions([brief.id]).subquery()
     return db.session.execute(
         select(
@@ -425,7 +426,10 @@ def _attributions(brief: PromotionRequest):
             counted.c.created_at,
             Lead.participant_id,
             Lead.kind.label("lead_kind"),
-        ).outerjoin(Lead, and_(counted.c.kind == LEAD, Lead.id == counted.c.object_id))
+            Channel.name.label("channel_name"),
+        )
+        .outerjoin(Lead, and_(counted.c.kind == LEAD, Lead.id == counted.c.object_id))
+        .outerjoin(Channel, Channel.id == counted.c.channel_id)
     ).all()
 
 
@@ -521,9 +525,11 @@ def brief_outcome(brief: PromotionRequest, today: date | None = None) -> Outcome
             .order_by(PlannedPost.scheduled_at, PlannedPost.id)
         ).scalars()
     )
-    channel_names = dict(db.session.execute(select(Channel.id, Channel.name)).all())
     visits = _visits(brief)
     attributions = _attributions(brief)
+    # Channel names from the posts and the outcomes already read, not another query.
+    channel_names = {row.channel_id: row.channel_name for row in attributions}
+    channel_names.update({post.channel_id: post.channel.name for post in posts})
 
     total = Split("")
     by_channel: dict[int, Split] = {}

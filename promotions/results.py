@@ -2,7 +2,7 @@
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -25,6 +25,7 @@ from promotions.models import (
     Objective,
     PlannedPost,
     PromotionRequest,
+    ReportFrequency,
 )
 from promotions.outcomes import WATCHED, Outcome, brief_outcome, outcome_lines
 from promotions.permissions import viewable_communities
@@ -225,6 +226,7 @@ def freeze(outcome: Outcome) -> dict:
                 "url": p.post.published_url,
                 "reach": p.post.reach,
                 "reactions": p.post.reactions,
+                "channel_clicks": p.post.clicks,  # the channel's own count, typed in by SMM
                 **split(p.split),
             }
             for p in outcome.posts
@@ -244,6 +246,8 @@ def freeze(outcome: Outcome) -> dict:
             "total_exchanged": catalog.total_exchanged,
             "total_donations": str(catalog.total_donations),
         },
+        "frequency": str(outcome.brief.report_frequency or "") or None,
+        "periods": period_figures(outcome, outcome.brief.report_frequency),
         "backup": [
             {
                 "step": item.step,
@@ -253,6 +257,43 @@ def freeze(outcome: Outcome) -> dict:
             for item in checklist(outcome.brief)
         ],  # fmt: skip
     }
+
+
+def _period_end(first: date, frequency: ReportFrequency) -> date:
+    if frequency == ReportFrequency.WEEKLY:
+        return first + timedelta(days=6 - first.weekday())  # to Sunday
+    following = (first.replace(day=1) + timedelta(days=32)).replace(day=1)
+    return following - timedelta(days=1)
+
+
+def period_figures(outcome: Outcome, frequency: ReportFrequency | None) -> list[dict]:
+    """The actual week by week or month by month, for a brief that asked to be told so.
+
+    A brief reported "once, at the end" gets none. Read from the outcome's daily
+    series (every day for windows up to 100 days, evenly sampled beyond).
+    """
+    if frequency not in (ReportFrequency.WEEKLY, ReportFrequency.MONTHLY):
+        return []
+    last = min(outcome.end, outcome.today)
+    series = list(zip(outcome.days, outcome.actual_by_day, strict=True))
+
+    def actual_on(day: date) -> int:
+        known = [value for moment, value in series if moment <= day]
+        return known[-1] if known else 0
+
+    periods, first = [], outcome.start
+    while first <= last:
+        end = min(_period_end(first, frequency), last)
+        periods.append(
+            {
+                "start": first.isoformat(),
+                "end": end.isoformat(),
+                "gain": actual_on(end) - actual_on(first - timedelta(days=1)),
+                "actual": actual_on(end),
+            }
+        )
+        first = end + timedelta(days=1)
+    return periods
 
 
 def report_results(actor, brief: PromotionRequest, report: str, lessons: str = "") -> None:

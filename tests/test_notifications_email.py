@@ -144,7 +144,8 @@ def test_every_leader_and_the_smm_assignee_hear_a_brief_fell_behind(world, inbox
     inbox.messages.clear()
     assert runner.invoke(args=["promotions", "check-at-risk"]).exit_code == 0
     send_queued()
-    assert sorted(m["To"] for m in inbox.messages) == sorted([leader.email, member.email, smm.email])
+    everyone = sorted([leader.email, member.email, smm.email])
+    assert sorted(m["To"] for m in inbox.messages) == everyone
     notified = db.session.execute(
         select(Notification.user_id).where(Notification.event == "at_risk")
     ).scalars()
