@@ -2,7 +2,7 @@
 // Without this script the server already opens the chosen objective's group.
 (function () {
   "use strict";
-  var box = document.getElementById("references");
+  var box = document.getElementById("past-references");
   if (!box) return;
   var select = document.getElementById(box.getAttribute("data-objective-field"));
   if (!select) return;

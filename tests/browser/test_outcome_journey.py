@@ -56,7 +56,7 @@ def test_link_to_registration_to_outcome(page, live_server):
     page.goto(urlsplit(address).path)  # the site is served on another port in tests
     expect(page).to_have_url(re.compile(rf"/events/{event_id}$"))
     page.get_by_role("button", name="Register").click()
-    expect(page.get_by_text("You are registered")).to_be_visible()
+    expect(page.get_by_text("You are registered", exact=True)).to_be_visible()
     page.get_by_role("button", name="Sign out").click()
 
     sign_in(page, "lead@example.com")
@@ -66,3 +66,36 @@ def test_link_to_registration_to_outcome(page, live_server):
     expect(row).to_contain_text("1")
     expect(row.get_by_role("cell").nth(2)).to_have_text("1")  # registrations
     expect(page.get_by_text("of the target")).to_be_visible()
+
+
+def test_references_follow_the_objective_chosen_on_the_request_form(page, live_server):
+    def world():
+        leader = make_user("lead@example.com", "Lena Leader")
+        community = make_community(leader, "Project Managers")
+        starts = utcnow().replace(microsecond=0) + timedelta(days=20)
+        event = make_event(leader, community, starts_at=starts, title="Agile retro clinic")
+        today = utcnow().date()
+        for objective, title in [
+            (Objective.REGISTRATIONS, "Webinar that filled up"),
+            (Objective.LEADS, "Book sale that brought 44 leads"),
+        ]:
+            fields = complete_fields(
+                title=title, objective=objective, target=5, channels=[channel("Instagram")],
+                content_deadline=today, publish_from=today + timedelta(days=1),
+                publish_until=today + timedelta(days=10),
+            )  # fmt: skip
+            past = services.create_request(leader, load_subject("event", event.id), fields)
+            past.final_actual, past.status = 9, BriefStatus.CLOSED
+        return event.id
+
+    event_id = live_server.setup(world)
+    sign_in(page, "lead@example.com")
+    page.goto(f"/promotions/new/event/{event_id}")
+    registrations = page.locator("details[data-objective=registrations]")
+    leads = page.locator("details[data-objective=leads]")
+    expect(registrations).to_have_attribute("open", "")  # the event's objective, from the server
+    expect(page.get_by_text("Book sale that brought 44 leads")).to_be_hidden()
+    page.get_by_label("Objective").select_option(label="Leads")
+    expect(leads).to_have_attribute("open", "")
+    expect(page.get_by_text("Book sale that brought 44 leads")).to_be_visible()
+    expect(registrations).not_to_have_attribute("open", "")
