@@ -1,7 +1,7 @@
 """Large data for outcomes: a tracked link per published post, its daily visitors, and
 the registrations and memberships that came through it (attributions).
 
-About 4,000 links, 50,000 visitor-days and 15,000 attributions on the full
+About 4,000 links, 140,000 visitor-days and 10,000 attributions on the full
 large set, so that outcome pages and reports have real figures to add up.
 """
 

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass, fields
 from datetime import UTC, datetime, timedelta
+from functools import cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from flask import current_app
@@ -38,12 +39,19 @@ class EventRuleError(DomainError):
 # --- time zones ------------------------------------------------------------
 
 
+@cache
+def _known_zones() -> frozenset[str]:
+    # available_timezones() walks the whole tz database on disk each call (tens of ms);
+    # every event time on a page asks, so read it once per process.
+    return frozenset(available_timezones())
+
+
 def time_zone_names() -> list[str]:
-    return sorted(name for name in available_timezones() if "/" in name or name == "UTC")
+    return sorted(name for name in _known_zones() if "/" in name or name == "UTC")
 
 
 def zone(name: str) -> ZoneInfo:
-    if name not in available_timezones():
+    if name not in _known_zones():
         raise EventRuleError(_("Choose a time zone from the list."), "timezone")
     try:
         return ZoneInfo(name)

@@ -216,6 +216,13 @@ def edit(initiative_id: int):
 # --- the initiative page and its catalog -----------------------------------------
 
 
+def _catalog_page(ids_query):
+    """One page of a catalog: paged over the items' ids, then the page's items loaded."""
+    page = db.paginate(ids_query, per_page=PER_PAGE, error_out=False)
+    page.items = services.catalog_items(page.items)
+    return page
+
+
 @bp.route("/initiatives/<int:initiative_id>")
 def show(initiative_id: int):
     initiative = load_initiative(initiative_id)
@@ -225,9 +232,10 @@ def show(initiative_id: int):
         _check_reservations(initiative)
         statuses = tuple(ItemStatus) if manage else services.COUNTED
         filters = _catalog_filters(statuses)
-        query = services.catalog_query(initiative, statuses=statuses, **filters)
         context.update(
-            page=db.paginate(query, per_page=PER_PAGE, error_out=False),
+            page=_catalog_page(
+                services.catalog_ids_query(initiative, statuses=statuses, **filters)
+            ),
             filters=filters,
             statuses=statuses,
             by_category=services.totals_by_category(initiative),
@@ -455,9 +463,9 @@ def public_show(initiative_id: int):
         _check_reservations(initiative)
         filters = _catalog_filters(PUBLIC_STATUSES)
         filters["status"] = None
-        query = services.catalog_query(initiative, statuses=PUBLIC_STATUSES, **filters)
+        query = services.catalog_ids_query(initiative, statuses=PUBLIC_STATUSES, **filters)
         context.update(
-            page=db.paginate(query, per_page=PER_PAGE, error_out=False),
+            page=_catalog_page(query),
             filters=filters,
             pager_args=_pager_args(),
         )
