@@ -36,6 +36,10 @@ def test_the_demo_report_for_the_book_sale_month_shows_the_campaign_and_its_lift
     assert campaign.lift.lift >= 3 and campaign.lift.later is not None  # the band's lift
     assert report.best_campaign is campaign
     assert (campaign.outcome.actual, campaign.outcome.target) == (44, 40)
+    # The kick-off took place during the stories (demo/events.py), with attendance taken.
+    assert report.largest_event is not None
+    assert report.largest_event.title == "Charity book sale kick-off"
+    assert report.largest_event.attended > 0
 
     client = app.test_client(user=find_user_by_email("olena@example.com"))
     page = client.get(f"/communities/project-managers/report?month={month.key}")
@@ -46,6 +50,7 @@ def test_the_demo_report_for_the_book_sale_month_shows_the_campaign_and_its_lift
     highlights = html.split('id="highlights-heading"')[1].split("</section>")[0]
     assert "Best promotion against its target: Charity Book Sale" in highlights
     assert "44 of 40 (110.0 %)" in highlights
+    assert "Charity book sale kick-off" in highlights
     promotions = html.split('id="promotions-heading"')[1].split("</section>")[0]
     assert "Charity Book Sale: the catalog opens to other companies</a>" in promotions
     assert "44 of 40" in promotions and "110.0 %" in promotions
