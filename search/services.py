@@ -78,17 +78,17 @@ def search(user, text: str, kind: str | None = None, page: int = 1) -> SearchPag
     audience = audience_of(user)
     try:
         ix = search_index().open()
+        asked = (None if audience is None else tuple(sorted(audience)), text, kind, page)
+        # The generation from the table of contents, without opening the segments: a
+        # kept answer needs no searcher. One computed meanwhile on a newer generation is
+        # kept under the generation its searcher read.
+        kept = (str(ix.storage.folder), ix.latest_generation(), *asked)
+        if kept in _ANSWERS:
+            _ANSWERS.move_to_end(kept)
+            return _ANSWERS[kept]
         with ix.searcher() as searcher:
-            key = (
-                str(ix.storage.folder), searcher.reader().generation(),
-                None if audience is None else tuple(sorted(audience)), text, kind, page,
-            )  # fmt: skip
-            cached = _ANSWERS.get(key)
-            if cached is not None:
-                _ANSWERS.move_to_end(key)
-                return cached
             _search_index(searcher, ix, result, audience)
-            _ANSWERS[key] = result
+            _ANSWERS[(str(ix.storage.folder), searcher.reader().generation(), *asked)] = result
             if len(_ANSWERS) > ANSWERS_KEPT:
                 _ANSWERS.popitem(last=False)
     except IndexUnavailable:
