@@ -45,7 +45,8 @@ def calendar_for(events: list[Event], name: str | None = None) -> bytes:
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     if name:
-        calendar.add("x-wr-calname", name)
+        # icalendar does not escape this X- property: a line break would break the feed.
+        calendar.add("x-wr-calname", " ".join(name.split()))
         calendar.add("method", "PUBLISH")
     for event in events:
         calendar.add_component(_entry(event))

@@ -427,6 +427,8 @@ def asset_problem(filename: str, size: int) -> str | None:
 
 
 def add_asset(actor, brief: PromotionRequest, filename: str, content: bytes) -> BriefAsset:
+    # No control characters (a line break would break the download's header).
+    filename = "".join(c for c in filename if c.isprintable())
     filename = Path(filename.replace("\\", "/")).name[:200] or "file"
     problem = asset_problem(filename, len(content))
     if problem:

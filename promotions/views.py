@@ -416,7 +416,8 @@ def asset(brief_id: int, asset_id: int):
         io.BytesIO(path.read_bytes()),
         mimetype=asset.content_type,
         as_attachment=True,
-        download_name=asset.filename,
+        # Stored names are printable since add_asset; older rows may not be.
+        download_name="".join(c for c in asset.filename if c.isprintable()) or "file",
     )
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response

@@ -103,3 +103,14 @@ def test_community_feed_works_with_the_private_token_and_respects_visibility(
 def test_feed_refuses_a_forged_token(app, community):
     response = app.test_client().get(f"/communities/{community.slug}/events.ics?token=forged")
     assert response.status_code == 302 and "/signin" in response.location
+
+
+def test_feed_of_a_community_whose_name_has_a_line_break_still_parses(app, leader, community):
+    community.name = "Project\nManagers"
+    make_event(leader, community, starts_at=STARTS, title="Retro night")
+    db.session.commit()
+    token = services.feed_token(leader)
+    calendar = parse(
+        app.test_client().get(f"/communities/{community.slug}/events.ics?token={token}")
+    )
+    assert str(calendar["X-WR-CALNAME"]) == "Project Managers"

@@ -367,3 +367,15 @@ def test_event_and_initiative_pages_offer_a_promotion_request_to_leaders(world, 
     for page in (f"/events/{event.id}", f"/initiatives/{initiative.id}"):
         assert "New promotion request" in login(leader).get(page).text, page
         assert "New promotion request" not in login(member).get(page).text, page
+
+
+def test_an_asset_name_with_control_characters_is_stored_and_served_without_them(people, login):
+    leader, smm, _member, community = people
+    assert login(leader).post(new_url(community), data=form_data()).status_code == 302
+    brief = db.session.execute(select(PromotionRequest)).scalar_one()
+    asset = services.add_asset(leader, brief, "team\r\nphoto\x00.png", b"\x89PNG photo")
+    db.session.commit()
+    assert asset.filename == "teamphoto.png"
+    download = login(smm).get(f"/promotions/{brief.id}/assets/{asset.id}")
+    assert download.status_code == 200
+    assert "teamphoto.png" in download.headers["Content-Disposition"]

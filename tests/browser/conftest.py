@@ -12,6 +12,7 @@ import threading
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 from werkzeug.serving import make_server
 
 from app import create_app
@@ -111,7 +112,10 @@ def check_accessibility(page) -> None:
               values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})"""
     )
     problems = [
-        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
+        f"{v['id']} ({v['impact']}): {v['help']} at "
+        + "; ".join(
+            f"{n['html'][:160]} ({n.get('failureSummary', '')[:200]})" for n in v["nodes"][:3]
+        )
         for v in result["violations"]
         if v["impact"] in ("serious", "critical")
     ]
@@ -125,12 +129,21 @@ def page(browser, live_server):
     page = context.new_page()
     page.set_default_timeout(10_000)
     errors: list[str] = []
+    violations: list[str] = []
     page.checked_urls = []
+    page.axe_violations = violations  # what the automatic check found (tests may inspect it)
 
     def check_on_load(loaded_page):
-        if "text/html" in (loaded_page.evaluate("document.contentType") or ""):
-            check_accessibility(loaded_page)
-            page.checked_urls.append(loaded_page.url)
+        # An exception raised in an event handler is only logged by Playwright, so
+        # what axe finds is collected here and fails the test when it ends.
+        try:
+            if "text/html" in (loaded_page.evaluate("document.contentType") or ""):
+                check_accessibility(loaded_page)
+                page.checked_urls.append(loaded_page.url)
+        except AssertionError as problem:
+            violations.append(str(problem))
+        except PlaywrightError:
+            pass  # the test moved on to the next page before this one could be checked
 
     page.on("load", check_on_load)
     page.on("pageerror", lambda error: errors.append(str(error)))
@@ -142,6 +155,7 @@ def page(browser, live_server):
     )
     yield page
     context.close()
+    assert not violations, "Accessibility (axe-core, WCAG 2.1 AA): " + " | ".join(violations)
     assert not errors, f"JavaScript errors or CSP violations: {errors}"
 
 

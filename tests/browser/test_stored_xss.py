@@ -15,7 +15,6 @@ should open and does not (an error, an unexpected redirect) fails the test.
 
 import re
 
-import pytest
 from flask import url_for
 from sqlalchemy import String, cast, literal, update
 
@@ -234,14 +233,6 @@ def test_stored_xss_corpus_is_shown_as_text_and_inert_on_every_page(page, live_s
 
 # An admin's files (calendars, CSV, Markdown, covers, assets) must download with the
 # corpus in them too, not fail.
-KNOWN_FILE_FAILURES = pytest.mark.xfail(
-    strict=True,
-    reason="a name with a line break breaks the community calendar feed (X-WR-CALNAME) "
-    "and a brief asset's download (Content-Disposition)",
-)
-
-
-@KNOWN_FILE_FAILURES
 def test_files_holding_the_corpus_still_download(page, live_server):
     routes, _fields = build_world_with_corpus(live_server)
     email, admin_routes = routes["admin"]
