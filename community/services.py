@@ -319,8 +319,10 @@ def _period_index(column, edges: list):
     the number of periods (also for NULL, a membership not left: both mean "still in")."""
     # The indexes are written into the SQL, not bound: with fewer than 50 parameters
     # psycopg keeps the parsed statement instead of parsing 3 kB of SQL every time.
+    still_in = literal_column(str(len(edges) - 1))
     whens = [(column < edge, literal_column(str(i - 1))) for i, edge in enumerate(edges)]
-    return case(*whens, else_=literal_column(str(len(edges) - 1)))
+    # NULL first: a NULL compared with every edge is most of the database's work.
+    return case((column.is_(None), still_in), *whens, else_=still_in)
 
 
 @lru_cache(maxsize=32)
