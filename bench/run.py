@@ -41,6 +41,8 @@ VENV_BIN = Path(sys.executable).parent
 BENCH = ROOT / "bench"
 PASSWORD = "guildhall-demo"
 FIRST_PORT = 5601
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+SERVERS: dict[str, int] = {}  # base URL -> gunicorn master's pid, while it serves
 
 
 def database_url(args, name: str) -> str:
@@ -117,8 +119,10 @@ def gunicorn(target: str, port: int, workers: int, env: dict, timeout: float = 3
                         why = log.read().decode(errors="replace")[-3000:]
                         raise SystemExit(f"{target} did not start: {why}") from refused
                     time.sleep(0.2)
+            SERVERS[f"http://127.0.0.1:{port}"] = process.pid
             yield f"http://127.0.0.1:{port}"
         finally:
+            SERVERS.pop(f"http://127.0.0.1:{port}", None)
             process.send_signal(signal.SIGTERM)
             try:
                 process.wait(timeout=30)
@@ -127,16 +131,71 @@ def gunicorn(target: str, port: int, workers: int, env: dict, timeout: float = 3
                 process.wait()
 
 
-def wrk(url: str, cookie: str, seconds: int, connections: int, paths: list[str] = ()) -> dict:
-    """One wrk run; with `paths`, cycles through them (the page mix)."""
+def _cpu_seconds(pids) -> float:
+    """User and system CPU time of these processes, from /proc (0 for one that is gone)."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / CLOCK_TICKS
+
+
+def _workers(master: int) -> list[int]:
+    children = Path(f"/proc/{master}/task/{master}/children")
+    return [int(pid) for pid in children.read_text().split()] if children.exists() else []
+
+
+def _database_backends(database_url: str | None) -> list[int]:
+    """PostgreSQL's server processes for the database at `database_url` (none for SQLite)."""
+    if not database_url or make_url(database_url).get_backend_name() != "postgresql":
+        return []
+    engine = create_engine(database_url)
+    with engine.connect() as conn:
+        pids = list(
+            conn.execute(
+                text(
+                    "SELECT pid FROM pg_stat_activity"
+                    " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )
+            ).scalars()
+        )
+    engine.dispose()
+    return pids
+
+
+def wrk(
+    url: str,
+    cookie: str,
+    seconds: int,
+    connections: int,
+    paths: list[str] = (),
+    database_url: str | None = None,
+) -> dict:
+    """One wrk run; with `paths`, cycles through them (the page mix). Also the CPU time
+    a request cost the gunicorn workers and, given its database, PostgreSQL: unlike
+    requests/s, it hardly depends on what else the machine is doing."""
     script = BENCH / ("mix.lua" if paths else "latency.lua")
+    server = "/".join(url.split("/", 3)[:3])
+    workers = _workers(SERVERS[server]) if server in SERVERS else []
+    backends = _database_backends(database_url)
+    before = _cpu_seconds(workers), _cpu_seconds(backends)
     output = subprocess.run(
         ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s", "-s", str(script),
          "-H", f"Cookie: {cookie}", "-H", f"User-Agent: {HEADERS['User-Agent']}", url,
          *(["--", *paths] if paths else [])],
         capture_output=True, text=True, check=True, env={**os.environ, "BENCH_DIR": str(BENCH)},
     ).stdout  # fmt: skip
-    return json.loads(output.strip().splitlines()[-1])
+    result = json.loads(output.strip().splitlines()[-1])
+    requests_made = max(result["requests"], 1)
+    # Backends that opened during the run started at 0 CPU; count them too.
+    backends = sorted(set(backends) | set(_database_backends(database_url)))
+    after = _cpu_seconds(workers), _cpu_seconds(backends)
+    result["app_cpu_ms"] = (after[0] - before[0]) * 1000 / requests_made
+    result["db_cpu_ms"] = max(after[1] - before[1], 0.0) * 1000 / requests_made
+    return result
 
 
 def sessions_for(site: str, url: str) -> dict[str, str]:
@@ -159,20 +218,24 @@ def check_pages(site: str, targets: list[Target], cookies: dict[str, str]) -> No
 
 
 def measure_pages(args, env: dict, targets: list[Target]) -> list[tuple[str, dict]]:
-    results = []
+    results, database = [], env["DATABASE_URL"]
     with gunicorn("bench.hello:app", FIRST_PORT, args.workers, env) as hello:
         results.append(
             ("bare Flask hello", wrk(hello + "/", "x=1", args.seconds, args.connections))
         )
     with gunicorn("bench.naive:app", FIRST_PORT + 1, args.workers, env) as naive:
         results.append(
-            ("naive 50-row page", wrk(naive + "/", "x=1", args.seconds, args.connections))
+            (
+                "naive 50-row page",
+                wrk(naive + "/", "x=1", args.seconds, args.connections, database_url=database),
+            )
         )
     with gunicorn("app:create_app()", FIRST_PORT + 2, args.workers, env) as site:
         cookies = sessions_for(site, env["DATABASE_URL"])
         check_pages(site, targets, cookies)
         for target in targets:
-            result = wrk(site + target.path, cookies[target.role], args.seconds, args.connections)
+            result = wrk(site + target.path, cookies[target.role], args.seconds,
+                         args.connections, database_url=database)  # fmt: skip
             results.append((target.name, result))
     return results
 
@@ -211,12 +274,13 @@ def print_pages(args, results, queries: dict[str, dict[str, int]], skipped: list
     sizes = list(queries)
     print(f"\n{args.workers} gunicorn workers, wrk -t2 -c{args.connections}, {args.seconds}s a "
           f"page, database {make_url(database_url(args, args.database)).database}\n")  # fmt: skip
-    columns = ("req/s", "p50 ms", "p95 ms", "p99 ms", "vs hello", "errors")
+    columns = ("req/s", "p50 ms", "p95 ms", "p99 ms", "vs hello", "errors", "app CPU", "db CPU")
     head = f"{'page':<26}" + "".join(f"{c:>9}" for c in columns)
     print(head + "".join(f"{'SQL ' + size:>11}" for size in sizes))
     for name, r in results:
         line = (f"{name:<26}{r['rps']:>9.0f}{r['p50']:>9.1f}{r['p95']:>9.1f}{r['p99']:>9.1f}"
-                f"{r['rps'] / hello_rps:>9.2f}{r['errors']:>9}")  # fmt: skip
+                f"{r['rps'] / hello_rps:>9.3f}{r['errors']:>9}"
+                f"{r['app_cpu_ms']:>9.2f}{r['db_cpu_ms']:>9.2f}")  # fmt: skip
         print(line + "".join(f"{queries[size].get(name, ''):>11}" for size in sizes))
     for note in skipped:
         print(f"  ({note})")
