@@ -51,7 +51,7 @@ translations-compile: $(CATALOGS)
 # After adding or changing UI strings: refresh the template and every catalog, then translate.
 translations-extract: $(VENV)/.installed
 	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o translations/messages.pot --no-location --sort-output --ignore-dirs=".* _* tests node_modules instance" .
-	$(VENV)/bin/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching
+	$(VENV)/bin/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching --ignore-obsolete
 
 # axe-core checks every page the browser tests visit (WCAG 2.1 AA).
 $(AXE): package.json
