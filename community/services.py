@@ -331,16 +331,15 @@ def _periods_statement(periods: int, moments: int):
     members at each moment; the statement is built once for each shape."""
     edge_type = Membership.joined_at.type
     edges = [bindparam(f"edge_{i}", type_=edge_type) for i in range(periods + 1)]
+    at_moments = [
+        case((_was_member_at(bindparam(f"moment_{i}", type_=edge_type)), 1), else_=0)
+        for i in range(moments)
+    ]
     by_period = (
         select(
             _period_index(Membership.joined_at, edges).label("joined"),
             _period_index(Membership.left_at, edges).label("left"),
-            *(
-                case((_was_member_at(bindparam(f"moment_{i}", type_=edge_type)), 1), else_=0).label(
-                    f"at_{i}"
-                )
-                for i in range(moments)
-            ),
+            *(member.label(f"at_{i}") for i, member in enumerate(at_moments)),
         )
         .where(
             Membership.community_id == bindparam("community_id"),
