@@ -75,6 +75,14 @@ class Membership(db.Model):
             postgresql_where=text("status != 'left'"),
         ),
         Index("ix_memberships_community_period", "community_id", "joined_at", "left_at"),
+        # Member counts and leaders read only current members: a small index serves both.
+        Index(
+            "ix_memberships_community_active",
+            "community_id",
+            "role",
+            sqlite_where=text("status = 'active'"),
+            postgresql_where=text("status = 'active'"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

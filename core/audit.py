@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, Text, select
+from sqlalchemy import ForeignKey, Index, String, Text, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.extensions import db
@@ -11,6 +11,8 @@ from core.models import utcnow
 
 class AuditEntry(db.Model):
     __tablename__ = "audit_entries"
+    # Reports read a subject's last status change from here (what was true in a past period).
+    __table_args__ = (Index("ix_audit_entries_subject", "subject_type", "subject_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
