@@ -6,7 +6,7 @@ from flask import g, has_request_context, session
 from sqlalchemy import exists, func, select
 
 from community.models import Membership, MembershipRole, MembershipStatus
-from community.services import is_leader
+from community.services import is_leader, led_community_ids
 from core.extensions import db
 from core.permissions import is_admin, is_signed_in, is_smm, rule
 from promotions.models import Notification
@@ -107,15 +107,7 @@ def viewable_communities(user) -> set[int] | None:
         return None
     if not is_signed_in(user):
         return set()
-    return set(
-        db.session.execute(
-            select(Membership.community_id).where(
-                Membership.user_id == user.id,
-                Membership.role == MembershipRole.LEADER,
-                Membership.status == MembershipStatus.ACTIVE,
-            )
-        ).scalars()
-    )
+    return set(led_community_ids(user))
 
 
 @rule("promotions.edit")

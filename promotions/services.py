@@ -16,6 +16,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from accounts.mail import email_user, register_email_kind
 from accounts.models import User
 from community.models import Community, Membership, MembershipRole, MembershipStatus
+from community.services import led_community_ids
 from core import audit
 from core.errors import DomainError, flush_or_refuse
 from core.extensions import db
@@ -528,18 +529,6 @@ def calendar_posts(start: date, end: date, channel_id: int | None = None) -> lis
 
 
 # --- the queue --------------------------------------------------------------------
-
-
-def led_community_ids(user) -> list[int]:
-    return list(
-        db.session.execute(
-            select(Membership.community_id).where(
-                Membership.user_id == user.id,
-                Membership.role == MembershipRole.LEADER,
-                Membership.status == MembershipStatus.ACTIVE,
-            )
-        ).scalars()
-    )
 
 
 def queue_query(
