@@ -21,9 +21,29 @@ TEMPLATES = {
 }
 
 
+# Built .ics files by what they hold: a burst of sign-ups for one event builds its
+# file once per process instead of once per person while the event's row is locked.
+_CALENDAR_FILES: dict[tuple, bytes] = {}
+_CALENDAR_FILES_KEPT = 256
+
+
+def _calendar_key(event: Event) -> tuple:
+    return (
+        event.id, event.sequence, event.updated_at, event.title, event.starts_at,
+        event.ends_at, event.timezone, event.description, event.place, event.online_url,
+        event.is_cancelled, current_app.config["SITE_URL"],
+    )  # fmt: skip
+
+
 def _calendar_file(event: Event) -> list[tuple[str, str, bytes]]:
-    with site_context():  # the calendar links back to the event page
-        return [("event.ics", "text/calendar", calendar_for([event]))]
+    key = _calendar_key(event)
+    if (body := _CALENDAR_FILES.get(key)) is None:
+        with site_context():  # the calendar links back to the event page
+            body = calendar_for([event])
+        if len(_CALENDAR_FILES) >= _CALENDAR_FILES_KEPT:
+            _CALENDAR_FILES.clear()
+        _CALENDAR_FILES[key] = body
+    return [("event.ics", "text/calendar", body)]
 
 
 def email_registration(registration: Registration) -> None:

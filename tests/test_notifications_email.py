@@ -32,6 +32,27 @@ def test_registration_confirmation_carries_the_calendar_file(world, inbox):
     assert str(entry["UID"]) == f"event-{event.id}@guildhall"
 
 
+def test_the_calendar_file_is_built_once_per_version_of_the_event(world, inbox, monkeypatch):
+    from events import mail as event_mail
+
+    built = []
+    real = event_mail.calendar_for
+    monkeypatch.setattr(event_mail, "calendar_for", lambda evs: built.append(1) or real(evs))
+    event = make_event(world.users["leader"], world.community, capacity=5)
+    for person in ("member", "employee"):
+        events.register_for_event(world.users[person], event.id)
+    db.session.commit()
+    assert len(built) == 1  # the second confirmation reused the first one's file
+    event.title = "Retro night moved"
+    db.session.commit()
+    events.register_for_event(world.users["smm"], event.id)
+    db.session.commit()
+    assert len(built) == 2
+    send_queued()
+    files = [a.get_content() for m in inbox.messages for a in m.iter_attachments()]
+    assert ["Retro night moved" in str(f) for f in files] == [False, False, True]
+
+
 def test_waitlist_then_a_freed_seat_are_both_told(world, inbox):
     event = make_event(world.users["leader"], world.community, capacity=1)
     first, second = world.users["member"], world.users["employee"]
