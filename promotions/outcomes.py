@@ -17,6 +17,7 @@ from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from community.models import ChannelSnapshot, ExternalChannel, Membership
+from community.services import member_counts
 from core.extensions import db
 from core.models import utcnow
 from events.models import Registration, RegistrationStatus
@@ -488,8 +489,6 @@ def _daily_actual(brief, days, attributions, visits, growth, start) -> list[int]
     if brief.objective == Objective.PAGE_VISITS:
         return [sum(row[2] for row in visits if row[1] <= day) for day in days]
     if brief.objective == Objective.GROUP_MEMBERS:
-        from community.services import member_counts
-
         points = member_counts(brief.community, days[0], days[-1], "day")
         by_day = {point.period_start: point.members for point in points}
         site_start = growth[0].start or 0
