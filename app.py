@@ -24,9 +24,18 @@ from accounts.sso import init_sso
 from accounts.views import bp as accounts_bp
 from community.views import bp as community_bp
 from core.backup import backup_command, restore_command
-from core.config import from_environment
+from core.config import figures_cache_config, from_environment
 from core.errors import register_error_handlers
-from core.extensions import babel, bootstrap, csrf, db, limiter, login_manager, migrate
+from core.extensions import (
+    babel,
+    bootstrap,
+    csrf,
+    db,
+    figures_cache,
+    limiter,
+    login_manager,
+    migrate,
+)
 from core.logs import register_request_logging
 from core.mail import mail_cli
 from core.navigation import nav_items
@@ -72,6 +81,7 @@ def register_extensions(app: Flask) -> None:
     csrf.init_app(app)
     bootstrap.init_app(app)
     limiter.init_app(app)
+    figures_cache.init_app(app, config=figures_cache_config(app.config))
     babel.init_app(app, locale_selector=select_locale)
     login_manager.init_app(app)
     login_manager.login_view = "accounts.signin"

@@ -24,6 +24,7 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
+import redis
 import requests
 from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.engine import make_url
@@ -65,6 +66,17 @@ def site_env(url: str) -> dict:
         # would never come back, and every signed-in request would be a stranger's.
         "SESSION_COOKIE_SECURE": "false",
     }  # fmt: skip
+
+
+def usable_redis(url: str) -> str | None:
+    """`url`, emptied, when a Redis answers there: the run starts with nothing kept."""
+    if not url:
+        return None
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=1).flushdb()
+    except redis.RedisError:
+        return None
+    return url
 
 
 def ensure_database(url: str, env: dict, scale: str, fresh: bool) -> None:
@@ -305,6 +317,9 @@ def main() -> None:
     parser.add_argument("--demo-database", default="guildhall_bench_demo",
                         help="demo data, to compare SQL per page ('' to skip)")  # fmt: skip
     parser.add_argument("--fresh", action="store_true", help="rebuild the data sets")
+    parser.add_argument("--redis", default="redis://127.0.0.1:6379/12",
+                        help="Redis for the site's shared state, as in production "
+                             "(emptied first; '' or unreachable: none)")  # fmt: skip
     parser.add_argument("--burst", type=int, default=500, help="parallel sign-ups (0: none)")
     parser.add_argument("--seats", type=int, default=100)
     parser.add_argument("--scan", type=lambda s: [int(n) for n in s.split(",") if n],
@@ -315,6 +330,9 @@ def main() -> None:
 
     url = database_url(args, args.database)
     env = site_env(url)
+    if redis_url := usable_redis(args.redis):
+        env["REDIS_URL"] = redis_url  # kept figures and rate-limit counters, shared
+    print(f"Shared state: {redis_url or 'none (each worker on its own; figures not kept)'}")
     ensure_database(url, env, args.scale, args.fresh)
     queries = {}
     if args.demo_database and not args.database_url:

@@ -15,6 +15,7 @@ from flask.cli import with_appcontext
 from sqlalchemy.engine import make_url
 
 from core.extensions import db
+from core.figures import forget_all
 
 
 def _database_url():
@@ -89,4 +90,5 @@ def restore_command(path: Path) -> None:
         restore_database(path)
     except (OSError, sqlite3.Error, subprocess.CalledProcessError) as error:
         raise click.ClickException(f"Restore failed: {error}") from None
+    forget_all()  # figures kept from the replaced rows
     click.echo(f"Database restored from {path}.")

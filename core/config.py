@@ -25,6 +25,10 @@ ENVIRONMENT = {
     "PUBLIC_FORM_RATE_LIMIT": ("10 per hour", str),
     "SEARCH_RATE_LIMIT": ("60 per minute", str),
     "REDIS_URL": (None, str),
+    # Where computed figures are kept (core/figures.py): RedisCache, SimpleCache (one
+    # process) or NullCache; chosen from REDIS_URL and GUILDHALL_ENV when not set.
+    "FIGURES_CACHE_TYPE": (None, str),
+    "FIGURES_CACHE_TIMEOUT": (600, int),
     "RATELIMIT_STORAGE_URI": ("memory://", str),
     "RATELIMIT_KEY_PREFIX": (None, str),
     "SIGNIN_RATE_LIMIT": ("10 per minute;50 per hour", str),
@@ -84,3 +88,29 @@ def from_environment(instance_path: str) -> dict:
     if config["REMEMBER_COOKIE_SECURE"] is None:
         config["REMEMBER_COOKIE_SECURE"] = config["SESSION_COOKIE_SECURE"]
     return config
+
+
+def figures_cache_config(config) -> dict:
+    """Flask-Caching's settings for the figures cache (core/figures.py).
+
+    Redis when there is one. Without it, memory serves a single process (development,
+    tests), but production's several workers would each keep their own figures and
+    never hear of another's changes, so there nothing is kept.
+    """
+    kind = config.get("FIGURES_CACHE_TYPE")
+    if not kind:
+        if config.get("REDIS_URL"):
+            kind = "RedisCache"
+        elif config.get("GUILDHALL_ENV") == "production" and not config.get("TESTING"):
+            kind = "NullCache"
+        else:
+            kind = "SimpleCache"
+    settings = {"CACHE_TYPE": kind, "CACHE_KEY_PREFIX": "guildhall:figures:",
+                "CACHE_DEFAULT_TIMEOUT": config.get("FIGURES_CACHE_TIMEOUT", 600)}  # fmt: skip
+    if kind == "RedisCache":
+        settings["CACHE_REDIS_URL"] = config["REDIS_URL"]
+    elif kind == "SimpleCache":
+        settings["CACHE_THRESHOLD"] = 5000
+    elif kind == "NullCache":
+        settings["CACHE_NO_NULL_WARNING"] = True  # chosen on purpose, see above
+    return settings

@@ -13,6 +13,7 @@ from accounts.models import User
 from community import services as communities
 from community.models import CommunityKind, JoinPolicy
 from core.extensions import db
+from core.figures import forget_all
 from core.models import utcnow
 from demo.events import seed_events
 from demo.initiatives import seed_initiatives
@@ -99,7 +100,9 @@ def seed_demo_command(if_empty: bool, scale: str) -> None:
         seed_demo(random.Random(2026))
         db.session.commit()
         _print_demo_accounts()
-    # Bulk inserts bypass the index listeners: build the search index from the data.
+    # Bulk inserts bypass the index listeners: build the search index from the data,
+    # and drop any figures kept from an earlier database of the same ids.
+    forget_all()
     click.get_current_context().invoke(reindex)
 
 

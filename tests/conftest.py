@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from email import policy
 
 import pytest
+import redis
 from aiosmtpd.controller import Controller
 from flask import g, request_started
 from flask_login import FlaskLoginClient
@@ -20,6 +21,7 @@ from app import create_app
 from community import services as communities
 from community.models import Community, CommunityKind, JoinPolicy
 from core.extensions import db
+from core.figures import forget_all
 
 PASSWORD = "correct horse battery"
 ROLES = ("visitor", "employee", "member", "leader", "smm", "admin")
@@ -78,6 +80,13 @@ def app(database_url, tmp_path_factory):
         db.engine.dispose()
 
 
+def redis_is_up(url: str) -> bool:
+    try:
+        return redis.Redis.from_url(url, socket_connect_timeout=1).ping()
+    except redis.RedisError:
+        return False
+
+
 def close_app(app) -> None:
     """Close an extra app's database connections (each app has its own engine)."""
     with app.app_context():
@@ -94,6 +103,7 @@ def empty_all_tables() -> None:
         for name in tables:
             db.session.execute(text(f'DELETE FROM "{name}"'))
     db.session.commit()
+    forget_all()  # the rows went behind the ORM's back; so must the figures counted from them
 
 
 @pytest.fixture(autouse=True)

@@ -23,7 +23,7 @@ from core.models import utcnow
 from events import services as events
 from events.models import EventVisibility, Registration, RegistrationStatus
 from search.index import search_index
-from tests.conftest import PASSWORD, make_user
+from tests.conftest import PASSWORD, make_user, redis_is_up
 
 REDIS_URL = "redis://127.0.0.1:6379/14"
 PORTS = (5711, 5712)
@@ -38,19 +38,12 @@ class TwoSites(tuple):
         return sites
 
 
-def _redis_is_up() -> bool:
-    try:
-        return redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping()
-    except redis.RedisError:
-        return False
-
-
 @pytest.fixture
 def two_sites(app, world, monkeypatch):
     """The same site served twice, as on two hosts: (first, second) base URLs."""
     if db.engine.dialect.name != "postgresql":
         pytest.skip("several hosts share PostgreSQL; SQLite is for one machine")
-    if not _redis_is_up() and os.environ.get("CI") != "true":
+    if not redis_is_up(REDIS_URL) and os.environ.get("CI") != "true":
         pytest.skip("Redis is not running on 127.0.0.1:6379")
     search_index().rebuild()
     key = secrets.token_hex(32)

@@ -1,0 +1,191 @@
+"""Kept figures (core/figures.py): used while nothing they count changed, on any process."""
+
+import os
+import threading
+
+import pytest
+import redis
+from sqlalchemy import update
+from sqlalchemy.exc import IntegrityError
+
+from accounts.models import User
+from app import create_app
+from community import services as communities
+from community.models import Community, Membership
+from core import figures
+from core.config import figures_cache_config
+from core.extensions import db, figures_cache
+from tests.conftest import close_app, make_community, make_user, redis_is_up, test_config
+
+REDIS_URL = "redis://127.0.0.1:6379/13"
+
+
+class Counter:
+    """A figure that says how often it was computed."""
+
+    def __init__(self):
+        self.calls = 0
+
+    def __call__(self):
+        self.calls += 1
+        return {"computed": self.calls}
+
+
+def _kept(community, counter, name="members"):
+    return figures.kept("community", community.id, name, counter)
+
+
+def test_a_figure_is_computed_once_while_nothing_changes(app):
+    community = make_community(make_user("lena@example.com"))
+    counter = Counter()
+    assert _kept(community, counter) == {"computed": 1}
+    assert _kept(community, counter) == {"computed": 1}
+    assert counter.calls == 1
+
+
+def test_a_committed_change_in_the_scope_counts_again_and_leaves_others_kept(app):
+    leader = make_user("lena@example.com")
+    first, second = make_community(leader), make_community(leader, "Testers")
+    in_first, in_second = Counter(), Counter()
+    _kept(first, in_first), _kept(second, in_second)
+
+    communities.join_community(make_user("max@example.com"), first)
+    db.session.commit()
+
+    assert _kept(first, in_first) == {"computed": 2}
+    assert _kept(second, in_second) == {"computed": 1}
+
+
+def test_the_changing_transaction_sees_its_own_rows_and_a_rollback_changes_nothing(app):
+    community = make_community(make_user("lena@example.com"))
+    newcomer = make_user("max@example.com")
+    counter = Counter()
+    _kept(community, counter)
+
+    communities.join_community(newcomer, community)
+    assert _kept(community, counter) == {"computed": 2}  # not yet committed: counted anew
+    db.session.rollback()
+
+    assert _kept(community, counter) == {"computed": 1}  # the kept one still holds
+
+
+def _versions(community):
+    return figures_cache.get_many("version:community", f"version:community:{community.id}")
+
+
+def test_versions_change_when_the_outer_transaction_commits_not_its_savepoints(app):
+    """join_community adds the membership inside a savepoint: releasing it must not yet
+    tell other processes, whose reads cannot see the row until the commit."""
+    community = make_community(make_user("lena@example.com"))
+    newcomer, latecomer = make_user("max@example.com"), make_user("ivy@example.com")
+    _kept(community, Counter())
+    before = _versions(community)
+
+    communities.join_community(newcomer, community)
+    assert _versions(community) == before
+    with pytest.raises(IntegrityError), db.session.begin_nested():  # a failed savepoint
+        db.session.add(Membership(user=latecomer, community=community))
+        db.session.add(Membership(user=latecomer, community=community))
+        db.session.flush()
+    db.session.commit()
+
+    assert _versions(community) != before  # the failed savepoint kept the join's note
+
+
+def test_a_bulk_statement_counts_every_scope_of_its_kind_again(app):
+    leader = make_user("lena@example.com")
+    first, second = make_community(leader), make_community(leader, "Testers")
+    in_first, in_second = Counter(), Counter()
+    _kept(first, in_first), _kept(second, in_second)
+
+    db.session.execute(update(Membership).where(Membership.community_id == first.id)
+                       .values(joined_at=Membership.joined_at))  # fmt: skip
+    db.session.commit()
+
+    assert (_kept(first, in_first), _kept(second, in_second)) == ({"computed": 2},) * 2
+
+
+def test_a_figure_counted_while_a_change_commits_is_not_used_after_it(app):
+    """The versions are read before counting: a count that started before a commit is
+    kept under the old versions, which the commit replaced."""
+    community = make_community(make_user("lena@example.com"))
+    newcomer_id = make_user("max@example.com").id
+    community_id = community.id
+
+    def join_meanwhile():
+        with app.app_context():
+            communities.join_community(db.session.get(User, newcomer_id),
+                                       db.session.get(Community, community_id))  # fmt: skip
+            db.session.commit()
+            db.session.remove()
+
+    def count_while_someone_joins():
+        thread = threading.Thread(target=join_meanwhile)
+        thread.start()
+        thread.join()
+        return "counted before the join"
+
+    assert figures.kept("community", community_id, "members", count_while_someone_joins) == (
+        "counted before the join"
+    )
+    assert figures.kept("community", community_id, "members", lambda: "after") == "after"
+
+
+def test_forget_all_drops_every_kept_figure(app):
+    community = make_community(make_user("lena@example.com"))
+    counter = Counter()
+    _kept(community, counter)
+    figures.forget_all()
+    assert _kept(community, counter) == {"computed": 2}
+
+
+def test_the_store_follows_the_deployment():
+    assert figures_cache_config({"REDIS_URL": REDIS_URL})["CACHE_TYPE"] == "RedisCache"
+    # Several workers without Redis would each keep figures the others never hear about.
+    assert figures_cache_config({"GUILDHALL_ENV": "production"})["CACHE_TYPE"] == "NullCache"
+    assert figures_cache_config({"GUILDHALL_ENV": "development"})["CACHE_TYPE"] == "SimpleCache"
+    assert figures_cache_config({"GUILDHALL_ENV": "production", "FIGURES_CACHE_TYPE":
+                                 "SimpleCache"})["CACHE_TYPE"] == "SimpleCache"  # fmt: skip
+
+
+@pytest.fixture
+def two_processes(app, database_url, tmp_path):
+    """Two more apps on the same database and Redis, as two workers or hosts would be."""
+    if not redis_is_up(REDIS_URL) and os.environ.get("CI") != "true":  # CI has one: fail there
+        pytest.skip("Redis is not running on 127.0.0.1:6379")
+    redis.Redis.from_url(REDIS_URL).flushdb()
+    config = test_config(database_url, tmp_path) | {"REDIS_URL": REDIS_URL}
+    pair = [create_app(config) for _ in range(2)]
+    yield pair
+    for other in pair:
+        close_app(other)
+    redis.Redis.from_url(REDIS_URL).flushdb()
+
+
+def test_with_redis_a_change_made_in_one_process_is_seen_by_the_other(app, two_processes):
+    writer, reader = two_processes
+    community_id = make_community(make_user("lena@example.com")).id
+    newcomer_id = make_user("max@example.com").id
+    counter = Counter()
+    with reader.app_context():
+        assert figures.kept("community", community_id, "members", counter) == {"computed": 1}
+        assert figures.kept("community", community_id, "members", counter) == {"computed": 1}
+    with writer.app_context():
+        communities.join_community(db.session.get(User, newcomer_id),
+                                   db.session.get(Community, community_id))  # fmt: skip
+        db.session.commit()
+        db.session.remove()
+    with reader.app_context():
+        assert figures.kept("community", community_id, "members", counter) == {"computed": 2}
+
+
+def test_without_redis_the_figure_is_counted_and_the_page_still_answers(app, database_url,
+                                                                        tmp_path):  # fmt: skip
+    community_id = make_community(make_user("lena@example.com")).id
+    config = test_config(database_url, tmp_path) | {"REDIS_URL": "redis://127.0.0.1:1/0"}
+    unreachable = create_app(config)
+    try:
+        with unreachable.app_context():
+            assert figures.kept("community", community_id, "members", lambda: 7) == 7
+    finally:
+        close_app(unreachable)
