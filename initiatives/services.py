@@ -15,7 +15,7 @@ from sqlalchemy.orm import joinedload
 from accounts.models import User
 from community.models import Community
 from community.services import is_leader
-from core import audit
+from core import audit, figures
 from core.errors import DomainError
 from core.extensions import db
 from core.locking import lock_row
@@ -81,7 +81,7 @@ def catalog_query(
     statuses: tuple[ItemStatus, ...] = COUNTED,
 ):
     """Items of the catalog, with the people a page shows loaded in the same query."""
-    query = select(CatalogItem).options(*_ITEM_PEOPLE)
+    query = select(CatalogItem).options(*ITEM_PEOPLE)
     return _catalog_filtered(query, initiative, category, status, text, statuses)
 
 
@@ -102,18 +102,8 @@ def catalog_ids_query(
     return _catalog_filtered(query, initiative, category, status, text, statuses)
 
 
-def catalog_items(ids: list[int]) -> list[CatalogItem]:
-    """The items with these ids, in that order, with their people (one query)."""
-    if not ids:
-        return []
-    found = db.session.execute(
-        select(CatalogItem).options(*_ITEM_PEOPLE).where(CatalogItem.id.in_(ids))
-    ).scalars()
-    by_id = {item.id: item for item in found}
-    return [by_id[item_id] for item_id in ids if item_id in by_id]
-
-
-_ITEM_PEOPLE = (
+# Who a catalog item names, loaded with each page of items (core/paging.py).
+ITEM_PEOPLE = (
     joinedload(CatalogItem.contributor_user),
     joinedload(CatalogItem.contributor_participant),
     joinedload(CatalogItem.reserved_by_user),
@@ -159,8 +149,18 @@ def _count_where(condition):
     return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
 
+# A catalog's totals read every item of the initiative (5,440 for the biggest catalog of
+# the large data), so they are kept until an item or a lead of it changes.
+figures.watch(CatalogItem, "initiative", "initiative_id")
+figures.watch(Lead, "initiative", "initiative_id")
+
+
 def totals(initiative: Initiative) -> Totals:
     """Everything counted from the items themselves, in one query (plus one for leads)."""
+    return figures.kept("initiative", initiative.id, "totals", lambda: _totals(initiative))
+
+
+def _totals(initiative: Initiative) -> Totals:
     counted = CatalogItem.status.in_(COUNTED)
     row = db.session.execute(
         select(
@@ -200,6 +200,11 @@ class CategoryTotals:
 
 
 def totals_by_category(initiative: Initiative) -> list[CategoryTotals]:
+    return figures.kept("initiative", initiative.id, "by-category",
+                        lambda: _totals_by_category(initiative))  # fmt: skip
+
+
+def _totals_by_category(initiative: Initiative) -> list[CategoryTotals]:
     rows = db.session.execute(
         select(
             CatalogItem.category,

@@ -25,6 +25,7 @@ from community.views import load_community, register_community_section
 from core.errors import DomainError
 from core.extensions import db, limiter
 from core.navigation import add_nav_item
+from core.paging import page_of_ids
 from core.permissions import can, require
 from core.views import commit_or_flash
 from initiatives import covers, services
@@ -218,9 +219,7 @@ def edit(initiative_id: int):
 
 def _catalog_page(ids_query):
     """One page of a catalog: paged over the items' ids, then the page's items loaded."""
-    page = db.paginate(ids_query, per_page=PER_PAGE, error_out=False)
-    page.items = services.catalog_items(page.items)
-    return page
+    return page_of_ids(ids_query, PER_PAGE, CatalogItem, *services.ITEM_PEOPLE)
 
 
 @bp.route("/initiatives/<int:initiative_id>")

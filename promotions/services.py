@@ -10,7 +10,7 @@ from pathlib import Path
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import Row, func, or_, select, update
 from sqlalchemy.orm import joinedload, selectinload
 
 from accounts.mail import email_user, register_email_kind
@@ -538,13 +538,13 @@ def queue_query(
     due: str | None = None,
     today: date | None = None,
 ):
-    """Briefs the person may see: SMM all but others' drafts; leaders their communities'."""
+    """The ids of the briefs the person may see, in the queue's order: SMM all but others'
+    drafts; leaders their communities'. A page of them is loaded with QUEUE_ROW.
+
+    Sorted and paged as ids alone: sorting SMM's 2,000 whole rows to keep 30 took the
+    database five times as long."""
     today = today or utcnow().date()
-    query = select(PromotionRequest).options(
-        joinedload(PromotionRequest.community),
-        joinedload(PromotionRequest.assignee),
-        selectinload(PromotionRequest.channels),
-    )
+    query = select(PromotionRequest.id)
     if is_smm(user):
         query = query.where(
             or_(
@@ -575,6 +575,14 @@ def queue_query(
     )
 
 
+# What the queue shows of each brief on its page (core/paging.py loads them).
+QUEUE_ROW = (
+    joinedload(PromotionRequest.community),
+    joinedload(PromotionRequest.assignee),
+    selectinload(PromotionRequest.channels),
+)
+
+
 def deadline_state(brief: PromotionRequest, today: date) -> str | None:
     """ "overdue" or "due-soon" for open briefs whose content deadline is near."""
     if brief.status not in OPEN or brief.content_deadline is None:
@@ -586,11 +594,16 @@ def deadline_state(brief: PromotionRequest, today: date) -> str | None:
     return None
 
 
-def queue_communities(user) -> list[Community]:
-    query = select(Community).order_by(Community.name)
+def queue_communities(user) -> list[Row]:
+    """(id, name) of the communities the queue can be filtered by, for its select.
+
+    Only the two columns: SMM's select lists every community, and loading 300
+    whole objects took longer than the rest of the page's statements together.
+    """
+    query = select(Community.id, Community.name).order_by(Community.name)
     if not is_smm(user):
         query = query.where(Community.id.in_(led_community_ids(user)))
-    return list(db.session.execute(query).scalars())
+    return list(db.session.execute(query))
 
 
 def load_brief_for_page(brief_id: int) -> PromotionRequest | None:

@@ -28,6 +28,7 @@ from core.extensions import db
 from core.locking import lock_row
 from core.models import utcnow
 from core.navigation import add_nav_item
+from core.paging import page_of_ids
 from core.permissions import can, is_smm, require, requires
 from core.views import commit_or_flash
 from promotions import permissions, results, services
@@ -501,11 +502,10 @@ def queue():
     community_id = request.args.get("community", type=int)
     due = request.args.get("due") if request.args.get("due") in ("overdue", "week") else None
     today = utcnow().date()
-    page = db.paginate(
+    page = page_of_ids(
         services.queue_query(current_user, status, community_id, due, today),
-        per_page=30,
-        error_out=False,
-    )
+        30, PromotionRequest, *services.QUEUE_ROW,
+    )  # fmt: skip
     return render_template(
         "promotions/queue.html",
         page=page,
