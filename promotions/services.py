@@ -606,18 +606,23 @@ def queue_communities(user) -> list[Row]:
     return list(db.session.execute(query))
 
 
-def load_brief_for_page(brief_id: int) -> PromotionRequest | None:
+# What each page shows of a brief, loaded with it.
+OUTCOME_PAGE = (
+    joinedload(PromotionRequest.community),
+    joinedload(PromotionRequest.assignee),  # warned when the brief falls behind
+    selectinload(PromotionRequest.backup_actions).joinedload(BackupAction.done_by),
+)
+BRIEF_PAGE = (
+    *OUTCOME_PAGE,
+    joinedload(PromotionRequest.created_by),
+    selectinload(PromotionRequest.channels),
+    selectinload(PromotionRequest.assets),
+    selectinload(PromotionRequest.comments).joinedload(BriefComment.author),
+    selectinload(PromotionRequest.posts).joinedload(PlannedPost.channel),
+)
+
+
+def load_brief_for_page(brief_id: int, page=BRIEF_PAGE) -> PromotionRequest | None:
     return db.session.execute(
-        select(PromotionRequest)
-        .options(
-            joinedload(PromotionRequest.community),
-            joinedload(PromotionRequest.created_by),
-            joinedload(PromotionRequest.assignee),
-            selectinload(PromotionRequest.channels),
-            selectinload(PromotionRequest.assets),
-            selectinload(PromotionRequest.comments).joinedload(BriefComment.author),
-            selectinload(PromotionRequest.posts).joinedload(PlannedPost.channel),
-            selectinload(PromotionRequest.backup_actions).joinedload(BackupAction.done_by),
-        )
-        .where(PromotionRequest.id == brief_id)
+        select(PromotionRequest).options(*page).where(PromotionRequest.id == brief_id)
     ).scalar_one_or_none()

@@ -127,11 +127,13 @@ def subject_kind_label(kind: str) -> str:
 # --- loading ----------------------------------------------------------------------
 
 
-def load_brief(brief_id: int, action: str = "promotions.view", full: bool = False):
-    """The brief, once the current user may see it (404 otherwise) and do `action` (403)."""
+def load_brief(brief_id: int, action: str = "promotions.view", full: bool | tuple = False):
+    """The brief, once the current user may see it (404 otherwise) and do `action` (403).
+
+    `full`: loaded with what the brief page shows, or with these loader options."""
     require("site.browse")
     if full:
-        brief = services.load_brief_for_page(brief_id)
+        brief = services.load_brief_for_page(brief_id, *([] if full is True else [full]))
     else:
         brief = db.session.get(PromotionRequest, brief_id)
     if brief is None:
