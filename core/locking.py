@@ -44,7 +44,9 @@ def _note_written(session, _context) -> None:
 @event.listens_for(Session, "after_commit")
 @event.listens_for(Session, "after_rollback")
 def _note_clean(session) -> None:
-    session.info.pop("written", None)
+    # Both fire for a savepoint too, whose end leaves the outer transaction's writes.
+    if not session.in_nested_transaction():
+        session.info.pop("written", None)
 
 
 def lock_row(model, row_id: int):

@@ -2,6 +2,8 @@
 
 import threading
 
+import pytest
+
 from community.models import Community
 from core.extensions import db
 from core.locking import lock_row
@@ -50,3 +52,16 @@ def test_lock_row_refuses_to_run_after_changes(app):
         assert "before any change" in str(error)
     else:
         raise AssertionError("lock_row accepted pending changes")
+
+
+def test_a_lock_after_a_change_is_refused_even_when_the_change_was_in_a_savepoint(app):
+    """On SQLite the lock commits what the transaction read so far; a change made before it
+    (here inside a savepoint, which ends before the outer transaction does) would be
+    committed with it, unasked."""
+    community = make_community(make_user("lead@example.com"))
+    with db.session.begin_nested():
+        community.description = "changed"
+    with pytest.raises(RuntimeError, match="before any change"):
+        lock_row(Community, community.id)
+    db.session.rollback()
+    assert lock_row(Community, community.id).description != "changed"
