@@ -3,7 +3,7 @@
 from contextlib import nullcontext
 from dataclasses import dataclass
 
-from flask import current_app, has_request_context, render_template
+from flask import current_app, g, has_request_context, render_template
 from flask_babel import force_locale
 from sqlalchemy import select
 
@@ -33,18 +33,23 @@ def email_kinds() -> list[EmailKind]:
 
 
 def wanted_kinds(user: User) -> set[str]:
-    required = {kind.name for kind in _kinds.values() if not kind.optional}
-    turned_off = set(
-        db.session.execute(
-            select(EmailPreference.kind).where(
-                EmailPreference.user_id == user.id, EmailPreference.enabled.is_(False)
-            )
-        ).scalars()
-    )
-    return required | ({kind.name for kind in email_kinds()} - turned_off)
+    """The kinds of e-mail `user` gets; read once per request (or CLI run) and person."""
+    kept = g.setdefault("wanted_kinds", {})
+    if user.id not in kept:
+        turned_off = set(
+            db.session.execute(
+                select(EmailPreference.kind).where(
+                    EmailPreference.user_id == user.id, EmailPreference.enabled.is_(False)
+                )
+            ).scalars()
+        )
+        required = {kind.name for kind in _kinds.values() if not kind.optional}
+        kept[user.id] = required | ({kind.name for kind in email_kinds()} - turned_off)
+    return kept[user.id]
 
 
 def set_wanted_kinds(user: User, wanted: set[str]) -> None:
+    g.pop("wanted_kinds", None)
     existing = {
         p.kind: p
         for p in db.session.execute(

@@ -104,6 +104,11 @@ def queue_email(
             for name, content_type, data in attachments
         ],
     )  # fmt: skip
+    if dedupe_key is None:
+        # Flushed with the rest of the transaction: a sign-up queues its confirmation
+        # while it holds the event's row lock, and a savepoint is two more round trips.
+        db.session.add(email)
+        return email
     try:
         with db.session.begin_nested():  # two requests may race on one dedupe key
             db.session.add(email)

@@ -11,6 +11,7 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import joinedload
 
+from accounts.mail import wanted_kinds
 from accounts.models import User
 from community.models import Community, Membership, MembershipStatus
 from core import audit
@@ -214,8 +215,10 @@ def register_for_event(user: User, event_id: int, now: datetime | None = None) -
     """A seat if one is free, else a place at the end of the waitlist.
 
     The event's row lock is taken first, so concurrent sign-ups queue and
-    capacity is never exceeded on either database.
+    capacity is never exceeded on either database. Sign-ups for one event queue on
+    that lock, so what can be read before it is: the person's e-mail settings.
     """
+    wanted_kinds(user)
     event = lock_row(Event, event_id)
     now = now or utcnow()
     _check_open_for_registration(event, now)

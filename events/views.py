@@ -256,12 +256,15 @@ def register(event_id: int):
         db.session.rollback()
         flash(error.message, "warning")
     else:
-        position = services.waitlist_position(registration)
-        db.session.commit()
-        if position is None:
-            flash(_("You are registered."), "success")
+        if registration.status == RegistrationStatus.CONFIRMED:
+            message = _("You are registered."), "success"
         else:
-            flash(_("The event is full: you are on the waitlist."), "info")
+            message = _("The event is full: you are on the waitlist."), "info"
+        # The event's row lock ends with the commit, so nothing waits for the database
+        # before it; the message is chosen first, while the person is loaded (after the
+        # commit their locale would be read again).
+        db.session.commit()
+        flash(*message)
     return redirect(url_for("events.show", event_id=event_id))
 
 

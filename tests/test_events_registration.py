@@ -255,3 +255,29 @@ def test_duplicate_of_a_past_event_moves_to_the_future(leader, community):
     assert copy.starts_at.weekday() == event.starts_at.weekday()
     assert copy.ends_at - copy.starts_at == event.ends_at - event.starts_at
     assert copy.title == event.title and copy.capacity == event.capacity
+
+
+def test_a_sign_up_runs_only_its_own_statements_under_the_event_lock(
+    leader, community, count_queries, is_postgres
+):
+    """Sign-ups for one event queue on its row lock, so whatever runs between the lock and
+    the commit is paid once per person, one after another (bench/README.md, "Burst"): the
+    person's registration, the seat count, the row, and the queued confirmation."""
+    if not is_postgres:
+        pytest.skip("SQLite takes the whole database's write lock, not a row's")
+    event = make_event(leader, community, capacity=10)
+    person = people(1)[0]
+    communities.join_community(person, community)
+    db.session.commit()
+    with count_queries() as statements:
+        services.register_for_event(person, event.id)
+        db.session.commit()
+    locked = next(i for i, sql in enumerate(statements) if "FOR UPDATE" in sql)
+    under_lock = [" ".join(sql.split()[:3]) for sql in statements[locked + 1 :]]
+    assert under_lock == [
+        "SELECT registrations.id, registrations.event_id,",  # already registered?
+        "SELECT registrations.event_id, registrations.status,",  # the seats taken
+        "INSERT INTO registrations",
+        "INSERT INTO outgoing_emails",  # the confirmation, with its .ics
+        "INSERT INTO email_attachments",
+    ]

@@ -41,7 +41,7 @@ def test_the_calendar_file_is_built_once_per_version_of_the_event(world, inbox, 
     event = make_event(world.users["leader"], world.community, capacity=5)
     for person in ("member", "employee"):
         events.register_for_event(world.users[person], event.id)
-    db.session.commit()
+        db.session.commit()  # one sign-up a transaction, as in a request
     assert len(built) == 1  # the second confirmation reused the first one's file
     event.title = "Retro night moved"
     db.session.commit()
@@ -57,9 +57,10 @@ def test_waitlist_then_a_freed_seat_are_both_told(world, inbox):
     event = make_event(world.users["leader"], world.community, capacity=1)
     first, second = world.users["member"], world.users["employee"]
     communities.join_community(second, world.community)
-    events.register_for_event(first, event.id)
-    events.register_for_event(second, event.id)
     db.session.commit()
+    for person in (first, second):
+        events.register_for_event(person, event.id)
+        db.session.commit()  # one sign-up a transaction, as in a request
     events.cancel_registration(first, event.id)
     db.session.commit()
     send_queued()
@@ -82,7 +83,7 @@ def test_reminders_go_once_to_confirmed_people_within_the_lead_time(world, inbox
     )
     for event in (soon, later):
         events.register_for_event(world.users["member"], event.id)
-    db.session.commit()
+        db.session.commit()  # one sign-up a transaction, as in a request
     send_queued()
     inbox.messages.clear()
     assert send_reminders(now) == 1

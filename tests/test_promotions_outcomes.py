@@ -312,9 +312,12 @@ def test_an_event_brief_counts_only_what_belongs_to_its_event(promo, app):
     db.session.commit()
     with arriving_through(app, link, visitor):
         register_for_event(visitor, other_event.id)  # same community, another event
+        db.session.commit()  # one sign-up a transaction, as in a request
         register_for_event(visitor, far_event.id)  # another community
+        db.session.commit()
         record_lead(initiative, LeadKind.INTEREST, user=visitor)  # not the promoted thing
         communities.join_community(visitor, elsewhere)
+        db.session.commit()
         assert attributed() == []
         register_for_event(visitor, event.id)
         communities.join_community(visitor, community)  # joining the event's community counts
