@@ -131,19 +131,23 @@ def page(browser, live_server):
     errors: list[str] = []
     violations: list[str] = []
     page.checked_urls = []
+    page.passed_urls = []  # left by the test before axe had finished with them
     page.axe_violations = violations  # what the automatic check found (tests may inspect it)
 
     def check_on_load(loaded_page):
         # An exception raised in an event handler is only logged by Playwright, so
         # what axe finds is collected here and fails the test when it ends.
+        url = loaded_page.url
         try:
             if "text/html" in (loaded_page.evaluate("document.contentType") or ""):
                 check_accessibility(loaded_page)
-                page.checked_urls.append(loaded_page.url)
+                page.checked_urls.append(url)
         except AssertionError as problem:
             violations.append(str(problem))
         except PlaywrightError:
-            pass  # the test moved on to the next page before this one could be checked
+            # The test moved on to the next page before this one could be checked (a
+            # busy machine makes that likelier); that page is checked in turn.
+            page.passed_urls.append(url)
 
     page.on("load", check_on_load)
     page.on("pageerror", lambda error: errors.append(str(error)))
@@ -165,3 +169,9 @@ def sign_in(page, email: str, password: str = PASSWORD) -> None:
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_load_state()
+
+
+def pages_seen(page) -> int:
+    """Pages the automatic axe check took up: checked, or left before it finished."""
+    assert page.checked_urls, "axe-core checked no page at all"
+    return len(page.checked_urls) + len(page.passed_urls)

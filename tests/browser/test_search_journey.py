@@ -5,7 +5,7 @@ import re
 from playwright.sync_api import expect
 
 from search.index import search_index
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import pages_seen, sign_in
 from tests.conftest import make_community, make_user
 
 
@@ -32,7 +32,7 @@ def test_search_from_the_header_and_open_a_result(page, live_server):
 
     result.click()
     expect(page.get_by_role("heading", name="Лідерство")).to_be_visible()
-    assert len(page.checked_urls) >= 3
+    assert pages_seen(page) >= 3
 
 
 def test_misspelling_offers_did_you_mean(page, live_server):
