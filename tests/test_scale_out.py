@@ -26,6 +26,7 @@ from search.index import search_index
 from tests.conftest import PASSWORD, make_user, redis_is_up
 
 REDIS_URL = "redis://127.0.0.1:6379/14"
+FIGURES = "guildhall:figures:*"  # core/config.py: figures_cache_config
 PORTS = (5711, 5712)
 
 
@@ -56,14 +57,18 @@ def two_sites(app, world, monkeypatch):
         "SEARCH_INDEX_DIR": app.config["SEARCH_INDEX_DIR"], "UPLOAD_DIR": app.config["UPLOAD_DIR"],
         "SESSION_COOKIE_SECURE": "false",  # plain HTTP on loopback: the cookie must come back
     }  # fmt: skip
+    shared = redis.Redis.from_url(REDIS_URL)
+    # Kept figures of an earlier test's rows: the tables restart their ids for each test.
+    forget_shared_figures = lambda: [shared.delete(k) for k in shared.scan_iter(FIGURES)]  # noqa: E731
+    forget_shared_figures()
     with (
         gunicorn("app:create_app()", PORTS[0], 2, env) as first,
         gunicorn("app:create_app()", PORTS[1], 2, env) as second,
     ):
         yield TwoSites(first, second, prefix=prefix)
-    shared = redis.Redis.from_url(REDIS_URL)
     for name in shared.scan_iter(f"*{prefix}*"):  # limits names keys LIMITS:LIMITER/<prefix>/…
         shared.delete(name)
+    forget_shared_figures()
 
 
 def test_signed_in_on_one_host_continues_on_the_other(two_sites, world):
@@ -90,9 +95,6 @@ def test_sign_in_attempts_are_counted_across_hosts(two_sites, world):
     ]  # fmt: skip
     # The first four reach the form and are told the password is wrong (not a CSRF refusal).
     assert [a.status_code for a in answers[:4]] == [400] * 4
-    import re as _r
-
-    print([_r.sub(r"\s+", " ", _r.sub(r"<[^>]+>", " ", a.text))[:600] for a in answers[:2]])
     assert all("Wrong email or password." in a.text for a in answers[:4])
     # 4 per minute for the address, whichever host answers: each host saw at most three
     # attempts, so only a counter they share can refuse the fifth and the sixth.
@@ -166,3 +168,26 @@ def test_a_change_made_through_one_host_is_found_through_the_other(app, two_site
     words = " ".join(re.sub(r"<[^>]+>", " ", found.text).split())  # the hit is highlighted
     assert "Zebrafish Keepers Community" in words
     assert "being rebuilt" not in found.text  # found in the shared index, not the fallback
+
+
+def test_a_join_through_one_host_shows_in_the_figures_the_other_keeps(app, two_sites, world):
+    """The community page's growth is kept in Redis (core/figures.py): a join committed by
+    one host must renew it for the other, which has it kept from before."""
+    first, second = two_sites
+    slug = world.community.slug
+    employee, member = (minted(app, world.users[role].id) for role in ("employee", "member"))
+
+    def members_seen_through(base: str) -> str:
+        page = requests.get(f"{base}/communities/{slug}",
+                            headers={**HEADERS, "Cookie": member[0]}, timeout=30)  # fmt: skip
+        assert page.status_code == 200
+        return re.search(r"Members \((\d+)\)", page.text).group(1)
+
+    assert members_seen_through(second) == members_seen_through(second) == "2"  # now kept
+    joined = requests.post(
+        f"{first}/communities/{slug}/join", data={"csrf_token": employee[1]},
+        headers={**HEADERS, "Cookie": employee[0]}, allow_redirects=False, timeout=30,
+    )  # fmt: skip
+    assert joined.status_code == 302
+    assert members_seen_through(second) == "3"
+    assert any(redis.Redis.from_url(REDIS_URL).scan_iter(FIGURES))  # it was kept there
