@@ -39,6 +39,11 @@ class TwoSites(tuple):
         return sites
 
 
+def _forget_figures(shared: redis.Redis) -> None:
+    for name in shared.scan_iter(FIGURES):
+        shared.delete(name)
+
+
 @pytest.fixture
 def two_sites(app, world, monkeypatch):
     """The same site served twice, as on two hosts: (first, second) base URLs."""
@@ -59,8 +64,7 @@ def two_sites(app, world, monkeypatch):
     }  # fmt: skip
     shared = redis.Redis.from_url(REDIS_URL)
     # Kept figures of an earlier test's rows: the tables restart their ids for each test.
-    forget_shared_figures = lambda: [shared.delete(k) for k in shared.scan_iter(FIGURES)]  # noqa: E731
-    forget_shared_figures()
+    _forget_figures(shared)
     with (
         gunicorn("app:create_app()", PORTS[0], 2, env) as first,
         gunicorn("app:create_app()", PORTS[1], 2, env) as second,
@@ -68,7 +72,7 @@ def two_sites(app, world, monkeypatch):
         yield TwoSites(first, second, prefix=prefix)
     for name in shared.scan_iter(f"*{prefix}*"):  # limits names keys LIMITS:LIMITER/<prefix>/…
         shared.delete(name)
-    forget_shared_figures()
+    _forget_figures(shared)
 
 
 def test_signed_in_on_one_host_continues_on_the_other(two_sites, world):
