@@ -26,7 +26,7 @@ ENVIRONMENT = {
     "SEARCH_RATE_LIMIT": ("60 per minute", str),
     "REDIS_URL": (None, str),
     # Where computed figures are kept (core/figures.py): RedisCache, SimpleCache (one
-    # process) or NullCache; chosen from REDIS_URL and GUILDHALL_ENV when not set.
+    # process) or NullCache; chosen from REDIS_URL when not set.
     "FIGURES_CACHE_TYPE": (None, str),
     "FIGURES_CACHE_TIMEOUT": (600, int),
     "RATELIMIT_STORAGE_URI": ("memory://", str),
@@ -93,18 +93,18 @@ def from_environment(instance_path: str) -> dict:
 def figures_cache_config(config) -> dict:
     """Flask-Caching's settings for the figures cache (core/figures.py).
 
-    Redis when there is one. Without it, memory serves a single process (development,
-    tests), but production's several workers would each keep their own figures and
-    never hear of another's changes, so there nothing is kept.
+    Redis when there is one. Without it nothing is kept: a figure kept in one process's
+    memory would not hear of changes made by another (a second worker, a CLI job). The
+    tests, one process, keep figures in memory.
     """
     kind = config.get("FIGURES_CACHE_TYPE")
     if not kind:
         if config.get("REDIS_URL"):
             kind = "RedisCache"
-        elif config.get("GUILDHALL_ENV") == "production" and not config.get("TESTING"):
-            kind = "NullCache"
-        else:
+        elif config.get("TESTING"):
             kind = "SimpleCache"
+        else:
+            kind = "NullCache"
     settings = {"CACHE_TYPE": kind, "CACHE_KEY_PREFIX": "guildhall:figures:",
                 "CACHE_DEFAULT_TIMEOUT": config.get("FIGURES_CACHE_TIMEOUT", 600)}  # fmt: skip
     if kind == "RedisCache":

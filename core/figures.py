@@ -10,12 +10,14 @@ only while both versions are the ones it was computed under.
 
 The versions are read before the figure is computed, so a figure counted from rows that
 a concurrent commit has since changed is kept under the old versions and never used
-again. The store is Flask-Caching's: Redis when REDIS_URL is set (shared by every
-worker and host), memory for a single process, or nothing (FIGURES_CACHE_TYPE). The
-figures also expire after a while, for changes made behind the ORM's back (a restored
-backup clears them at once).
+again; this needs PostgreSQL's read committed, so on SQLite (one machine, development)
+nothing is kept. The store is Flask-Caching's: Redis when REDIS_URL is set (shared by
+every worker and host), else nothing (memory in the tests; FIGURES_CACHE_TYPE). The
+figures also expire after a while: for changes made behind the ORM's back (a restored
+backup clears them at once), and for a renewal lost to a Redis error after a commit.
 """
 
+import pickle
 import secrets
 from collections.abc import Callable, Iterable
 from itertools import chain
@@ -29,6 +31,9 @@ from sqlalchemy.orm import ORMExecuteState, Session
 from core.extensions import db, figures_cache
 
 T = TypeVar("T")
+# Part of every figure's key: raise it when the class of a kept figure changes, so that
+# a deploy never reads figures pickled by the code before it.
+FORMAT = 1
 _CHANGED = "figures_changed"  # session.info: the version keys to replace after commit
 
 
@@ -50,9 +55,14 @@ def _scope_key(kind: str, scope_id: int) -> str:
 
 def kept(kind: str, scope_id: int, name: str, compute: Callable[[], T], timeout=None) -> T:
     """The figure `name` of the scope, as kept, or computed now and kept."""
-    keys = (_kind_key(kind), _scope_key(kind, scope_id))
-    figure_key = f"figure:{kind}:{scope_id}:{name}"
     session = db.session()
+    if session.get_bind().dialect.name == "sqlite":
+        # SQLite reads a transaction's rows from the snapshot its first SELECT took, so a
+        # count made after reading newer versions could still see older rows. PostgreSQL
+        # (read committed) counts from a snapshot taken after the versions were read.
+        return compute()
+    keys = (_kind_key(kind), _scope_key(kind, scope_id))
+    figure_key = f"figure:{FORMAT}:{kind}:{scope_id}:{name}"
     if session.new or session.dirty or session.deleted:
         session.flush()  # what a query would flush first, so that it is noted below
     if not session.info.get(_CHANGED, set()).isdisjoint(keys):
@@ -67,6 +77,10 @@ def kept(kind: str, scope_id: int, name: str, compute: Callable[[], T], timeout=
             stored = None
     except RedisError:
         current_app.logger.warning("figures cache unavailable; counting %s afresh", figure_key)
+        return compute()
+    except (pickle.UnpicklingError, AttributeError, ImportError, TypeError):
+        # Kept by code whose classes have changed since (FORMAT not raised): drop it.
+        figures_cache.delete(figure_key)
         return compute()
     if stored is not None and stored[0] == versions:
         return stored[1]
