@@ -14,7 +14,9 @@ from flask_wtf.csrf import generate_csrf
 # Flask-Login ties a session to the address and browser it was made for; every
 # request the benchmark sends says the same.
 USER_AGENT = "guildhall-bench"
-HEADERS = {"User-Agent": USER_AGENT}
+# A new connection for each request: a sync worker closes each one after answering, and
+# a pooled connection reused just as it closes is reset (benoitc/gunicorn#2881).
+HEADERS = {"User-Agent": USER_AGENT, "Connection": "close"}
 
 
 def sign_in(base: str, email: str, password: str) -> str:
