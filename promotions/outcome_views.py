@@ -99,7 +99,7 @@ def _render_outcome(brief: PromotionRequest, status: int = 200, errors: dict | N
         if locked is not None and results.pace_changed(locked, figures.line):
             results.sync_at_risk(locked, figures.line.at_risk)
         db.session.commit()
-        brief = load_brief(brief.id, full=services.OUTCOME_PAGE)
+        brief = load_brief(brief.id, page=services.OUTCOME_PAGE)
         figures = outcomes.brief_outcome(brief)
     follow_up = can(current_user, "promotions.follow_up", brief)
     plan = can(current_user, "promotions.plan_posts", brief)
@@ -118,7 +118,7 @@ def _render_outcome(brief: PromotionRequest, status: int = 200, errors: dict | N
 
 @bp.route("/<int:brief_id>/outcome")
 def outcome(brief_id: int):
-    return _render_outcome(load_brief(brief_id, full=services.OUTCOME_PAGE))
+    return _render_outcome(load_brief(brief_id, page=services.OUTCOME_PAGE))
 
 
 @bp.post("/<int:brief_id>/backup/<int:position>")
@@ -127,7 +127,7 @@ def tick_step(brief_id: int, position: int):
     form = BackupStepForm()
     if not form.validate():
         errors = {f"step-{position}": form.note.errors[0]}
-        return _render_outcome(load_brief(brief_id, full=services.OUTCOME_PAGE), 400, errors)
+        return _render_outcome(load_brief(brief_id, page=services.OUTCOME_PAGE), 400, errors)
     brief = lock_row(PromotionRequest, brief.id)
     commit_or_flash(
         _("Backup step marked done."),
@@ -162,7 +162,7 @@ def create_link(brief_id: int, post_id: int):
             problem = error.message
     if problem is not None:
         return _render_outcome(
-            load_brief(brief_id, full=services.OUTCOME_PAGE), 400, {f"link-{post_id}": problem}
+            load_brief(brief_id, page=services.OUTCOME_PAGE), 400, {f"link-{post_id}": problem}
         )
     db.session.commit()
     flash(_("Tracked link created."), "success")
@@ -173,7 +173,9 @@ def create_link(brief_id: int, post_id: int):
 
 
 def _reported(brief_id: int) -> PromotionRequest:
-    brief = load_brief(brief_id, full=True)  # the report lists the brief's posts and channels
+    brief = load_brief(
+        brief_id, page=services.BRIEF_PAGE
+    )  # the report lists the brief's posts and channels
     if brief.final_figures is None:
         abort(404)
     return brief

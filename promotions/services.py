@@ -622,7 +622,7 @@ BRIEF_PAGE = (
 )
 
 
-def load_brief_for_page(brief_id: int, page=BRIEF_PAGE) -> PromotionRequest | None:
+def load_brief_for_page(brief_id: int, page: tuple) -> PromotionRequest | None:
     return db.session.execute(
         select(PromotionRequest).options(*page).where(PromotionRequest.id == brief_id)
     ).scalar_one_or_none()

@@ -127,13 +127,13 @@ def subject_kind_label(kind: str) -> str:
 # --- loading ----------------------------------------------------------------------
 
 
-def load_brief(brief_id: int, action: str = "promotions.view", full: bool | tuple = False):
+def load_brief(brief_id: int, action: str = "promotions.view", page: tuple = ()):
     """The brief, once the current user may see it (404 otherwise) and do `action` (403).
 
-    `full`: loaded with what the brief page shows, or with these loader options."""
+    `page`: what a page shows of it, loaded with it (services.BRIEF_PAGE, OUTCOME_PAGE)."""
     require("site.browse")
-    if full:
-        brief = services.load_brief_for_page(brief_id, *([] if full is True else [full]))
+    if page:
+        brief = services.load_brief_for_page(brief_id, page)
     else:
         brief = db.session.get(PromotionRequest, brief_id)
     if brief is None:
@@ -329,12 +329,12 @@ def _render_brief(brief: PromotionRequest, status: int = 200, **forms):
 
 @bp.route("/<int:brief_id>")
 def show(brief_id: int):
-    return _render_brief(load_brief(brief_id, full=True))
+    return _render_brief(load_brief(brief_id, page=services.BRIEF_PAGE))
 
 
 @bp.route("/<int:brief_id>/brief.md")
 def markdown(brief_id: int):
-    brief = load_brief(brief_id, full=True)
+    brief = load_brief(brief_id, page=services.BRIEF_PAGE)
     subject = load_subject(brief.subject_kind, brief.subject_id)
     body = render_template("promotions/brief.md", brief=brief, subject=subject)
     return Response(
@@ -357,7 +357,9 @@ def change_status(brief_id: int):
     if step is not None and step.needs_reason:
         form = ReasonForm()
         if not form.validate():
-            return _render_brief(load_brief(brief_id, full=True), 400, reason_form=form)
+            return _render_brief(
+                load_brief(brief_id, page=services.BRIEF_PAGE), 400, reason_form=form
+            )
         reason = form.reason.data
     brief = lock_row(PromotionRequest, brief.id)  # two SMM people pressing at once
     try:
@@ -376,7 +378,7 @@ def report(brief_id: int):
     brief = load_brief(brief_id, "promotions.smm_side")
     form = ReportForm()
     if not form.validate():
-        return _render_brief(load_brief(brief_id, full=True), 400, report_form=form)
+        return _render_brief(load_brief(brief_id, page=services.BRIEF_PAGE), 400, report_form=form)
     brief = lock_row(PromotionRequest, brief.id)
     reported = commit_or_flash(
         _("Results reported; the brief is closed."),
@@ -394,7 +396,7 @@ def comment(brief_id: int):
     brief = load_brief(brief_id)
     form = CommentForm()
     if not form.validate():
-        return _render_brief(load_brief(brief_id, full=True), 400, comment_form=form)
+        return _render_brief(load_brief(brief_id, page=services.BRIEF_PAGE), 400, comment_form=form)
     services.add_comment(current_user, brief, form.body.data)
     db.session.commit()
     flash(_("Comment added."), "success")
@@ -445,7 +447,7 @@ def add_post(brief_id: int):
     channels = brief.channels or services.active_channels()
     form.channel.choices = [(c.id, c.name) for c in channels]
     if not form.validate():
-        return _render_brief(load_brief(brief_id, full=True), 400, post_form=form)
+        return _render_brief(load_brief(brief_id, page=services.BRIEF_PAGE), 400, post_form=form)
     channel = next(c for c in channels if c.id == form.channel.data)
     scheduled_at = form.scheduled_at.data.replace(tzinfo=_zone())
     brief = lock_row(PromotionRequest, brief.id)
