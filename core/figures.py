@@ -63,8 +63,7 @@ def kept(kind: str, scope_id: int, name: str, compute: Callable[[], T], timeout=
         return compute()
     keys = (_kind_key(kind), _scope_key(kind, scope_id))
     figure_key = f"figure:{FORMAT}:{kind}:{scope_id}:{name}"
-    if session.new or session.dirty or session.deleted:
-        session.flush()  # what a query would flush first, so that it is noted below
+    session.flush()  # what a query would flush first (nothing, if clean), noted below
     if not session.info.get(_CHANGED, set()).isdisjoint(keys):
         return compute()  # this transaction changed the scope: only it sees the new rows
     try:
