@@ -104,3 +104,20 @@ class Registration(db.Model):
     @property
     def is_active(self) -> bool:
         return self.status != RegistrationStatus.CANCELLED
+
+
+class FeedLink(db.Model):
+    """How often a person has reset their private calendar feed link.
+
+    The link carries a signed token of the person and this generation; resetting raises
+    the generation, so links handed out before stop working. No row: never reset.
+    """
+
+    __tablename__ = "feed_links"
+    __table_args__ = (CheckConstraint("generation > 0", name="generation_positive"),)
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    generation: Mapped[int]
+    reset_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -5,9 +5,7 @@ from datetime import UTC, datetime, timedelta
 from functools import cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-from flask import current_app
 from flask_babel import gettext as _
-from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import joinedload
 
@@ -26,7 +24,6 @@ from events.models import Event, EventVisibility, Registration, RegistrationStat
 
 MAX_SEATS = 100_000
 FIRST_YEAR, LAST_YEAR = 2000, 2100  # also keeps zone conversions clear of datetime's limits
-FEED_SALT = "events-calendar-feed"
 
 
 class EventRuleError(DomainError):
@@ -500,26 +497,6 @@ def upcoming_registrations(user) -> list[Registration]:
 
 
 # --- calendar feeds --------------------------------------------------------
-
-
-def _feed_serializer() -> URLSafeSerializer:
-    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=FEED_SALT)
-
-
-def feed_token(user: User) -> str:
-    """A private token that lets a calendar app fetch feeds as this person."""
-    return _feed_serializer().dumps(user.id)
-
-
-def user_for_feed_token(token: str | None) -> User | None:
-    if not token:
-        return None
-    try:
-        user_id = _feed_serializer().loads(token)
-    except BadSignature:
-        return None
-    user = db.session.get(User, user_id) if isinstance(user_id, int) else None
-    return user if user is not None and user.active else None
 
 
 def feed_events(user, community: Community, now: datetime | None = None) -> list[Event]:

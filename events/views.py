@@ -16,7 +16,7 @@ from core.errors import DomainError
 from core.extensions import db, login_manager
 from core.navigation import add_nav_item
 from core.permissions import can, is_signed_in, require, requires
-from events import calendar, services
+from events import calendar, feeds, services
 from events.export import attendees_csv
 from events.forms import AttendanceForm, EventForm
 from events.models import Event, RegistrationStatus
@@ -39,7 +39,7 @@ def _community_section(community, user) -> dict:
         "feed_url": url_for(
             "events.community_feed",
             slug=community.slug,
-            token=services.feed_token(user),
+            token=feeds.feed_token(user),
             _external=True,
         ),
     }
@@ -297,16 +297,36 @@ def ics(event_id: int):
 
 @bp.route("/communities/<slug>/events.ics")
 def community_feed(slug: str):
-    """Signed-in people, or calendar apps with the person's private feed token."""
-    user = current_user if is_signed_in(current_user) else None
-    user = user or services.user_for_feed_token(request.args.get("token"))
-    if user is None:
+    """Calendar apps with the person's private feed token, or signed-in people without one."""
+    token = request.args.get("token")
+    if token is not None:
+        # A calendar app cannot sign in, so a wrong or reset token gets a plain 404.
+        user = feeds.user_for_feed_token(token)
+    elif is_signed_in(current_user):
+        user = current_user
+    else:
         abort(login_manager.unauthorized())
     community = communities.get_community_by_slug(slug)
-    if community is None or not can(user, "community.view", community):
+    if user is None or community is None or not can(user, "community.view", community):
         abort(404)
     body = calendar.calendar_for(services.feed_events(user, community), community.name)
     return _ics(body, f"{community.slug}-events.ics")
+
+
+@bp.post("/communities/<slug>/events.ics/reset")
+def reset_feed_link(slug: str):
+    """A new private feed link for the person; the links they gave out before stop working."""
+    community = load_community(slug)
+    feeds.reset_feed_link(current_user)
+    db.session.commit()
+    flash(
+        _(
+            "Your calendar feed link is new, and the old one no longer works (for every "
+            "community). Subscribe again in your calendar app with the new link."
+        ),
+        "success",
+    )
+    return redirect(url_for("community.show", slug=community.slug))
 
 
 # --- leaders' tools -----------------------------------------------------------

@@ -7,7 +7,7 @@ from icalendar import Calendar
 
 from community import services as communities
 from core.extensions import db
-from events import services
+from events import feeds, services
 from events.models import EventVisibility
 from tests.conftest import make_community, make_user
 from tests.test_events_factories import details, make_event
@@ -86,8 +86,7 @@ def test_community_feed_works_with_the_private_token_and_respects_visibility(
     db.session.commit()
     feed = f"/communities/{community.slug}/events.ics"
 
-    with app.test_request_context():
-        member_token, outsider_token = services.feed_token(member), services.feed_token(outsider)
+    member_token, outsider_token = feeds.feed_token(member), feeds.feed_token(outsider)
     as_member = parse(app.test_client().get(f"{feed}?token={member_token}"))
     as_outsider = parse(app.test_client().get(f"{feed}?token={outsider_token}"))
 
@@ -100,17 +99,78 @@ def test_community_feed_works_with_the_private_token_and_respects_visibility(
     }
 
 
-def test_feed_refuses_a_forged_token(app, community):
-    response = app.test_client().get(f"/communities/{community.slug}/events.ics?token=forged")
+def test_feed_answers_a_bad_token_with_a_plain_404(app, login, leader, community):
+    feed = f"/communities/{community.slug}/events.ics"
+    for token in ("forged", feeds.feed_token(leader)[:-2] + "xx", ""):
+        response = app.test_client().get(f"{feed}?token={token}")
+        # Calendar apps do not follow a redirect to a sign-in page: they need a clear refusal.
+        assert response.status_code == 404, token
+        assert response.location is None
+    # A signed-in person's stale link fails too, so they see that it no longer works.
+    assert login(leader).get(f"{feed}?token=forged").status_code == 404
+    # In a browser, without a token, a signed-out person is asked to sign in.
+    response = app.test_client().get(feed)
     assert response.status_code == 302 and "/signin" in response.location
+
+
+def test_feed_of_a_person_who_left_the_company_answers_404(app, leader, community):
+    token = feeds.feed_token(leader)
+    leader.active = False
+    db.session.commit()
+    response = app.test_client().get(f"/communities/{community.slug}/events.ics?token={token}")
+    assert response.status_code == 404
 
 
 def test_feed_of_a_community_whose_name_has_a_line_break_still_parses(app, leader, community):
     community.name = "Project\nManagers"
     make_event(leader, community, starts_at=STARTS, title="Retro night")
     db.session.commit()
-    token = services.feed_token(leader)
+    token = feeds.feed_token(leader)
     calendar = parse(
         app.test_client().get(f"/communities/{community.slug}/events.ics?token={token}")
     )
     assert str(calendar["X-WR-CALNAME"]) == "Project Managers"
+
+
+# --- resetting the feed link ---------------------------------------------------
+
+
+def test_resetting_the_feed_link_stops_the_old_one(app, login, leader, community):
+    make_event(leader, community, starts_at=STARTS, title="Retro night")
+    client = login(leader)
+    page = client.get(f"/communities/{community.slug}").get_data(as_text=True)
+    old = feeds.feed_token(leader)
+    assert f"token={old}" in page
+    feed = f"/communities/{community.slug}/events.ics"
+    assert app.test_client().get(f"{feed}?token={old}").status_code == 200
+
+    response = client.post(f"/communities/{community.slug}/events.ics/reset")
+
+    assert response.status_code == 302
+    assert response.location.endswith(f"/communities/{community.slug}")
+    new = feeds.feed_token(leader)
+    assert new != old
+    page = client.get(response.location).get_data(as_text=True)
+    assert "the old one no longer works" in page
+    assert f"token={new}" in page and f"token={old}" not in page
+    assert app.test_client().get(f"{feed}?token={old}").status_code == 404
+    assert str(entries(parse(app.test_client().get(f"{feed}?token={new}")))[0]["summary"]) == (
+        "Retro night"
+    )
+
+    client.post(f"/communities/{community.slug}/events.ics/reset")
+    assert app.test_client().get(f"{feed}?token={new}").status_code == 404
+    assert app.test_client().get(f"{feed}?token={feeds.feed_token(leader)}").status_code == 200
+
+
+def test_resetting_one_persons_feed_link_leaves_others_working(app, leader, community):
+    member = make_user("member@example.com")
+    communities.join_community(member, community)
+    db.session.commit()
+    token = feeds.feed_token(member)
+
+    feeds.reset_feed_link(leader)
+    db.session.commit()
+
+    feed = f"/communities/{community.slug}/events.ics"
+    assert app.test_client().get(f"{feed}?token={token}").status_code == 200

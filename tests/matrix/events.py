@@ -5,15 +5,20 @@ from datetime import timedelta
 from core.extensions import db
 from events import services
 from events.models import EventVisibility
-from tests.matrix import FORBIDDEN, NOT_FOUND, Case, no_args, only, signed_in
+from tests.matrix import FORBIDDEN, NOT_FOUND, ROLES, Case, no_args, only, signed_in
 from tests.test_events_factories import details
 
 LEADERS = ("leader", "admin")
 MEMBERS = ("member", "leader", "admin")
+NOBODY = dict.fromkeys(ROLES, NOT_FOUND)
 
 
 def _slug(world) -> dict:
     return {"slug": world.community.slug}
+
+
+def _forged_token(world) -> dict:
+    return {"slug": world.community.slug, "token": "forged"}
 
 
 def _open(world) -> dict:
@@ -65,6 +70,9 @@ CASES = [
     Case("events.ics", "GET", _open, signed_in()),
     Case("events.ics", "GET", _private, members_only(), variant="members only"),
     Case("events.community_feed", "GET", _slug, signed_in()),
+    # Calendar apps cannot sign in: a bad token is refused outright, whoever asks.
+    Case("events.community_feed", "GET", _forged_token, NOBODY, variant="forged token"),
+    Case("events.reset_feed_link", "POST", _slug, signed_in()),
     Case("events.attendees", "GET", _open, only(*LEADERS)),
     Case("events.attendees", "GET", _private, leaders_of_private(), variant="members only"),
     Case("events.attendees_export", "GET", _open, only(*LEADERS)),
