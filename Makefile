@@ -3,6 +3,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 FLASK := $(VENV)/bin/flask --app app
 AXE := node_modules/axe-core/axe.min.js
+ICALJS := node_modules/ical.js/package.json
 
 CATALOGS := $(patsubst %.po,%.mo,$(wildcard translations/*/LC_MESSAGES/messages.po))
 
@@ -14,7 +15,7 @@ run: $(VENV)/.installed $(CATALOGS)
 	$(FLASK) seed-demo --if-empty
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
-test: $(VENV)/.installed-test $(CATALOGS) $(AXE) chromium wrk
+test: $(VENV)/.installed-test $(CATALOGS) $(AXE) $(ICALJS) chromium wrk
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 # Load benchmark on PostgreSQL with the large data set (see README, "Benchmarks"):
@@ -53,10 +54,11 @@ translations-extract: $(VENV)/.installed
 	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o translations/messages.pot --no-location --sort-output --ignore-dirs=".* _* tests node_modules instance" .
 	$(VENV)/bin/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching --ignore-obsolete
 
-# axe-core checks every page the browser tests visit (WCAG 2.1 AA).
-$(AXE): package.json
+# axe-core checks every page the browser tests visit (WCAG 2.1 AA); ical.js reads the
+# .ics files as calendar apps do.
+$(AXE) $(ICALJS) &: package.json
 	npm install --no-audit --no-fund --loglevel=error
-	touch $@
+	touch $(AXE) $(ICALJS)
 
 # Browser tests drive Debian's chromium; install it when missing and we are root.
 chromium:

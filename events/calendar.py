@@ -1,6 +1,6 @@
 """iCalendar files: one event, or a community's feed that calendar apps subscribe to."""
 
-from zoneinfo import ZoneInfo
+from datetime import UTC
 
 from flask import url_for
 from icalendar import Calendar
@@ -18,12 +18,15 @@ def uid(event: Event) -> str:
 
 
 def _entry(event: Event) -> CalendarEvent:
-    zone = ZoneInfo(event.timezone)
     entry = CalendarEvent()
     entry.add("uid", uid(event))
     entry.add("dtstamp", utcnow())
-    entry.add("dtstart", event.starts_at.astimezone(zone))
-    entry.add("dtend", event.ends_at.astimezone(zone))
+    # In UTC ("...Z"), which every app reads alike and shows in its own zone. A VTIMEZONE
+    # would have to list each change of the event's zone, and icalendar writes them as one
+    # RDATE list, of which ical.js (Thunderbird, web calendars) and vobject read only the
+    # first value: a daylight-saving zone came out an hour off for half the year.
+    entry.add("dtstart", event.starts_at.astimezone(UTC))
+    entry.add("dtend", event.ends_at.astimezone(UTC))
     entry.add("summary", event.title)
     entry.add("sequence", event.sequence)
     entry.add("last-modified", event.updated_at)
@@ -50,5 +53,4 @@ def calendar_for(events: list[Event], name: str | None = None) -> bytes:
         calendar.add("method", "PUBLISH")
     for event in events:
         calendar.add_component(_entry(event))
-    calendar.add_missing_timezones()  # a VTIMEZONE for each zone the events use
     return calendar.to_ical()

@@ -1,6 +1,12 @@
 """The .ics served for one event and the community feed parse as valid iCalendar."""
 
-from datetime import UTC, datetime
+import json
+import os
+import shutil
+import subprocess
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from icalendar import Calendar
@@ -11,6 +17,9 @@ from events import feeds, services
 from events.models import EventVisibility
 from tests.conftest import make_community, make_user
 from tests.test_events_factories import details, make_event
+
+ROOT = Path(__file__).resolve().parents[1]
+ICAL_TIMES = ROOT / "tests" / "ical_times.mjs"
 
 STARTS = datetime(2031, 3, 1, 16, 0, tzinfo=UTC)  # 18:00 in Kyiv
 
@@ -35,17 +44,17 @@ def entries(calendar: Calendar) -> list:
     return [c for c in calendar.walk("VEVENT")]
 
 
-def test_one_event_calendar_has_its_zone_and_times(login, leader, community):
+def test_one_event_calendar_has_its_times_in_utc(login, leader, community):
     event = make_event(leader, community, starts_at=STARTS, title="Retro night")
 
-    calendar = parse(login(leader).get(f"/events/{event.id}/calendar.ics"))
+    response = login(leader).get(f"/events/{event.id}/calendar.ics")
+    calendar = parse(response)
 
     (entry,) = entries(calendar)
     assert str(entry["summary"]) == "Retro night"
     assert entry.decoded("dtstart") == STARTS
-    assert entry.decoded("dtstart").tzinfo is not None
-    assert entry["dtstart"].params["TZID"] == "Europe/Kyiv"
-    assert [str(tz["tzid"]) for tz in calendar.walk("VTIMEZONE")] == ["Europe/Kyiv"]
+    assert b"DTSTART:20310301T160000Z" in response.data
+    assert b"DTEND:20310301T180000Z" in response.data
     assert str(entry["status"]) == "CONFIRMED"
     assert f"/events/{event.id}" in str(entry["url"])
     assert str(entry["location"]) == "Room 4.02"
@@ -130,6 +139,63 @@ def test_feed_of_a_community_whose_name_has_a_line_break_still_parses(app, leade
         app.test_client().get(f"/communities/{community.slug}/events.ics?token={token}")
     )
     assert str(calendar["X-WR-CALNAME"]) == "Project Managers"
+
+
+# --- as calendar apps read it ---------------------------------------------------
+
+# 18:00 local on a winter and a summer day, in zones with daylight saving time.
+WINTER_AND_SUMMER = [
+    ("Europe/Kyiv", datetime(2031, 1, 15, 18, 0)),  # +02:00
+    ("Europe/Kyiv", datetime(2031, 7, 15, 18, 0)),  # +03:00
+    ("America/New_York", datetime(2031, 1, 15, 18, 0)),  # -05:00
+    ("America/New_York", datetime(2031, 7, 15, 18, 0)),  # -04:00
+]
+
+
+def read_with_ical_js(ics: bytes) -> dict[str, tuple[str, str]]:
+    """Each event's start and end in UTC, as ical.js (Thunderbird, web calendars) reads them."""
+    node = shutil.which("node")
+    if node is None or not (ROOT / "node_modules" / "ical.js").is_dir():
+        if os.environ.get("CI") == "true":
+            pytest.fail("CI reads the calendars with ical.js: install node and `npm install`")
+        pytest.skip("node or ical.js is missing (`npm install`)")
+    done = subprocess.run(
+        [node, str(ICAL_TIMES)], input=ics, capture_output=True, cwd=ROOT, timeout=60, check=False
+    )
+    assert done.returncode == 0, done.stderr.decode()
+    return {e["uid"]: (e["start"], e["end"]) for e in json.loads(done.stdout)}
+
+
+def utc_iso(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+
+
+def test_calendar_apps_read_winter_and_summer_times_in_daylight_saving_zones(
+    app, login, leader, community
+):
+    planned = {}
+    for zone, local in WINTER_AND_SUMMER:
+        starts = local.replace(tzinfo=ZoneInfo(zone))
+        event = make_event(
+            leader, community, starts_at=starts.astimezone(UTC), timezone=zone,
+            title=f"{zone} {local:%B}",
+        )  # fmt: skip
+        planned[f"event-{event.id}@guildhall"] = (
+            utc_iso(starts), utc_iso(starts + timedelta(hours=2))
+        )  # fmt: skip
+
+    feed = app.test_client().get(
+        f"/communities/{community.slug}/events.ics?token={feeds.feed_token(leader)}"
+    )
+    parse(feed)
+    assert read_with_ical_js(feed.data) == planned
+
+    client = login(leader)
+    for uid, times in planned.items():
+        event_id = uid.removeprefix("event-").removesuffix("@guildhall")
+        one = client.get(f"/events/{event_id}/calendar.ics")
+        parse(one)
+        assert read_with_ical_js(one.data) == {uid: times}
 
 
 # --- resetting the feed link ---------------------------------------------------
