@@ -89,4 +89,26 @@ def test_add_to_calendar_downloads_the_event_ics(page, live_server, tmp_path):
     calendar = Calendar.from_ical(saved.read_bytes())
     (entry,) = calendar.walk("VEVENT")
     assert str(entry["summary"]) == "Retro"
-    assert calendar.walk("VTIMEZONE")
+    assert entry["dtstart"].to_ical().endswith(b"Z")  # in UTC, read alike by every app
+
+
+def test_a_person_resets_their_calendar_feed_link(page, live_server):
+    def world():
+        leader = make_user("lead@example.com", "Lena Leader")
+        make_event(leader, make_community(leader, "Project Managers"), title="Retro")
+
+    live_server.setup(world)
+
+    sign_in(page, "lead@example.com")
+    page.get_by_role("link", name="Communities").click()
+    page.get_by_role("link", name="Project Managers").click()
+    feed = page.get_by_role("link", name="Calendar feed")
+    old = feed.get_attribute("href")
+    assert page.request.get(old).status == 200
+
+    page.get_by_role("button", name="Reset feed link").click()
+    expect(page.get_by_text("Your calendar feed link is new")).to_be_visible()
+    new = feed.get_attribute("href")
+    assert new != old
+    assert page.request.get(new).status == 200
+    assert page.request.get(old).status == 404
