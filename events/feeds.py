@@ -3,11 +3,10 @@
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import select
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from accounts.models import User
 from core.extensions import db
+from core.locking import lock_row
 from core.models import utcnow
 from events.models import FeedLink
 
@@ -52,13 +51,11 @@ def user_for_feed_token(token: str) -> User | None:
 
 def reset_feed_link(user: User) -> None:
     """Give the person a new feed token; every link handed out before stops working."""
-    dialect = db.session.get_bind().dialect.name
-    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
-    statement = insert(FeedLink).values(user_id=user.id, generation=1, reset_at=utcnow())
-    # One statement, so two resets at once (a double click) both count and neither fails.
-    db.session.execute(
-        statement.on_conflict_do_update(
-            index_elements=["user_id"],
-            set_={"generation": FeedLink.generation + 1, "reset_at": statement.excluded.reset_at},
-        )
-    )
+    lock_row(User, user.id)  # resets at once (a double click) queue, and each one counts
+    link = db.session.get(FeedLink, user.id, populate_existing=True)
+    if link is None:
+        db.session.add(FeedLink(user_id=user.id, generation=1))
+    else:
+        link.generation += 1
+        link.reset_at = utcnow()
+    db.session.flush()

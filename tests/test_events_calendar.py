@@ -11,11 +11,13 @@ from zoneinfo import ZoneInfo
 import pytest
 from icalendar import Calendar
 
+from accounts.models import User
 from community import services as communities
 from core.extensions import db
 from events import feeds, services
-from events.models import EventVisibility
+from events.models import EventVisibility, FeedLink
 from tests.conftest import make_community, make_user
+from tests.test_events_concurrency import run_together
 from tests.test_events_factories import details, make_event
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -240,3 +242,17 @@ def test_resetting_one_persons_feed_link_leaves_others_working(app, leader, comm
 
     feed = f"/communities/{community.slug}/events.ics"
     assert app.test_client().get(f"{feed}?token={token}").status_code == 200
+
+
+def test_resets_at_once_all_count_and_none_fails(app, leader, community):
+    user_id, old = leader.id, feeds.feed_token(leader)
+
+    def reset():
+        feeds.reset_feed_link(db.session.get(User, user_id))
+
+    errors = run_together(app, [reset] * 8)  # a person double-clicking, several times over
+
+    assert errors == []
+    assert db.session.get(FeedLink, user_id).generation == 8
+    assert feeds.user_for_feed_token(old) is None
+    assert feeds.user_for_feed_token(feeds.feed_token(db.session.get(User, user_id))).id == user_id
