@@ -33,8 +33,11 @@ _EXTENSIONS = ("table",)
 # <blockquote>s, and sanitising grows with the square of the depth (3 s). Quote
 # markers past this depth, at the start of a line, are dropped; the text stays.
 MAX_QUOTE_DEPTH = 20
-# A line's container markers (quotes, bullets, numbers); possessive, so linear.
-_CONTAINER_MARKERS = re.compile(r"^(?:[ \t]*+(?:>|[-+*](?=[ \t])|\d{1,9}[.)](?=[ \t])))++", re.M)
+# A line's container markers (quotes, bullets, numbers); possessive, so linear. A line
+# starts after "\n" or, for CommonMark, after a lone "\r" too.
+_CONTAINER_MARKERS = re.compile(
+    r"(?:^|(?<=\r))(?:[ \t]*+(?:>|[-+*](?=[ \t])|\d{1,9}[.)](?=[ \t])))++", re.M
+)
 
 
 def _cap_quote_depth(markers: re.Match) -> str:

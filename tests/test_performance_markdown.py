@@ -23,6 +23,7 @@ PATHOLOGICAL = {
     "nested quotes": ">" * LONGEST,
     "spaced quotes": "> " * (LONGEST // 2),
     "quotes after a bullet": "- " + ">" * (LONGEST - 2),
+    "quotes after a carriage return": "x\r" + ">" * (LONGEST - 2),
     "quotes and lists": "> - " * (LONGEST // 4),
     "stars": "*" * LONGEST,
     "underscores": "_" * LONGEST,
