@@ -45,7 +45,7 @@ from core.security import (
     register_input_guard,
     register_security_headers,
 )
-from core.text import is_web_address, render_markdown
+from core.text import is_web_address
 from core.views import bp as core_bp
 from demo import seed_demo_command
 from events.cli import events_cli
@@ -125,7 +125,6 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_template_helpers(app: Flask) -> None:
-    app.jinja_env.filters["markdown"] = render_markdown
     # Links people typed are linked only when they are http(s): forms check this,
     # and the pages check again so a stored javascript: address stays text.
     app.jinja_env.tests["web_address"] = is_web_address

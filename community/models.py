@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from accounts.models import User
 from core.extensions import db
 from core.models import TimestampMixin, str_enum, utcnow
+from core.text import rendered_markdown
 
 
 class CommunityKind(enum.StrEnum):
@@ -39,7 +40,8 @@ class Community(TimestampMixin, db.Model):
     name: Mapped[str] = mapped_column(String(120), unique=True)
     slug: Mapped[str] = mapped_column(String(140), unique=True)
     kind: Mapped[CommunityKind] = mapped_column(str_enum(CommunityKind, "community_kind"))
-    description: Mapped[str] = mapped_column(Text, default="")
+    description: Mapped[str] = mapped_column(Text, default="")  # Markdown
+    description_html: Mapped[str] = rendered_markdown("description")
     join_policy: Mapped[JoinPolicy] = mapped_column(
         str_enum(JoinPolicy, "join_policy"), default=JoinPolicy.OPEN
     )

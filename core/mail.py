@@ -11,17 +11,18 @@ worker dies between the SMTP answer and marking the message sent.
 
 import enum
 import logging
+import re
 import smtplib
 import time
 from datetime import datetime, timedelta
 from email.message import EmailMessage
-from email.utils import formatdate, make_msgid
+from email.utils import format_datetime, make_msgid
 
 import click
 from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import ForeignKey, LargeBinary, String, Text, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.extensions import db
@@ -117,22 +118,50 @@ def queue_email(
     return email
 
 
+def header_value(text: str) -> str:
+    """`text` on one line: every line separator (CR, LF, U+2028, NEL, FF, ...) is a space.
+
+    A display name or an event title reaches the Subject; a line break in it
+    would either start a header of its own or make the message impossible to
+    build. `str.splitlines` knows every separator that Python's e-mail package
+    (and the mail software after it) treats as one.
+    """
+    return " ".join(part.strip() for part in text.splitlines() if part.strip())
+
+
+_ICALENDAR_METHOD = re.compile(rb"^METHOD:([A-Za-z-]+)\r?$", re.MULTILINE)
+
+
+def _attachment_params(content_type: str, data: bytes) -> dict[str, str]:
+    """Content-Type parameters: our text attachments are UTF-8, and a calendar
+    declares its iTIP method as RFC 6047 asks (the same as the file's METHOD)."""
+    if not content_type.startswith("text/"):
+        return {}
+    params = {"charset": "utf-8"}
+    if content_type == "text/calendar" and (method := _ICALENDAR_METHOD.search(data)):
+        params["method"] = method.group(1).decode("ascii").upper()
+    return params
+
+
 def build_message(email: OutgoingEmail) -> EmailMessage:
     message = EmailMessage()
-    message["From"] = current_app.config["MAIL_FROM"]
-    message["To"] = email.to_address
-    message["Subject"] = email.subject
+    message["From"] = header_value(current_app.config["MAIL_FROM"])
+    message["To"] = header_value(email.to_address)
+    message["Subject"] = header_value(email.subject)
     message["Message-ID"] = email.message_id
-    message["Date"] = formatdate(localtime=False)
+    # In UTC, said as such: "-0000" would mean "time zone unknown" (RFC 5322 3.3).
+    message["Date"] = format_datetime(utcnow(), usegmt=True)
     message["Auto-Submitted"] = "auto-generated"
     message.set_content(email.text_body)
     for attachment in email.attachments:
         maintype, _, subtype = attachment.content_type.partition("/")
         message.add_attachment(
-            attachment.data, maintype=maintype, subtype=subtype, filename=attachment.filename
-        )
+            attachment.data, maintype=maintype, subtype=subtype,
+            filename=header_value(attachment.filename),
+            params=_attachment_params(attachment.content_type, attachment.data),
+        )  # fmt: skip
     # Last: set_content and add_attachment rewrite the Content-* headers.
-    message["Content-Language"] = email.locale
+    message["Content-Language"] = header_value(email.locale)
     return message
 
 
@@ -177,8 +206,51 @@ def _send_or_log(message: EmailMessage) -> None:
         logger.info("e-mail not sent (no SMTP configured):\n%s", message.as_string())
 
 
+def _is_transient(failure: Exception) -> bool:
+    """Worth another try later: the network or the server's passing trouble.
+
+    A refusal of the message itself (5xx for every recipient or for its data,
+    an address the server cannot take), or an error while encoding it, would
+    only happen again.
+    """
+    if isinstance(failure, smtplib.SMTPRecipientsRefused):
+        return any(code < 500 for code, _ in failure.recipients.values())
+    if isinstance(failure, smtplib.SMTPDataError):
+        return failure.smtp_code < 500
+    if isinstance(failure, smtplib.SMTPNotSupportedError):
+        return False
+    return isinstance(failure, OSError | smtplib.SMTPException)
+
+
+def _error_text(failure: Exception) -> str:
+    return f"{type(failure).__name__}: {failure}"[:2000]
+
+
+def _attempt(email: OutgoingEmail) -> tuple[str | None, bool]:
+    """Build and send (or log) one message: (None, _) when it went, else (error, retry?).
+
+    Whatever one message does wrong is its own outcome: the queue goes on.
+    """
+    try:
+        message = build_message(email)
+    except SQLAlchemyError:
+        raise  # the database, not the message: the worker stops and is restarted
+    except Exception as failure:
+        return _error_text(failure), False  # it would not build next time either
+    try:
+        _send_or_log(message)
+    except Exception as failure:
+        return _error_text(failure), _is_transient(failure)
+    return None, True
+
+
 def send_queued(limit: int = 100) -> dict[str, int]:
-    """Send (or log) up to `limit` waiting messages; returns how many went which way."""
+    """Send (or log) up to `limit` waiting messages; returns how many went which way.
+
+    A message that cannot be built or that the server refuses for good is
+    marked failed with its error at once; the others still go. Only the
+    server's passing troubles are retried, up to MAX_ATTEMPTS times.
+    """
     counts = {"sent": 0, "logged": 0, "failed": 0, "skipped": 0}
     ids = (
         db.session.execute(
@@ -196,12 +268,10 @@ def send_queued(limit: int = 100) -> dict[str, int]:
             counts["skipped"] += 1
             continue
         email = db.session.get(OutgoingEmail, email_id)
-        message = build_message(email)
-        try:
-            _send_or_log(message)
-            error = None
-        except (OSError, smtplib.SMTPException) as failure:
-            error = f"{type(failure).__name__}: {failure}"[:2000]
+        if email.attempts > MAX_ATTEMPTS:  # each worker that took it died before the outcome
+            error, retry = f"no outcome after {MAX_ATTEMPTS} attempts", False
+        else:
+            error, retry = _attempt(email)
         # The outcome is written in a transaction of its own, under the row lock
         # (on SQLite a write after a read could meet another worker's commit).
         email = lock_row(OutgoingEmail, email_id)
@@ -211,7 +281,7 @@ def send_queued(limit: int = 100) -> dict[str, int]:
             counts[email.status.value] += 1
         else:
             email.last_error = error
-            gave_up = email.attempts >= MAX_ATTEMPTS
+            gave_up = not retry or email.attempts >= MAX_ATTEMPTS
             email.status = EmailStatus.FAILED if gave_up else EmailStatus.QUEUED
             logger.warning("e-mail %s not sent (attempt %s): %s", email.id, email.attempts, error)
             counts["failed"] += 1

@@ -23,6 +23,7 @@ from accounts.models import User
 from community.models import Community, Membership
 from core.extensions import db
 from core.models import utcnow
+from core.text import with_html
 
 CHUNK = 5_000
 # name: (people, communities, membership periods)
@@ -148,9 +149,11 @@ def bulk_insert(model, rows: Iterable[dict], label: str, total: int) -> None:
     """Insert `rows` in chunks with a progress bar; commits each chunk.
 
     PostgreSQL takes them with COPY (ten times faster than executemany), SQLite
-    with executemany. Columns a row leaves out get their model default.
+    with executemany. Columns a row leaves out get their model default; the HTML
+    of each Markdown column is rendered here, as a bulk insert skips the model.
     """
     table = getattr(model, "__table__", model)
+    rows = (with_html(table, row) for row in rows)
     copy = db.engine.dialect.name == "postgresql"
     with click.progressbar(length=total, label=label.ljust(28)) as bar:
         for batch in chunks(rows):

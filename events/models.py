@@ -10,6 +10,7 @@ from accounts.models import User
 from community.models import Community
 from core.extensions import db
 from core.models import TimestampMixin, str_enum, utcnow
+from core.text import rendered_markdown
 
 
 class EventVisibility(enum.StrEnum):
@@ -38,7 +39,8 @@ class Event(TimestampMixin, db.Model):
     community_id: Mapped[int] = mapped_column(ForeignKey("communities.id", ondelete="CASCADE"))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     title: Mapped[str] = mapped_column(String(200))
-    description: Mapped[str] = mapped_column(Text, default="")
+    description: Mapped[str] = mapped_column(Text, default="")  # Markdown
+    description_html: Mapped[str] = rendered_markdown("description")
     starts_at: Mapped[datetime] = mapped_column(index=True)
     ends_at: Mapped[datetime]
     timezone: Mapped[str] = mapped_column(String(64))  # IANA name, e.g. Europe/Kyiv

@@ -11,6 +11,7 @@ from accounts.models import User
 from community.models import Community
 from core.extensions import db
 from core.models import TimestampMixin, str_enum, utcnow
+from core.text import rendered_markdown
 
 MONEY = Numeric(12, 2)
 DEFAULT_CATEGORIES = ("Leadership", "Soft skills", "PMBOK", "Agile & Scrum", "Other")
@@ -61,7 +62,8 @@ class Initiative(TimestampMixin, db.Model):
     )
     kind: Mapped[InitiativeKind] = mapped_column(str_enum(InitiativeKind, "initiative_kind"))
     title: Mapped[str] = mapped_column(String(200))
-    description: Mapped[str] = mapped_column(Text, default="")
+    description: Mapped[str] = mapped_column(Text, default="")  # Markdown
+    description_html: Mapped[str] = rendered_markdown("description")
     goal: Mapped[str] = mapped_column(String(300), default="")
     target: Mapped[int | None]  # e.g. books to exchange, or people to reach
     starts_on: Mapped[date | None]

@@ -22,6 +22,7 @@ from accounts.models import User
 from community.models import Community
 from core.extensions import db
 from core.models import TimestampMixin, str_enum, utcnow
+from core.text import rendered_markdown
 
 
 class BriefStatus(enum.StrEnum):
@@ -84,7 +85,8 @@ class Channel(db.Model):
     position: Mapped[int] = mapped_column(default=0)
     active: Mapped[bool] = mapped_column(default=True)
     # Format notes kept by SMM: sizes, lengths, lead times.
-    requirements: Mapped[str] = mapped_column(Text, default="")
+    requirements: Mapped[str] = mapped_column(Text, default="")  # Markdown
+    requirements_html: Mapped[str] = rendered_markdown("requirements")
 
     def __repr__(self) -> str:
         return f"<Channel {self.name}>"
@@ -150,7 +152,9 @@ class PromotionRequest(TimestampMixin, db.Model):
     )
     status_reason: Mapped[str] = mapped_column(Text, default="")  # why declined / what to change
     report: Mapped[str] = mapped_column(Text, default="")  # SMM's results, Markdown
-    lessons: Mapped[str] = mapped_column(Text, default="")  # what to repeat or avoid
+    report_html: Mapped[str] = rendered_markdown("report")
+    lessons: Mapped[str] = mapped_column(Text, default="")  # what to repeat or avoid, Markdown
+    lessons_html: Mapped[str] = rendered_markdown("lessons")
     # The outcome as computed when SMM reported, so the final report never drifts.
     final_figures: Mapped[dict | None] = mapped_column(JSON)
     final_actual: Mapped[int | None]  # for ranking references by actual / target
@@ -201,7 +205,8 @@ class BriefComment(db.Model):
         ForeignKey("promotion_requests.id", ondelete="CASCADE"), index=True
     )
     author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    body: Mapped[str] = mapped_column(Text)
+    body: Mapped[str] = mapped_column(Text)  # Markdown
+    body_html: Mapped[str] = rendered_markdown("body")
     # Set when the comment is the reason given with a status change.
     status: Mapped[BriefStatus | None] = mapped_column(str_enum(BriefStatus, "comment_status"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

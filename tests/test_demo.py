@@ -62,3 +62,34 @@ def test_large_seeding_inserts_history_in_bulk_at_a_small_size(app):
         community = db.session.get(Community, community_id)
         assert [leader.id for leader in services.leaders_of(community)] == [leader_id]
     assert find_user_by_email("admin@example.com").is_admin
+
+
+def assert_markdown_is_stored_rendered() -> int:
+    """Every Markdown text in the database has its sanitised HTML beside it."""
+    from core.text import markdown_columns, render_markdown
+
+    checked = 0
+    for mapper in db.Model.registry.mappers:
+        table = mapper.local_table
+        for source, html in markdown_columns(table).items():
+            rows = db.session.execute(
+                select(table.c[source], table.c[html]).where(table.c[source] != "")
+            )
+            for text, stored in rows:
+                assert stored == render_markdown(text), (table.name, source, text)
+                checked += 1
+    return checked
+
+
+def test_demo_markdown_is_stored_rendered(runner):
+    runner.invoke(args=["seed-demo"])
+    assert assert_markdown_is_stored_rendered() > 10
+
+
+def test_large_data_markdown_is_stored_rendered(app):
+    import random
+
+    from demo.large import seed_large
+
+    seed_large(random.Random(1), users=60, communities=6, memberships=120)
+    assert assert_markdown_is_stored_rendered() > 6

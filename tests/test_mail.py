@@ -2,10 +2,12 @@
 
 import logging
 import threading
+from datetime import timedelta
 
 from babel.dates import format_date
 from sqlalchemy import select
 
+import core.mail
 from accounts import mail
 from core.extensions import db
 from core.mail import (
@@ -138,3 +140,87 @@ def test_the_worker_command_reports_what_it_did(runner):
     db.session.commit()
     result = runner.invoke(args=["mail", "send"])
     assert result.exit_code == 0 and "1 logged" in result.output
+
+
+def test_line_separators_in_a_name_or_title_stay_out_of_the_headers(inbox):
+    for separator in ["\r", "\n", "\r\n", "\u2028", "\u2029", "\x85", "\x0b", "\x0c", "\x1c"]:
+        queue_email("test", "a@example.com", f"Eve{separator}X", "B")
+    db.session.commit()
+    assert send_queued()["sent"] == 9
+    assert [message["Subject"] for message in inbox.messages] == ["Eve X"] * 9
+
+
+def test_a_sign_up_with_a_line_separator_in_the_name_is_welcomed(client, inbox):
+    client.post("/signup", data=SIGNUP | {"display_name": "Eve\u2028X"})
+    assert send_queued()["sent"] == 1
+    [message] = inbox.messages
+    assert message["Subject"] == "Welcome to Guildhall, Eve X"
+
+
+def test_a_poisoned_message_fails_alone_and_the_queue_goes_on(inbox):
+    async def refuse_gone(server, session, envelope, address, rcpt_options):
+        if address.startswith("gone@"):
+            return "550 5.1.1 No such mailbox"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    inbox.handle_RCPT = refuse_gone
+    queue_email("test", "first@example.com", "Password reset", "B")
+    poisoned = queue_email("test", "gone@example.com", "Welcome", "B")
+    queue_email("test", "third@example.com", "Your event", "B")
+    db.session.commit()
+    assert send_queued() == {"sent": 2, "logged": 0, "failed": 1, "skipped": 0}
+    assert [message["To"] for message in inbox.messages] == [
+        "first@example.com", "third@example.com"
+    ]  # fmt: skip
+    db.session.refresh(poisoned)
+    assert poisoned.status == EmailStatus.FAILED and poisoned.attempts == 1
+    assert (
+        "SMTPRecipientsRefused" in poisoned.last_error and "No such mailbox" in poisoned.last_error
+    )
+    assert send_queued()["failed"] == 0  # refused for good: not tried again
+
+
+def test_a_message_that_cannot_be_built_is_marked_failed_with_its_error(inbox, monkeypatch):
+    real_build = core.mail.build_message
+
+    def build(email):
+        if email.subject == "Broken":
+            raise ValueError("a header that cannot be written")
+        return real_build(email)
+
+    monkeypatch.setattr(core.mail, "build_message", build)
+    queue_email("test", "first@example.com", "Good", "B")
+    broken = queue_email("test", "second@example.com", "Broken", "B")
+    queue_email("test", "third@example.com", "Good", "B")
+    db.session.commit()
+    assert send_queued() == {"sent": 2, "logged": 0, "failed": 1, "skipped": 0}
+    db.session.refresh(broken)
+    assert broken.status == EmailStatus.FAILED
+    assert broken.last_error == "ValueError: a header that cannot be written"
+
+
+def test_a_message_whose_workers_all_died_is_given_up(inbox):
+    queued = queue_email("test", "a@example.com", "S", "B")
+    queued.status, queued.attempts = EmailStatus.SENDING, MAX_ATTEMPTS
+    queued.claimed_at = utcnow() - CLAIM_LEASE * 2
+    db.session.commit()
+    assert send_queued()["failed"] == 1 and inbox.messages == []
+    db.session.refresh(queued)
+    assert queued.status == EmailStatus.FAILED and "no outcome" in queued.last_error
+
+
+def test_the_date_is_in_utc_and_the_calendar_declares_its_charset_and_method(inbox):
+    calendar = "BEGIN:VCALENDAR\r\nMETHOD:PUBLISH\r\nSUMMARY:Зустріч\r\nEND:VCALENDAR\r\n"
+    queue_email("test", "a@example.com", "Your event", "See the attachment.",
+                attachments=[("event.ics", "text/calendar", calendar.encode())])  # fmt: skip
+    db.session.commit()
+    send_queued()
+    [message] = inbox.messages
+    assert message["Date"].endswith("+0000")  # "-0000" would say "zone unknown"
+    assert message["Date"].datetime.utcoffset() == timedelta(0)
+    [attachment] = list(message.iter_attachments())
+    assert attachment.get_content_type() == "text/calendar"
+    assert attachment.get_param("charset") == "utf-8"
+    assert attachment.get_param("method") == "PUBLISH"
+    assert "SUMMARY:Зустріч" in attachment.get_content()

@@ -52,3 +52,30 @@ def test_migrations_form_one_line_with_a_single_head(app):
     config = app.extensions["migrate"].migrate.get_config()
     heads = ScriptDirectory.from_config(config).get_heads()
     assert len(heads) == 1, f"several heads {heads}: chain the new revision after the last one"
+
+
+def test_markdown_written_before_the_upgrade_is_shown_after_it(empty_database_url, tmp_path):
+    from alembic.script import ScriptDirectory
+
+    app = create_app(test_config(empty_database_url, tmp_path))
+    with app.app_context():
+        config = app.extensions["migrate"].migrate.get_config()
+        upgrade(revision=ScriptDirectory.from_config(config).get_revision("0012").down_revision)
+        with db.engine.begin() as conn:
+            conn.execute(
+                text(
+                    "INSERT INTO communities"
+                    " (name, slug, kind, description, join_policy, created_at) VALUES"
+                    " ('PM', 'pm', 'practice', :text, 'open', CURRENT_TIMESTAMP),"
+                    " ('QA', 'qa', 'practice', '', 'open', CURRENT_TIMESTAMP)"
+                ),
+                {"text": "We *lead* projects. <script>alert(1)</script>"},
+            )
+        upgrade(revision="heads")
+        with db.engine.connect() as conn:
+            html = conn.execute(
+                text("SELECT description_html FROM communities ORDER BY slug")
+            ).scalars()
+            assert list(html) == ["<p>We <em>lead</em> projects. </p>\n", ""]
+        downgrade(revision="base")
+        db.engine.dispose()

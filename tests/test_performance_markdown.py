@@ -1,24 +1,123 @@
-"""Rendered descriptions are kept by their text: an edit shows at once, safely."""
+"""Markdown is rendered once, when saved, in time that grows with the text alone."""
 
-from core.text import _sanitised_html, render_markdown
+import time
+
+import pytest
+
+import core.text
+from core.extensions import db
+from core.text import MAX_QUOTE_DEPTH, render_markdown
+from initiatives import services as initiatives
+from promotions import results
+from promotions import services as promotions
+from promotions.models import BriefStatus
+from tests.test_events_factories import make_event
+from tests.test_promotions_factories import brief_in
+
+LONGEST = 20000  # the forms' limit for a description
+
+PATHOLOGICAL = {
+    "open brackets": "[" * LONGEST,
+    "image brackets": "![" * (LONGEST // 2),
+    "unclosed links": "[a](" * (LONGEST // 4),
+    "nested quotes": ">" * LONGEST,
+    "spaced quotes": "> " * (LONGEST // 2),
+    "quotes after a bullet": "- " + ">" * (LONGEST - 2),
+    "quotes after a carriage return": "x\r" + ">" * (LONGEST - 2),
+    "quotes and lists": "> - " * (LONGEST // 4),
+    "stars": "*" * LONGEST,
+    "underscores": "_" * LONGEST,
+    "emphasis runs": "*a " * (LONGEST // 3),
+    "open angles": "<" * LONGEST,
+    "open tags": "<a " * (LONGEST // 3),
+    "backticks": "`" * LONGEST,
+    "backtick runs": "".join("`" * n + "a" for n in range(1, 199)),
+    "table pipes": "|" * 5000 + "\n" + "-|" * 5000 + "\n" + "|" * 5000,
+    "reference bomb": "".join(f"[{i}]: /u{i}\n" for i in range(600))
+    + "".join(f"[x][{i}]" for i in range(600)),
+    "entities": "&" * LONGEST,
+}
 
 
-def test_the_same_description_is_rendered_once_and_stays_sanitised():
-    text = "**Hello** <script>alert(1)</script> [site](https://example.com)"
-    _sanitised_html.cache_clear()
-    first = render_markdown(text)
-    second = render_markdown(text)
-    assert first == second
-    assert "<strong>Hello</strong>" in second and "<script>" not in second
-    assert 'rel="noopener noreferrer nofollow"' in second
-    assert _sanitised_html.cache_info().hits == 1
+@pytest.mark.parametrize("text", PATHOLOGICAL.values(), ids=PATHOLOGICAL.keys())
+def test_pathological_markdown_renders_in_well_under_a_second(text):
+    assert len(text) <= LONGEST + 100
+    started = time.perf_counter()
+    html = render_markdown(text)
+    assert time.perf_counter() - started < 0.5
+    assert "<script" not in html
 
 
-def test_an_edited_description_is_rendered_afresh():
-    assert "<em>old</em>" in render_markdown("*old*")
-    edited = render_markdown("*new*")
-    assert "<em>new</em>" in edited and "old" not in edited
+def test_quotes_nest_no_deeper_than_the_limit_and_keep_their_text():
+    html = render_markdown(">" * 500 + " deep words")
+    assert html.count("<blockquote>") == MAX_QUOTE_DEPTH and "deep words" in html
+    assert render_markdown("> > quoted twice").count("<blockquote>") == 2
 
 
-def test_no_description_renders_as_nothing():
+def test_markdown_keeps_what_pages_use_and_stays_sanitised():
+    html = render_markdown(
+        "## Agenda\n\n**Bold** <abbr>PMI</abbr> <script>alert(1)</script> "
+        "[site](https://example.com) [bad](javascript:alert(2)) <img src=x onerror=alert(3)>\n\n"
+        "| Book | Donation |\n|---|---|\n| Drive | 300 |\n\n- one\n- two\n\n`code`"
+    )
+    assert "<h2>Agenda</h2>" in html and "<strong>Bold</strong>" in html
+    assert "<abbr>PMI</abbr>" in html and "<code>code</code>" in html
+    assert "<td>Drive</td>" in html and "<li>one</li>" in html
+    assert 'href="https://example.com" rel="noopener noreferrer nofollow"' in html
+    assert "<script" not in html and "javascript:" not in html and "onerror" not in html
+
+
+def test_no_markdown_renders_as_nothing():
     assert render_markdown(None) == render_markdown("") == ""
+
+
+def test_the_html_is_stored_when_the_markdown_is_saved_and_again_when_edited(world):
+    community = world.community
+    assert community.description_html == "<p>We <em>lead</em> projects.</p>\n"
+    community.description = "*edited*"
+    assert community.description_html == "<p><em>edited</em></p>\n"
+    db.session.commit()
+    db.session.expire_all()
+    assert community.description_html == "<p><em>edited</em></p>\n"
+
+
+@pytest.fixture
+def everything_written(world):
+    """A community, event, initiative and closed brief with every Markdown field set."""
+    leader, smm = world.users["leader"], world.users["smm"]
+    event = make_event(leader, world.community, description="**Event** text")
+    initiative = initiatives.create_initiative(
+        leader, world.community, title="Book sale", kind="catalog", status="active",
+        description="**Initiative** text", is_public=True,
+    )  # fmt: skip
+    brief = brief_in(BriefStatus.RUNNING, leader, smm, world.community)
+    promotions.add_comment(smm, brief, "**Comment** text")
+    results.report_results(smm, brief, "**Report** text", "**Lessons** text")
+    for channel in brief.channels:
+        channel.requirements = "**Requirements** text"
+    db.session.commit()
+    return event, initiative, brief
+
+
+def test_a_page_view_never_renders_markdown(everything_written, world, login, monkeypatch):
+    event, initiative, brief = everything_written
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("Markdown rendered while showing a page")
+
+    monkeypatch.setattr(core.text, "render_markdown", refuse)
+    monkeypatch.setattr(core.text.cmarkgfm, "markdown_to_html_with_extensions", refuse)
+    admin = login(world.users["admin"])
+    pages = {
+        f"/communities/{event.community.slug}": "<em>lead</em>",
+        f"/events/{event.id}": "<strong>Event</strong>",
+        f"/initiatives/{initiative.id}": "<strong>Initiative</strong>",
+        f"/public/initiatives/{initiative.id}": "<strong>Initiative</strong>",
+        f"/promotions/{brief.id}": "<strong>Comment</strong>",
+        f"/promotions/{brief.id}/results": "<strong>Lessons</strong>",
+        "/promotions/channels": "<strong>Requirements</strong>",
+    }
+    for path, shown in pages.items():
+        response = admin.get(path)
+        assert response.status_code == 200, path
+        assert shown in response.get_data(as_text=True), path

@@ -16,9 +16,10 @@ should open and does not (an error, an unexpected redirect) fails the test.
 import re
 
 from flask import url_for
-from sqlalchemy import String, cast, literal, update
+from sqlalchemy import String, cast, literal, select, update
 
 from core.extensions import db
+from core.text import markdown_columns, render_markdown
 from search.index import search_index
 from tests.browser.conftest import sign_in
 from tests.matrix import ALLOWED, all_cases, build_matrix_world
@@ -111,10 +112,21 @@ def fill_every_free_text_field() -> int:
         table = db.metadata.tables[table_name]
         value = literal(CORPUS + " #") + cast(table.c.id, String)
         db.session.execute(update(table).values({column: value for column in columns}))
+        _render_markdown_of(table, columns)
         fields += len(columns)
     db.session.commit()
     search_index().rebuild()  # the updates bypassed the session the index listens to
     return fields
+
+
+def _render_markdown_of(table, columns: list[str]) -> None:
+    """Store the HTML of the Markdown columns just overwritten, as saving them would."""
+    for source, html in markdown_columns(table).items():
+        if source in columns:
+            for row_id, text in db.session.execute(select(table.c.id, table.c[source])).all():
+                db.session.execute(
+                    update(table).where(table.c.id == row_id).values({html: render_markdown(text)})
+                )
 
 
 ROLES_CHECKED = ("admin", "member", "employee", "visitor")
