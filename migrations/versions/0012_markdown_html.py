@@ -1,7 +1,7 @@
 """sanitised HTML stored beside each Markdown column, rendered on save
 
 Revision ID: 0012
-Revises: 0008
+Revises: 0013
 Create Date: 2026-12-06 01:20:00
 
 """
@@ -12,7 +12,7 @@ from alembic import op
 from core.text import render_markdown
 
 revision = "0012"
-down_revision = "0008"
+down_revision = "0013"
 branch_labels = None
 depends_on = None
 
