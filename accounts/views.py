@@ -18,6 +18,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select
 
@@ -44,6 +45,10 @@ mail.register_email_kind("account", _l("Account security"), optional=False)
 # here, so accounts never imports them.
 ProfileSection = tuple[str, Callable[[User], dict]]
 profile_sections: list[ProfileSection] = []
+
+
+# The session key that remembers which unconfirmed account this browser waits for.
+AWAITING_CONFIRMATION = "awaiting_confirmation"
 
 
 def register_profile_section(template: str, load: Callable[[User], dict]) -> None:
@@ -76,12 +81,79 @@ def signup():
         except DomainError as error:
             form.email.errors.append(error.message)
         else:
-            mail.email_user(user, "welcome", "welcome")
+            # Nobody is signed in until the address is proven (the link in this e-mail).
+            services.send_email_confirmation(user)
             db.session.commit()
-            login_user(user)
-            flash(_("Welcome to Guildhall, %(name)s!", name=user.display_name), "success")
-            return redirect(url_for("community.directory"))
+            session[AWAITING_CONFIRMATION] = user.id
+            return redirect(url_for("accounts.check_inbox"))
     return render_template("accounts/signup.html", form=form), 400 if form.errors else 200
+
+
+def _awaiting_confirmation() -> User | None:
+    """The unconfirmed account this browser signed up (or signed in) as, if any."""
+    user_id = session.get(AWAITING_CONFIRMATION)
+    user = db.session.get(User, user_id) if isinstance(user_id, int) else None
+    if user is None or user.email_confirmed or not user.active:
+        session.pop(AWAITING_CONFIRMATION, None)
+        return None
+    return user
+
+
+def _confirmation_limit_key() -> str:
+    # Counted per waiting account, so changing address does not refill the allowance.
+    user_id = session.get(AWAITING_CONFIRMATION)
+    return f"account:{user_id}" if user_id else get_remote_address()
+
+
+@bp.get("/signup/check-inbox")
+def check_inbox():
+    if current_user.is_authenticated:
+        return redirect(url_for("community.directory"))
+    user = _awaiting_confirmation()
+    if user is None:
+        return redirect(url_for("accounts.signin"))
+    return render_template("accounts/check_inbox.html", user=user)
+
+
+@bp.post("/signup/check-inbox")
+@limiter.limit(
+    lambda: current_app.config["CONFIRMATION_RESEND_RATE_LIMIT"], key_func=_confirmation_limit_key
+)
+def resend_confirmation():
+    user = _awaiting_confirmation()
+    if user is None:
+        return redirect(url_for("accounts.signin"))
+    services.send_email_confirmation(user)
+    db.session.commit()
+    flash(_("A new link is on its way to %(email)s.", email=user.email), "info")
+    return redirect(url_for("accounts.check_inbox"))
+
+
+@bp.route("/signup/confirm/<token>", methods=["GET", "POST"])
+def confirm_email(token: str):
+    # The GET only shows a button: a mail scanner opening the link confirms nothing.
+    user = services.user_for_confirmation_token(token)
+    if user is None:
+        flash(_("This confirmation link has expired or was already used. Sign in to get a new "
+                "one, or just sign in if your address is confirmed."), "warning")  # fmt: skip
+        return redirect(url_for("accounts.signin"))
+    if request.method == "GET":
+        return render_template("accounts/confirm_email.html", user=user)
+    try:
+        user = services.confirm_email(user.id)
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "info")
+        return redirect(url_for("accounts.signin"))
+    db.session.commit()
+    # Signed in only in the browser that gave the password; elsewhere the link alone
+    # proves the address, not the person.
+    if session.pop(AWAITING_CONFIRMATION, None) == user.id:
+        login_user(user)
+        flash(_("Welcome to Guildhall, %(name)s!", name=user.display_name), "success")
+        return redirect(url_for("community.directory"))
+    flash(_("Your address is confirmed. Sign in to start."), "success")
+    return redirect(url_for("accounts.signin"))
 
 
 @bp.route("/signin", methods=["GET", "POST"])
@@ -96,6 +168,11 @@ def signin():
         return render_template("accounts/signin.html", form=None)
     if form.validate_on_submit():
         user = services.authenticate(form.email.data, form.password.data)
+        if user is not None and not user.email_confirmed:
+            session[AWAITING_CONFIRMATION] = user.id
+            flash(_("You cannot sign in until you confirm your address with the link we "
+                    "e-mailed to %(email)s.", email=user.email), "warning")  # fmt: skip
+            return redirect(url_for("accounts.check_inbox"))
         if user is not None:
             login_user(user, remember=form.remember.data)
             flash(_("Signed in as %(name)s.", name=user.display_name), "success")
@@ -140,8 +217,7 @@ def reset_password(token: str):
         return redirect(url_for("accounts.request_password_reset"))
     form = PasswordResetForm()
     if form.validate_on_submit():
-        user.set_password(form.password.data)
-        audit.record(user, "account.password_reset", user)
+        services.reset_password(user, form.password.data)
         db.session.commit()
         flash(_("Your password is changed. Sign in with it now."), "success")
         return redirect(url_for("accounts.signin"))
@@ -155,7 +231,11 @@ def sso_start():
     session["sso_next"] = (
         request.args.get("next") if is_safe_next(request.args.get("next")) else None
     )
-    return sso.provider().authorize_redirect(url_for("accounts.sso_callback", _external=True))
+    try:
+        return sso.start_sign_in(url_for("accounts.sso_callback", _external=True))
+    except DomainError as error:
+        flash(error.message, "danger")
+        return redirect(url_for("accounts.signin"))
 
 
 @bp.route("/signin/sso/callback")
