@@ -120,6 +120,8 @@ def check_inbox():
     lambda: current_app.config["CONFIRMATION_RESEND_RATE_LIMIT"], key_func=_confirmation_limit_key
 )
 def resend_confirmation():
+    if current_user.is_authenticated:
+        return redirect(url_for("community.directory"))
     user = _awaiting_confirmation()
     if user is None:
         return redirect(url_for("accounts.signin"))
