@@ -146,3 +146,13 @@ def test_a_password_reset_proves_the_address(client):
         "/signin", data={"email": "nina@example.com", "password": "a new password"}
     )
     assert response.location == "/communities/"
+
+
+def test_the_waiting_pages_speak_ukrainian(client):
+    client.post("/language", data={"language": "uk"})
+    client.post("/signup", data=SIGNUP)
+    page = client.get("/signup/check-inbox").get_data(as_text=True)
+    assert "Перевірте пошту" in page and "Надіслати посилання ще раз" in page
+    sign_in = {"email": "nina@example.com", "password": "a strong password"}
+    page = client.post("/signin", data=sign_in, follow_redirects=True).get_data(as_text=True)
+    assert "Ви не можете увійти, доки не підтвердите адресу" in page
