@@ -25,7 +25,7 @@ def confirmation_link(address: str) -> str:
     bodies = [
         m.text_body for m in mails_to(address) if m.subject == "Confirm your Guildhall address"
     ]
-    return re.search(r"http://localhost(/signup/confirm/\S+)", bodies[-1]).group(1)
+    return re.search(r"https?://[^/\s]+(/signup/confirm/\S+)", bodies[-1]).group(1)
 
 
 def unconfirmed_user(email: str = "nina@example.com"):
