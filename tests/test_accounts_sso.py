@@ -134,7 +134,8 @@ def test_sso_joins_an_account_once_its_password_was_reset(sso_app, provider):
     db.session.commit()
     owner = sso_app.test_client()
     reset = services.password_reset_token(planted)
-    owner.post(f"/password/reset/{reset}", data={"password": "own one", "confirm": "own one"})
+    new_password = {"password": "mine now", "confirm": "mine now"}
+    assert owner.post(f"/password/reset/{reset}", data=new_password).location == "/signin"
     page = sign_in_through_provider(owner).get_data(as_text=True)
     assert "Signed in as Planted." in page
 
