@@ -156,3 +156,16 @@ def test_the_waiting_pages_speak_ukrainian(client):
     sign_in = {"email": "nina@example.com", "password": "a strong password"}
     page = client.post("/signin", data=sign_in, follow_redirects=True).get_data(as_text=True)
     assert "Ви не можете увійти, доки не підтвердите адресу" in page
+
+
+def test_sending_again_and_confirming_need_the_pages_csrf_token(client, app, monkeypatch):
+    client.post("/signup", data=SIGNUP)
+    link = confirmation_link("nina@example.com")
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
+    assert client.post("/signup/check-inbox").status_code == 400
+    assert client.post(link).status_code == 400
+    assert len(mails_to("nina@example.com")) == 1
+    page = client.get("/signup/check-inbox").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    assert client.post("/signup/check-inbox", data={"csrf_token": token}).status_code == 302
+    assert client.post(link, data={"csrf_token": token}).location == "/communities/"
