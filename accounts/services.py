@@ -129,6 +129,7 @@ def account_data(user: User) -> dict:
         "language": user.locale,
         "active": user.active,
         "created_at": user.created_at.isoformat(),
+        "email_confirmed_at": user.email_confirmed_at,
         "has_password": user.password_hash is not None,
     }
 
