@@ -6,6 +6,7 @@ from flask import Flask, current_app, has_request_context, request, session
 from flask_babel import get_locale
 from flask_login import current_user
 
+import accounts.confirmation_views  # noqa: F401  (its routes join the accounts blueprint)
 import accounts.permissions  # noqa: F401  (importing a permissions module registers its rules)
 import community.permissions  # noqa: F401
 import core.locking  # noqa: F401  (SQLite transaction handling for row locks)

@@ -1,5 +1,7 @@
 """The user account."""
 
+from datetime import datetime
+
 from flask import current_app
 from flask_login import UserMixin
 from sqlalchemy import ForeignKey, String, UniqueConstraint
@@ -7,7 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from core.extensions import db
-from core.models import TimestampMixin
+from core.models import TimestampMixin, UTCDateTime
 
 
 class User(UserMixin, TimestampMixin, db.Model):
@@ -21,10 +23,17 @@ class User(UserMixin, TimestampMixin, db.Model):
     is_smm: Mapped[bool] = mapped_column(default=False)
     active: Mapped[bool] = mapped_column(default=True)
     locale: Mapped[str | None] = mapped_column(String(10))
+    # When the person proved the address is theirs (a confirmation link, or single
+    # sign-on); None while a sign-up waits for its link.
+    email_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive accounts
         return self.active
+
+    @property
+    def email_confirmed(self) -> bool:
+        return self.email_confirmed_at is not None
 
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(

@@ -1,5 +1,7 @@
-"""Account rules: who may sign up, sign-in checks, site roles."""
+"""Account rules: who may sign up, sign-in checks, proving an address, site roles."""
 
+import hashlib
+from collections.abc import Callable
 from functools import cache
 
 from flask import current_app
@@ -8,10 +10,13 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from accounts import mail
 from accounts.models import User
 from core import audit
 from core.errors import DomainError
 from core.extensions import db
+from core.locking import lock_row
+from core.models import utcnow
 
 SITE_ROLES = ("admin", "smm")
 
@@ -57,7 +62,10 @@ def create_user(
     is_admin: bool = False,
     is_smm: bool = False,
     check_domain: bool = True,
+    email_confirmed: bool = False,
 ) -> User:
+    """A new account; `email_confirmed` only where the address is already proven (single
+    sign-on) or vouched for (an operator's `flask users create`, the demo)."""
     email = normalise_email(email)
     if check_domain and not is_allowed_email(email):
         raise DomainError(
@@ -68,7 +76,8 @@ def create_user(
         )
     if find_user_by_email(email) is not None:
         raise DomainError(_("An account with this email already exists."))
-    user = User(email=email, display_name=display_name.strip(), is_admin=is_admin, is_smm=is_smm)
+    user = User(email=email, display_name=display_name.strip(), is_admin=is_admin, is_smm=is_smm,
+                email_confirmed_at=utcnow() if email_confirmed else None)  # fmt: skip
     if password:
         user.set_password(password)
     db.session.add(user)
@@ -120,26 +129,93 @@ def account_data(user: User) -> dict:
         "language": user.locale,
         "active": user.active,
         "created_at": user.created_at.isoformat(),
+        "email_confirmed_at": user.email_confirmed_at,
         "has_password": user.password_hash is not None,
     }
+
+
+def _signed_token(purpose: str, user: User, state: str) -> str:
+    """A token for `user` that holds while the account's `state` stays as it was signed."""
+    serializer = URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=purpose)
+    return serializer.dumps({"user": user.id, "state": state})
+
+
+def _user_for_signed_token(
+    purpose: str, token: str, max_age: int, state_of: Callable[[User], str | None]
+) -> User | None:
+    serializer = URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=purpose)
+    try:
+        data = serializer.loads(token, max_age=max_age)
+    except BadSignature:  # also covers an expired token
+        return None
+    user = db.session.get(User, data.get("user")) if isinstance(data, dict) else None
+    if user is None or not user.active or state_of(user) != data.get("state"):
+        return None
+    return user
 
 
 RESET_SALT = "password-reset"
 
 
+def _password_state(user: User) -> str:
+    return (user.password_hash or "")[-12:]
+
+
 def password_reset_token(user: User) -> str:
     """A signed token that dies when the password changes or RESET_TOKEN_MAX_AGE passes."""
-    serializer = URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=RESET_SALT)
-    return serializer.dumps({"user": user.id, "hash": (user.password_hash or "")[-12:]})
+    return _signed_token(RESET_SALT, user, _password_state(user))
 
 
 def user_for_reset_token(token: str) -> User | None:
-    serializer = URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=RESET_SALT)
-    try:
-        data = serializer.loads(token, max_age=current_app.config["RESET_TOKEN_MAX_AGE"])
-    except BadSignature:  # also covers an expired token
-        return None
-    user = db.session.get(User, data.get("user")) if isinstance(data, dict) else None
-    if user is None or not user.active or (user.password_hash or "")[-12:] != data.get("hash"):
-        return None
+    max_age = current_app.config["RESET_TOKEN_MAX_AGE"]
+    return _user_for_signed_token(RESET_SALT, token, max_age, _password_state)
+
+
+def reset_password(user: User, password: str) -> None:
+    """Set the password from a reset link; the link came to the address, which proves it."""
+    user.set_password(password)
+    if not user.email_confirmed:
+        user.email_confirmed_at = utcnow()
+    audit.record(user, "account.password_reset", user)
+
+
+CONFIRMATION_SALT = "email-confirmation"
+
+
+def _confirmation_state(user: User) -> str | None:
+    # Bound to the address while it waits (hashed: links end up in logs); once the
+    # address is confirmed, no link for it works again.
+    return None if user.email_confirmed else hashlib.sha256(user.email.encode()).hexdigest()[:16]
+
+
+def email_confirmation_token(user: User) -> str:
+    """A signed token that confirms `user`'s address once, within CONFIRMATION_TOKEN_MAX_AGE."""
+    return _signed_token(CONFIRMATION_SALT, user, _confirmation_state(user))
+
+
+def user_for_confirmation_token(token: str) -> User | None:
+    """The account waiting for this link, or None (a bad, expired or used link)."""
+    max_age = current_app.config["CONFIRMATION_TOKEN_MAX_AGE"]
+    return _user_for_signed_token(CONFIRMATION_SALT, token, max_age, _confirmation_state)
+
+
+def send_email_confirmation(user: User) -> None:
+    """Queue the link that proves the address (with the request's commit)."""
+    mail.email_user(
+        user,
+        "account",
+        "email_confirmation",
+        token=email_confirmation_token(user),
+        hours=current_app.config["CONFIRMATION_TOKEN_MAX_AGE"] // 3600,
+    )
+
+
+def confirm_email(user_id: int) -> User:
+    """Mark the address proven, once: two clicks at the same moment welcome the person once."""
+    user = lock_row(User, user_id)
+    if user is None or user.email_confirmed:
+        raise DomainError(_("This address is already confirmed. Sign in."))
+    user.email_confirmed_at = utcnow()
+    audit.record(user, "account.email_confirmed", user)
+    mail.email_user(user, "welcome", "welcome")
     return user

@@ -34,6 +34,38 @@ def provider():
     return current_app.extensions["guildhall_oauth"].create_client("oidc")
 
 
+def provider_name() -> str:
+    return current_app.config["OIDC_PROVIDER_NAME"]
+
+
+def start_sign_in(redirect_uri: str):
+    """The redirect to the provider; a DomainError when the provider cannot be reached."""
+    try:
+        return provider().authorize_redirect(redirect_uri)
+    except (OAuthError, RequestException, ValueError, KeyError):
+        # Its discovery document did not come (down, unreachable, or not an OIDC issuer).
+        raise DomainError(
+            _("%(provider)s cannot be reached right now. Please try again in a few minutes.",
+              provider=provider_name())
+        ) from None  # fmt: skip
+
+
+def _claims(token: dict) -> dict:
+    """The person's claims: the ID token's, and the userinfo endpoint's when the ID token
+    leaves the e-mail out (as providers do by default for the authorization-code flow)."""
+    claims = dict(token.get("userinfo") or {})
+    if claims.get("email"):
+        return claims
+    try:
+        userinfo = provider().userinfo(token=token)
+    except (OAuthError, RequestException, ValueError):
+        raise DomainError(_("Single sign-on did not complete. Please try again.")) from None
+    # The userinfo answer speaks for the ID token's subject only (OpenID Connect Core 5.3.2).
+    if userinfo.get("sub") != claims.get("sub"):
+        raise DomainError(_("The sign-in provider's answer could not be trusted."))
+    return {**claims, **userinfo}
+
+
 def finish_sign_in() -> User:
     """Check the provider's answer and return the matching (or new) account.
 
@@ -50,7 +82,7 @@ def finish_sign_in() -> User:
         raise DomainError(_("The sign-in provider's answer could not be trusted.")) from None
     except (OAuthError, JoseError, RequestException, ValueError):
         raise DomainError(_("Single sign-on did not complete. Please try again.")) from None
-    claims = token.get("userinfo") or {}
+    claims = _claims(token)
     email = claims.get("email")
     if not email:
         raise DomainError(_("The sign-in provider did not share your email address."))
@@ -59,7 +91,17 @@ def finish_sign_in() -> User:
     user = services.find_user_by_email(email)
     if user is None:
         # Creating the account applies the allowed-domain rule.
-        user = services.create_user(email, claims.get("name") or email.split("@")[0], None)
+        user = services.create_user(
+            email, claims.get("name") or email.split("@")[0], None, email_confirmed=True
+        )
+    elif not user.email_confirmed:
+        # Someone signed up with this address and never proved it: the account may not be
+        # its owner's, so single sign-on must not hand it over.
+        raise DomainError(
+            _("An account with %(email)s exists, but its address was never confirmed, so "
+              "single sign-on cannot open it. Set a new password for it with \"Forgot your "
+              "password?\" (that confirms the address), then sign in again.", email=user.email)
+        )  # fmt: skip
     if not user.active:
         raise DomainError(_("This account is deactivated."))
     return user

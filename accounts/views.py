@@ -46,6 +46,10 @@ ProfileSection = tuple[str, Callable[[User], dict]]
 profile_sections: list[ProfileSection] = []
 
 
+# The session key that remembers which unconfirmed account this browser waits for.
+AWAITING_CONFIRMATION = "awaiting_confirmation"
+
+
 def register_profile_section(template: str, load: Callable[[User], dict]) -> None:
     if (template, load) not in profile_sections:
         profile_sections.append((template, load))
@@ -76,11 +80,11 @@ def signup():
         except DomainError as error:
             form.email.errors.append(error.message)
         else:
-            mail.email_user(user, "welcome", "welcome")
+            # Nobody is signed in until the address is proven (the link in this e-mail).
+            services.send_email_confirmation(user)
             db.session.commit()
-            login_user(user)
-            flash(_("Welcome to Guildhall, %(name)s!", name=user.display_name), "success")
-            return redirect(url_for("community.directory"))
+            session[AWAITING_CONFIRMATION] = user.id
+            return redirect(url_for("accounts.check_inbox"))
     return render_template("accounts/signup.html", form=form), 400 if form.errors else 200
 
 
@@ -96,6 +100,11 @@ def signin():
         return render_template("accounts/signin.html", form=None)
     if form.validate_on_submit():
         user = services.authenticate(form.email.data, form.password.data)
+        if user is not None and not user.email_confirmed:
+            session[AWAITING_CONFIRMATION] = user.id
+            flash(_("You cannot sign in until you confirm your address with the link we "
+                    "e-mailed to %(email)s.", email=user.email), "warning")  # fmt: skip
+            return redirect(url_for("accounts.check_inbox"))
         if user is not None:
             login_user(user, remember=form.remember.data)
             flash(_("Signed in as %(name)s.", name=user.display_name), "success")
@@ -140,8 +149,7 @@ def reset_password(token: str):
         return redirect(url_for("accounts.request_password_reset"))
     form = PasswordResetForm()
     if form.validate_on_submit():
-        user.set_password(form.password.data)
-        audit.record(user, "account.password_reset", user)
+        services.reset_password(user, form.password.data)
         db.session.commit()
         flash(_("Your password is changed. Sign in with it now."), "success")
         return redirect(url_for("accounts.signin"))
@@ -155,7 +163,11 @@ def sso_start():
     session["sso_next"] = (
         request.args.get("next") if is_safe_next(request.args.get("next")) else None
     )
-    return sso.provider().authorize_redirect(url_for("accounts.sso_callback", _external=True))
+    try:
+        return sso.start_sign_in(url_for("accounts.sso_callback", _external=True))
+    except DomainError as error:
+        flash(error.message, "danger")
+        return redirect(url_for("accounts.signin"))
 
 
 @bp.route("/signin/sso/callback")

@@ -35,6 +35,8 @@ ENVIRONMENT = {
     "SIGNUP_RATE_LIMIT": ("5 per hour", str),
     "PASSWORD_RESET_RATE_LIMIT": ("5 per hour", str),
     "RESET_TOKEN_MAX_AGE": (3600, int),
+    "CONFIRMATION_TOKEN_MAX_AGE": (48 * 3600, int),
+    "CONFIRMATION_RESEND_RATE_LIMIT": ("3 per hour", str),
     "TRACKED_LINK_RATE_LIMIT": ("120 per minute", str),
     "ATTRIBUTION_DAYS": (30, int),
     "AT_RISK_AFTER": (0.5, float),

@@ -121,7 +121,9 @@ def seed_demo(rng: random.Random) -> None:
     now = utcnow()
     year_ago = now - timedelta(days=365)
     users = {
-        email: accounts.create_user(email, name, DEMO_PASSWORD, check_domain=False, **roles)
+        email: accounts.create_user(
+            email, name, DEMO_PASSWORD, check_domain=False, email_confirmed=True, **roles
+        )
         for email, name, roles in PEOPLE
     }
     admin = users["admin@example.com"]

@@ -207,6 +207,7 @@ def seed_large(
                 "is_admin": i == 0,
                 "is_smm": i in (1, 2, 3),
                 "active": True,
+                "email_confirmed_at": two_years_ago,
                 "created_at": two_years_ago + timedelta(seconds=rng.random() * 730 * 86400),
             }
 

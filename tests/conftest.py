@@ -137,7 +137,9 @@ def runner(app):
 
 
 def make_user(email: str, name: str | None = None, **roles) -> User:
-    user = accounts.create_user(email, name or email.split("@")[0].title(), PASSWORD, **roles)
+    user = accounts.create_user(
+        email, name or email.split("@")[0].title(), PASSWORD, email_confirmed=True, **roles
+    )
     db.session.commit()
     return user
 

@@ -1,5 +1,6 @@
 """Single sign-on against a real (fake) OpenID Connect provider on 127.0.0.1."""
 
+import socket
 import time
 from urllib.parse import urlsplit
 
@@ -9,6 +10,7 @@ from flask_login import FlaskLoginClient
 
 from accounts import services
 from app import create_app
+from core.extensions import db
 from tests.conftest import close_app, make_user, test_config
 from tests.oidc_provider import CLIENT_ID, CLIENT_SECRET, FakeOIDCProvider
 
@@ -109,3 +111,48 @@ def test_password_sign_in_can_be_turned_off_when_sso_is_on(sso_app, monkeypatch)
         client.post("/signin", data={"email": "a@example.com", "password": "x"}).status_code == 400
     )
     assert client.get("/signup").status_code == 302
+
+
+def test_sso_does_not_hand_over_an_account_whose_address_was_never_confirmed(sso_app, provider):
+    # The attack: sign up with the owner's address and a password of one's own, then
+    # wait for the owner to sign in with single sign-on.
+    attacker = sso_app.test_client()
+    password = "the attacker's password"
+    signup = {"display_name": "Sso User", "email": "sso.user@example.com",
+              "password": password, "confirm": password}  # fmt: skip
+    assert attacker.post("/signup", data=signup).status_code == 302
+    owner = sso_app.test_client()
+    page = sign_in_through_provider(owner).get_data(as_text=True)
+    assert "its address was never confirmed, so single sign-on cannot open it" in page
+    assert owner.get("/me").status_code == 302
+    attacker.post("/signin", data={"email": signup["email"], "password": signup["password"]})
+    assert attacker.get("/me").status_code == 302
+
+
+def test_sso_joins_an_account_once_its_password_was_reset(sso_app, provider):
+    planted = services.create_user("sso.user@example.com", "Planted", "the attacker's password")
+    db.session.commit()
+    owner = sso_app.test_client()
+    reset = services.password_reset_token(planted)
+    new_password = {"password": "mine now", "confirm": "mine now"}
+    assert owner.post(f"/password/reset/{reset}", data=new_password).location == "/signin"
+    page = sign_in_through_provider(owner).get_data(as_text=True)
+    assert "Signed in as Planted." in page
+
+
+def test_a_provider_that_cannot_be_reached_gets_a_clear_message(app, tmp_path):
+    with socket.socket() as probe:  # a port with nothing listening
+        probe.bind(("127.0.0.1", 0))
+        closed = probe.getsockname()[1]
+    config = test_config(app.config["SQLALCHEMY_DATABASE_URI"], tmp_path)
+    config.update(OIDC_ISSUER=f"http://127.0.0.1:{closed}", OIDC_CLIENT_ID=CLIENT_ID,
+                  OIDC_CLIENT_SECRET=CLIENT_SECRET, OIDC_PROVIDER_NAME="Contoso")  # fmt: skip
+    down = create_app(config)
+    try:
+        client = down.test_client()
+        response = client.get("/signin/sso")
+        assert response.status_code == 302 and response.location == "/signin"
+        page = client.get("/signin").get_data(as_text=True)
+        assert "Contoso cannot be reached right now." in page
+    finally:
+        close_app(down)

@@ -24,6 +24,8 @@ def test_seed_demo_loads_every_role_and_history(runner):
     ).scalar_one()
     assert left > 0  # history has leaves, not only joins
     assert services.pending_requests(services.get_community_by_slug("qa-guild"))
+    unconfirmed = select(User).where(User.email_confirmed_at.is_(None))
+    assert db.session.execute(unconfirmed).first() is None  # every demo account signs in
 
 
 def test_seed_demo_builds_the_search_index_for_what_it_loaded(runner, app):
@@ -57,6 +59,7 @@ def test_large_seeding_inserts_history_in_bulk_at_a_small_size(app):
     site = seed_large(random.Random(1), users=60, communities=6, memberships=120)
     count = lambda model: db.session.execute(select(func.count()).select_from(model)).scalar_one()  # noqa: E731
     assert count(User) == 60 and count(Community) == 6
+    assert db.session.execute(select(User).where(User.email_confirmed_at.is_(None))).first() is None
     assert count(Membership) >= 120 * 0.9
     for community_id, leader_id in site.leaders_by_community.items():
         community = db.session.get(Community, community_id)

@@ -2,12 +2,12 @@
 
 The app runs under gunicorn (two sync workers, the app preloaded so that they come
 back at once) on the test database, file SQLite or PostgreSQL. Clients sign up
-(scrypt makes that slow, so requests are naturally in flight) and register for
-events; meanwhile every worker is killed with SIGKILL, several times, each time
-while a request is being answered. Afterwards: every request that got its
-success answer is in the database, and no transaction is half there (an account
-without its welcome e-mail, a registration without its confirmation and calendar
-file).
+(scrypt makes that slow, so requests are naturally in flight), confirm the address
+with the link e-mailed to them, and register for events; meanwhile every worker is
+killed with SIGKILL, several times, each time while a request is being answered.
+Afterwards: every request that got its success answer is in the database, and no
+transaction is half there (an account without its confirmation e-mail, a confirmed
+one without its welcome, a registration without its confirmation and calendar file).
 """
 
 import os
@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 import requests
-from sqlalchemy import func, select
+from sqlalchemy import create_engine, func, select, text
 
 from accounts.models import User
 from core.extensions import db
@@ -39,6 +39,7 @@ ACCOUNTS_PER_THREAD = 8
 KILL_ROUNDS = 4
 PASSWORD = "a long enough password"
 TOKEN = re.compile(r'name="csrf_token"[^>]* value="([^"]+)"')
+CONFIRMATION_LINK = re.compile(r"https?://[^/\s]+(/signup/confirm/\S+)")
 
 
 def _free_port() -> int:
@@ -76,6 +77,7 @@ class Server:
             "RATELIMIT_STORAGE_URI": "memory://",
             "SESSION_COOKIE_SECURE": "false",  # served over plain HTTP here
         }
+        self.mailbox = create_engine(database_url)  # where clients read their e-mail
         self.log = (folder / "gunicorn.log").open("w")
         self.process = subprocess.Popen(
             [str(GUNICORN), "--preload", "--workers", "2", "--worker-class", "sync",
@@ -109,10 +111,18 @@ class Server:
             self.process.kill()
             self.process.wait()
         self.log.close()
+        self.mailbox.dispose()
+
+    def confirmation_path(self, email: str) -> str:
+        with self.mailbox.connect() as conn:
+            body = conn.execute(
+                text("SELECT text_body FROM outgoing_emails WHERE to_address = :to"), {"to": email}
+            ).scalar_one()
+        return CONFIRMATION_LINK.search(body).group(1)
 
 
 class Client(threading.Thread):
-    """One person after another signs up and registers for every event."""
+    """One person after another signs up, confirms the address, and registers for every event."""
 
     def __init__(self, number: int, server: Server, event_ids: list[int], stop: threading.Event):
         super().__init__(daemon=True)
@@ -150,6 +160,11 @@ class Client(threading.Thread):
             if response is None or response.status_code != 302:
                 continue
             self.signed_up.append(email)
+            response = self.post(
+                session, self.server.confirmation_path(email), {"csrf_token": token}
+            )
+            if response is None or response.headers.get("Location") != "/communities/":
+                continue  # not confirmed (cut off): no registering without being signed in
             for event_id in self.event_ids:
                 response = self.post(session, f"/events/{event_id}/register", {"csrf_token": token})
                 if response is not None and response.status_code == 302:
@@ -223,15 +238,18 @@ def test_a_killed_worker_loses_no_committed_request(
             select(func.count()).select_from(Registration)
             .where(Registration.user_id == people[email].id, Registration.event_id == event_id)
         ) == 1, (email, event_id)  # fmt: skip
-    # No half-written transaction: each account has its welcome e-mail, each
-    # registration its confirmation with the calendar file, and nothing more.
+    # No half-written transaction: each account has its confirmation e-mail, each
+    # confirmed one its welcome, each registration its confirmation with the calendar
+    # file, and nothing more.
     for email, user in people.items():
         mails = db.session.scalars(select(OutgoingEmail).where(OutgoingEmail.to_address == email))
         registrations = db.session.scalars(
             select(Registration).where(Registration.user_id == user.id)
         ).all()
         expected = [f"You are registered: {event_titles[r.event_id]}" for r in registrations]
-        expected.append(f"Welcome to Guildhall, {user.display_name}")
+        expected.append("Confirm your Guildhall address")
+        if user.email_confirmed:
+            expected.append(f"Welcome to Guildhall, {user.display_name}")
         assert sorted(mail.subject for mail in mails) == sorted(expected), email
     confirmations = db.session.scalars(
         select(OutgoingEmail).where(OutgoingEmail.subject.startswith("You are registered"))

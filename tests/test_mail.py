@@ -25,17 +25,17 @@ SIGNUP = {"display_name": "Nina", "email": "nina@example.com", "password": "long
           "confirm": "long enough"}  # fmt: skip
 
 
-def test_sign_up_welcome_arrives_once_with_its_headers(client, inbox):
+def test_sign_up_mail_arrives_once_with_its_headers(client, inbox):
     client.post("/signup", data=SIGNUP)
     assert send_queued() == {"sent": 1, "logged": 0, "failed": 0, "skipped": 0}
     assert send_queued()["sent"] == 0  # the second run finds nothing
     [message] = inbox.messages
     assert message["To"] == "nina@example.com"
     assert message["From"] == "Guildhall <guildhall@example.com>"
-    assert message["Subject"] == "Welcome to Guildhall, Nina"
+    assert message["Subject"] == "Confirm your Guildhall address"
     assert message["Content-Language"] == "en"
     assert message["Message-ID"].endswith("@example.com>")
-    assert "http://localhost/communities/" in message.get_content()
+    assert "http://localhost/signup/confirm/" in message.get_content()
 
 
 def test_email_is_written_in_the_persons_language(inbox):
@@ -67,9 +67,9 @@ def test_without_smtp_messages_are_logged_and_kept_for_admins(client, caplog, wo
     client.post("/signup", data=SIGNUP)
     with caplog.at_level(logging.INFO, logger="guildhall.mail"):
         assert send_queued()["logged"] == 1
-    assert "Welcome to Guildhall, Nina" in caplog.text
+    assert "Confirm your Guildhall address" in caplog.text
     page = login(world.users["admin"]).get("/admin/emails?status=logged").get_data(as_text=True)
-    assert "Welcome to Guildhall, Nina" in page
+    assert "Confirm your Guildhall address" in page
 
 
 def test_turned_off_kinds_are_not_queued(world, login):

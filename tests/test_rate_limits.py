@@ -70,6 +70,7 @@ def limited_app(request, app, tmp_path, restore_limiter):
         SIGNIN_RATE_LIMIT="3 per minute",
         SIGNUP_RATE_LIMIT="2 per hour",
         PASSWORD_RESET_RATE_LIMIT="2 per hour",
+        CONFIRMATION_RESEND_RATE_LIMIT="2 per hour",
         SEARCH_RATE_LIMIT="3 per minute",
     )
     yield limited
@@ -81,6 +82,7 @@ def limited_app(request, app, tmp_path, restore_limiter):
 GUARDED = {
     "SIGNIN_RATE_LIMIT": {("accounts.signin", "POST")},
     "SIGNUP_RATE_LIMIT": {("accounts.signup", "POST")},
+    "CONFIRMATION_RESEND_RATE_LIMIT": {("accounts.resend_confirmation", "POST")},
     "PASSWORD_RESET_RATE_LIMIT": {
         ("accounts.request_password_reset", "POST"),
         ("accounts.reset_password", "POST"),
@@ -186,6 +188,19 @@ def test_sign_up_is_limited(limited_app):
     for _ in range(2):
         assert client.post("/signup", data={}).status_code == 400
     assert client.post("/signup", data={}).status_code == 429
+
+
+def test_sending_the_confirmation_link_again_is_limited_per_account(limited_app):
+    client = limited_app.test_client()
+    signup = {"display_name": "Nina", "email": "nina@example.com", "password": "long enough",
+              "confirm": "long enough"}  # fmt: skip
+    assert client.post("/signup", data=signup).location == "/signup/check-inbox"
+    for _ in range(2):
+        assert client.post("/signup/check-inbox").status_code == 302
+    assert client.post("/signup/check-inbox").status_code == 429
+    # A new address does not refill the account's allowance.
+    elsewhere = client.post("/signup/check-inbox", environ_base={"REMOTE_ADDR": "10.0.0.2"})
+    assert elsewhere.status_code == 429
 
 
 def test_password_reset_requests_are_limited(limited_app):

@@ -7,6 +7,7 @@ from playwright.sync_api import expect
 from community.models import JoinPolicy
 from tests.browser.conftest import pages_seen, sign_in
 from tests.conftest import make_community, make_user
+from tests.test_accounts_confirmation import confirmation_link
 
 
 def test_sign_up_join_and_leave_a_community(page, live_server):
@@ -21,6 +22,9 @@ def test_sign_up_join_and_leave_a_community(page, live_server):
     page.get_by_label("Password", exact=True).fill("a strong password")
     page.get_by_label("Repeat password").fill("a strong password")
     page.get_by_role("button", name="Sign up").click()
+    expect(page.get_by_role("heading", name="Check your inbox")).to_be_visible()
+    page.goto(live_server.setup(lambda: confirmation_link("nina@example.com")))
+    page.get_by_role("button", name="Confirm my address").click()
     expect(page.get_by_text("Welcome to Guildhall, Nina Newcomer!")).to_be_visible()
 
     page.get_by_role("button", name="Sign out").click()

@@ -130,7 +130,8 @@ def _render_markdown_of(table, columns: list[str]) -> None:
 
 
 ROLES_CHECKED = ("admin", "member", "employee", "visitor")
-SIGNED_IN_HOME = {"core.index", "accounts.signup", "accounts.signin"}  # → the directory
+SIGNED_IN_HOME = {"core.index", "accounts.signup", "accounts.signin",
+                  "accounts.check_inbox"}  # → the directory  # fmt: skip
 REDIRECTS = {"links.follow", "accounts.reset_password"}  # (the matrix's token is a bad one)
 # Routes that answer with a file, not a page: tests below download them.
 FILES = {
@@ -145,6 +146,7 @@ NO_FREE_TEXT = {
     "accounts.signup",
     "accounts.signin",
     "accounts.request_password_reset",
+    "accounts.confirm_email",  # shows the address only
 }  # fmt: skip  (a visitor's forms)
 
 

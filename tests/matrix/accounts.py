@@ -1,8 +1,9 @@
 """Account routes in the permission matrix."""
 
+from accounts import services
 from core.extensions import db
 from core.mail import queue_email
-from tests.matrix import NOT_FOUND, ROLES, Case, everyone, no_args, only, signed_in
+from tests.matrix import LOGIN, NOT_FOUND, ROLES, Case, everyone, no_args, only, signed_in
 
 SSO_OFF = dict.fromkeys(ROLES, NOT_FOUND)  # the matrix app has no OIDC_ISSUER
 
@@ -18,6 +19,18 @@ CASES = [
     Case("accounts.request_password_reset", "POST", no_args, everyone()),
     Case("accounts.reset_password", "GET", lambda w: {"token": "not-a-token"}, everyone()),
     Case("accounts.reset_password", "POST", lambda w: {"token": "not-a-token"}, everyone()),
+    Case("accounts.check_inbox", "GET", no_args, signed_in()),  # a visitor without a sign-up
+    Case("accounts.resend_confirmation", "POST", no_args, signed_in()),
+    Case(
+        "accounts.confirm_email", "GET", lambda w: {"token": w.objects["confirmation"]}, everyone()
+    ),  # fmt: skip
+    # Confirmed, then sent to sign in (this browser did not sign up).
+    Case(
+        "accounts.confirm_email",
+        "POST",
+        lambda w: {"token": w.objects["confirmation"]},
+        dict.fromkeys(ROLES, LOGIN),
+    ),  # fmt: skip
     Case("accounts.sso_start", "GET", no_args, SSO_OFF),
     Case("accounts.sso_callback", "GET", no_args, SSO_OFF),
     Case("accounts.profile", "GET", no_args, signed_in()),
@@ -44,4 +57,6 @@ CASES = [
 
 def prepare(world) -> None:
     world.objects["email"] = queue_email("test", "a@example.com", "Hello", "Body")
+    waiting = services.create_user("waiting@example.com", "Wendy Waiting", "a long password")
+    world.objects["confirmation"] = services.email_confirmation_token(waiting)
     db.session.commit()
