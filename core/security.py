@@ -59,6 +59,9 @@ def register_security_headers(app: Flask) -> None:
         headers.setdefault("X-Content-Type-Options", "nosniff")
         headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
         headers.setdefault("X-Frame-Options", "DENY")
+        # Pages carry a person's name, tokens and private links: no shared cache
+        # (a proxy, a CDN) may keep one and hand it to someone else.
+        headers.setdefault("Cache-Control", "private, no-cache")
         if request.is_secure:
             headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
         return response

@@ -285,7 +285,18 @@ def _ics(body: bytes, filename: str) -> Response:
     return Response(
         body,
         mimetype="text/calendar",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+        headers={
+            "Content-Disposition": f'attachment; filename="{filename}"',
+            "Cache-Control": "private, no-store",  # a person's events, fetched with their token
+        },
+    )
+
+
+def _feed_not_found() -> Response:
+    # Calendar apps show no page: a short text without the site's layout, which
+    # would echo the token back and set a session cookie for nothing.
+    return Response(
+        "Not found\n", 404, mimetype="text/plain", headers={"Cache-Control": "no-store"}
     )
 
 
@@ -308,25 +319,32 @@ def community_feed(slug: str):
         abort(login_manager.unauthorized())
     community = communities.get_community_by_slug(slug)
     if user is None or community is None or not can(user, "community.view", community):
+        if token is not None:
+            return _feed_not_found()
         abort(404)
     body = calendar.calendar_for(services.feed_events(user, community), community.name)
     return _ics(body, f"{community.slug}-events.ics")
 
 
-@bp.post("/communities/<slug>/events.ics/reset")
+@bp.route("/communities/<slug>/events.ics/reset", methods=["GET", "POST"])
 def reset_feed_link(slug: str):
-    """A new private feed link for the person; the links they gave out before stop working."""
+    """A new private feed link for the person; the links they gave out before stop working.
+
+    GET asks first (no script needed): the reset cannot be undone and reaches
+    every community's feed and every calendar app subscribed to them."""
     community = load_community(slug)
+    if request.method == "GET":
+        return render_template("events/reset_feed.html", community=community)
     feeds.reset_feed_link(current_user)
     db.session.commit()
     flash(
         _(
-            "Your calendar feed link is new, and the old one no longer works (for every "
-            "community). Subscribe again in your calendar app with the new link."
+            "Your calendar feed link has been reset. The old link no longer works for any "
+            "of your communities; subscribe again with the new link below."
         ),
         "success",
     )
-    return redirect(url_for("community.show", slug=community.slug))
+    return redirect(url_for("community.show", slug=community.slug, _anchor="calendar-feed"))
 
 
 # --- leaders' tools -----------------------------------------------------------

@@ -117,6 +117,9 @@ def test_feed_answers_a_bad_token_with_a_plain_404(app, login, leader, community
         # Calendar apps do not follow a redirect to a sign-in page: they need a clear refusal.
         assert response.status_code == 404, token
         assert response.location is None
+        # A short text: no site page that echoes the token back, and no cookie.
+        assert response.get_data(as_text=True) == "Not found\n"
+        assert "Set-Cookie" not in response.headers
     # A signed-in person's stale link fails too, so they see that it no longer works.
     assert login(leader).get(f"{feed}?token=forged").status_code == 404
     # In a browser, without a token, a signed-out person is asked to sign in.
@@ -215,11 +218,11 @@ def test_resetting_the_feed_link_stops_the_old_one(app, login, leader, community
     response = client.post(f"/communities/{community.slug}/events.ics/reset")
 
     assert response.status_code == 302
-    assert response.location.endswith(f"/communities/{community.slug}")
+    assert response.location.endswith(f"/communities/{community.slug}#calendar-feed")
     new = feeds.feed_token(leader)
     assert new != old
     page = client.get(response.location).get_data(as_text=True)
-    assert "the old one no longer works" in page
+    assert "The old link no longer works for any of your communities" in page
     assert f"token={new}" in page and f"token={old}" not in page
     assert app.test_client().get(f"{feed}?token={old}").status_code == 404
     assert str(entries(parse(app.test_client().get(f"{feed}?token={new}")))[0]["summary"]) == (
@@ -229,6 +232,25 @@ def test_resetting_the_feed_link_stops_the_old_one(app, login, leader, community
     client.post(f"/communities/{community.slug}/events.ics/reset")
     assert app.test_client().get(f"{feed}?token={new}").status_code == 404
     assert app.test_client().get(f"{feed}?token={feeds.feed_token(leader)}").status_code == 200
+
+
+def test_resetting_asks_first_and_changes_nothing_until_confirmed(app, login, leader, community):
+    old = feeds.feed_token(leader)
+    page = login(leader).get(f"/communities/{community.slug}/events.ics/reset")
+    assert page.status_code == 200
+    assert "Reset your calendar feed link?" in page.get_data(as_text=True)
+    assert feeds.feed_token(leader) == old
+
+
+def test_calendars_are_kept_by_no_shared_cache(app, login, leader, community):
+    event = make_event(leader, community, starts_at=STARTS)
+    feed = app.test_client().get(
+        f"/communities/{community.slug}/events.ics?token={feeds.feed_token(leader)}"
+    )
+    one = login(leader).get(f"/events/{event.id}/calendar.ics")
+    page = login(leader).get(f"/communities/{community.slug}")
+    assert feed.headers["Cache-Control"] == one.headers["Cache-Control"] == "private, no-store"
+    assert page.headers["Cache-Control"].startswith("private")
 
 
 def test_resetting_one_persons_feed_link_leaves_others_working(app, leader, community):

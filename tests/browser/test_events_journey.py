@@ -106,8 +106,10 @@ def test_a_person_resets_their_calendar_feed_link(page, live_server):
     old = feed.get_attribute("href")
     assert page.request.get(old).status == 200
 
+    page.get_by_role("link", name="Reset feed link").click()
+    expect(page.get_by_role("heading", name="Reset your calendar feed link?")).to_be_visible()
     page.get_by_role("button", name="Reset feed link").click()
-    expect(page.get_by_text("Your calendar feed link is new")).to_be_visible()
+    expect(page.get_by_text("Your calendar feed link has been reset")).to_be_visible()
     new = feed.get_attribute("href")
     assert new != old
     assert page.request.get(new).status == 200

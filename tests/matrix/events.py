@@ -72,6 +72,7 @@ CASES = [
     Case("events.community_feed", "GET", _slug, signed_in()),
     # Calendar apps cannot sign in: a bad token is refused outright, whoever asks.
     Case("events.community_feed", "GET", _forged_token, NOBODY, variant="forged token"),
+    Case("events.reset_feed_link", "GET", _slug, signed_in()),
     Case("events.reset_feed_link", "POST", _slug, signed_in()),
     Case("events.attendees", "GET", _open, only(*LEADERS)),
     Case("events.attendees", "GET", _private, leaders_of_private(), variant="members only"),
