@@ -36,6 +36,7 @@ from core.extensions import (
     login_manager,
     migrate,
 )
+from core.limits import register_request_limits
 from core.logs import register_request_logging
 from core.mail import mail_cli
 from core.navigation import nav_items
@@ -68,6 +69,7 @@ def create_app(config: dict | None = None) -> Flask:
     if config:
         app.config.update(config)
     check_production_settings(app)
+    register_request_limits(app)
     register_extensions(app)
     register_blueprints(app)
     register_template_helpers(app)

@@ -58,6 +58,10 @@ ENVIRONMENT = {
     "PASSWORD_SIGN_IN": (True, _bool),
     "BABEL_DEFAULT_LOCALE": ("en", str),
     "BABEL_DEFAULT_TIMEZONE": ("UTC", str),
+    # Request bodies (Flask's own settings): refused with 413 before they are read.
+    "MAX_CONTENT_LENGTH": (64 * 1024 * 1024, int),  # brief files are up to 20 MB each
+    "MAX_FORM_MEMORY_SIZE": (500_000, int),  # one text field
+    "MAX_FORM_PARTS": (1000, int),
 }
 
 

@@ -37,6 +37,7 @@ ERROR_TITLES = {
     403: _l("Not allowed"),
     404: _l("Page not found"),
     405: _l("Not allowed"),
+    413: _l("Too large"),
     429: _l("Too many requests"),
     500: _l("Something went wrong"),
     503: _l("Temporarily unavailable"),
@@ -56,6 +57,14 @@ def _error_page(status: int, message: str | None = None):
 def register_error_handlers(app: Flask) -> None:
     for status in (400, 403, 404, 405, 429):
         app.register_error_handler(status, lambda error, status=status: _error_page(status))
+
+    @app.errorhandler(413)
+    def too_large(error):
+        # Raised from the Content-Length (or the form's parts) before the body is read.
+        limit = app.config.get("MAX_CONTENT_LENGTH")
+        return _error_page(413, _("What you sent is more than the site takes at once. Files "
+                                  "may add up to %(mb)s MB: send smaller files, or fewer at "
+                                  "a time.", mb=limit // 2**20 if limit else "?"))  # fmt: skip
 
     @app.errorhandler(CSRFError)
     def csrf_failed(error):
