@@ -1,6 +1,7 @@
-"""What one request may bring: its body, its form."""
+"""What one request may bring (its body, its form) and whom it comes from behind a proxy."""
 
 from flask import Flask, Request, current_app
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 
 class BoundedRequest(Request):
@@ -25,3 +26,9 @@ class BoundedRequest(Request):
 
 def register_request_limits(app: Flask) -> None:
     app.request_class = BoundedRequest
+    # Behind reverse proxies, the client's address is the one the nearest PROXY_FIX_X_FOR
+    # of them saw; the rate limits count per address, so they count the real client.
+    # With 0 (no proxy) X-Forwarded-For is ignored: anyone could write it.
+    x_for, x_proto = app.config["PROXY_FIX_X_FOR"], app.config["PROXY_FIX_X_PROTO"]
+    if x_for or x_proto:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=x_for, x_proto=x_proto, x_host=0)
