@@ -46,6 +46,7 @@ from core.security import (
     register_input_guard,
     register_security_headers,
 )
+from core.site import external_url
 from core.text import is_web_address, render_markdown
 from core.views import bp as core_bp
 from demo import seed_demo_command
@@ -134,6 +135,7 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.globals["can"] = lambda action, obj=None: can(current_user, action, obj)
     app.jinja_env.globals["nav_items"] = nav_items
     app.jinja_env.globals["get_locale"] = get_locale
+    app.jinja_env.globals["external_url"] = external_url  # links in e-mail (core/site.py)
     app.jinja_env.globals["zip"] = zip
 
 

@@ -43,6 +43,8 @@ ENVIRONMENT = {
     "SESSION_COOKIE_SECURE": (None, _bool),
     "REMEMBER_COOKIE_SECURE": (None, _bool),
     "SITE_URL": ("http://127.0.0.1:5000", str),
+    # Host names the site answers to (Flask's setting); production: SITE_URL's host.
+    "TRUSTED_HOSTS": (None, _list),
     "EVENT_REMINDER_HOURS": (24, int),
     "MAIL_FROM": ("Guildhall <guildhall@example.com>", str),
     "SMTP_HOST": (None, str),
