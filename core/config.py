@@ -64,6 +64,8 @@ ENVIRONMENT = {
     "MAX_CONTENT_LENGTH": (64 * 1024 * 1024, int),  # brief files are up to 20 MB each
     "MAX_FORM_MEMORY_SIZE": (500_000, int),  # one text field
     "MAX_FORM_PARTS": (1000, int),
+    # Uploaded images (covers): refused from their header above this many pixels.
+    "MAX_IMAGE_PIXELS": (24_000_000, int),
     # How many reverse proxies in front set X-Forwarded-For / X-Forwarded-Proto (ProxyFix).
     "PROXY_FIX_X_FOR": (0, int),
     "PROXY_FIX_X_PROTO": (0, int),
