@@ -11,6 +11,7 @@ from core.mail import OutgoingEmail
 from core.site import external_url
 from tests.conftest import close_app, make_community, make_user, test_config
 from tests.test_events_factories import make_event, register
+from tests.test_rate_limits import restore_limiter  # noqa: F401  (apps made here change it)
 
 SITE = "https://guildhall.example.com"
 ATTACKER = "http://attacker.example"
@@ -82,9 +83,15 @@ def test_the_sites_own_host_is_served(client, trusting):
 def production_app(app, tmp_path, **settings):
     config = test_config(app.config["SQLALCHEMY_DATABASE_URI"], tmp_path)
     config.update(TESTING=False, GUILDHALL_ENV="production", SECRET_KEY="s" * 32, **settings)
-    return create_app(config)
+    return extra_app(config)
 
 
+def extra_app(config: dict):
+    # With its limiter on: restore_limiter resets the limiter's storage afterwards.
+    return create_app({**config, "RATELIMIT_ENABLED": True, "RATELIMIT_STORAGE_URI": "memory://"})
+
+
+@pytest.mark.usefixtures("restore_limiter")
 def test_production_answers_only_to_the_host_of_site_url(app, tmp_path):
     served = production_app(app, tmp_path, SITE_URL=SITE)
     try:
@@ -95,6 +102,7 @@ def test_production_answers_only_to_the_host_of_site_url(app, tmp_path):
         close_app(served)
 
 
+@pytest.mark.usefixtures("restore_limiter")
 def test_trusted_hosts_can_be_set_and_development_answers_to_any(app, tmp_path):
     listed = production_app(app, tmp_path, SITE_URL=SITE, TRUSTED_HOSTS=["a.example", ".b.example"])
     assert listed.config["TRUSTED_HOSTS"] == ["a.example", ".b.example"]
@@ -103,9 +111,10 @@ def test_trusted_hosts_can_be_set_and_development_answers_to_any(app, tmp_path):
     assert app.config.get("TRUSTED_HOSTS") is None  # the tests, like development: any host
 
 
+@pytest.mark.usefixtures("restore_limiter")
 def test_behind_a_proxy_https_is_recognised_from_x_forwarded_proto(app, tmp_path):
     config = test_config(app.config["SQLALCHEMY_DATABASE_URI"], tmp_path)
-    proxied = create_app({**config, "PROXY_FIX_X_PROTO": 1})
+    proxied = extra_app({**config, "PROXY_FIX_X_PROTO": 1})
     try:
         response = proxied.test_client().get("/signin", headers={"X-Forwarded-Proto": "https"})
         assert response.headers["Strict-Transport-Security"].startswith("max-age=")
