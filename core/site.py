@@ -49,4 +49,10 @@ def settle_trusted_hosts(app: Flask, production: bool) -> None:
     """In production the site answers only to SITE_URL's host unless TRUSTED_HOSTS says
     otherwise; a request for another host gets a 400 (core/errors.py)."""
     if app.config.get("TRUSTED_HOSTS") is None and production:
-        app.config["TRUSTED_HOSTS"] = [urlsplit(app.config["SITE_URL"]).hostname]
+        host = urlsplit(app.config["SITE_URL"]).hostname
+        if not host:
+            raise ValueError(
+                f"SITE_URL must be the site's full address, such as "
+                f"https://guildhall.example.com, not {app.config['SITE_URL']!r}"
+            )
+        app.config["TRUSTED_HOSTS"] = [host]

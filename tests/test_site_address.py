@@ -123,3 +123,8 @@ def test_behind_a_proxy_https_is_recognised_from_x_forwarded_proto(app, tmp_path
         assert "Strict-Transport-Security" not in direct.headers
     finally:
         close_app(proxied)
+
+
+def test_production_refuses_to_start_without_a_full_site_url(app, tmp_path):
+    with pytest.raises(ValueError, match="SITE_URL"):
+        production_app(app, tmp_path, SITE_URL="guildhall.example.com")
