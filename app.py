@@ -37,6 +37,7 @@ from core.extensions import (
     login_manager,
     migrate,
 )
+from core.limits import register_request_limits
 from core.logs import register_request_logging
 from core.mail import mail_cli
 from core.navigation import nav_items
@@ -46,6 +47,7 @@ from core.security import (
     register_input_guard,
     register_security_headers,
 )
+from core.site import external_url
 from core.text import is_web_address
 from core.views import bp as core_bp
 from demo import seed_demo_command
@@ -69,6 +71,7 @@ def create_app(config: dict | None = None) -> Flask:
     if config:
         app.config.update(config)
     check_production_settings(app)
+    register_request_limits(app)
     register_extensions(app)
     register_blueprints(app)
     register_template_helpers(app)
@@ -132,6 +135,7 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.globals["can"] = lambda action, obj=None: can(current_user, action, obj)
     app.jinja_env.globals["nav_items"] = nav_items
     app.jinja_env.globals["get_locale"] = get_locale
+    app.jinja_env.globals["external_url"] = external_url  # links in e-mail (core/site.py)
     app.jinja_env.globals["zip"] = zip
 
 

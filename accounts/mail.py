@@ -1,15 +1,15 @@
 """E-mail to people: in their language, only the kinds they want, queued with the request."""
 
-from contextlib import nullcontext
 from dataclasses import dataclass
 
-from flask import current_app, g, has_request_context, render_template
+from flask import current_app, g, render_template
 from flask_babel import force_locale
 from sqlalchemy import select
 
 from accounts.models import EmailPreference, User
 from core.extensions import db
 from core.mail import OutgoingEmail, queue_email
+from core.site import external_url, site_context  # noqa: F401  (links in mail: see core/site.py)
 
 
 @dataclass(frozen=True)
@@ -62,14 +62,6 @@ def set_wanted_kinds(user: User, wanted: set[str]) -> None:
         db.session.add(preference)
 
 
-def site_context():
-    """Outside a request (cron, the worker, a service in a test) links are built against
-    SITE_URL; inside one, the request's own address is used."""
-    if has_request_context():
-        return nullcontext()
-    return current_app.test_request_context(base_url=current_app.config["SITE_URL"])
-
-
 def email_user(
     user: User,
     kind: str,
@@ -82,7 +74,8 @@ def email_user(
     """Queue the e-mail `template` (templates/email/<template>.txt) for `user`.
 
     The first line of the rendered template is the subject. Nothing is queued
-    when the person turned this kind off, or is deactivated.
+    when the person turned this kind off, or is deactivated. Links in it, and any
+    passed in, come from `external_url()`: SITE_URL, never the request's Host.
     """
     if kind not in _kinds:
         raise KeyError(f"unknown e-mail kind {kind!r}; register it with register_email_kind()")

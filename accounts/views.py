@@ -127,8 +127,8 @@ def request_password_reset():
                 user,
                 "account",
                 "password_reset",
-                link=url_for("accounts.reset_password",
-                             token=services.password_reset_token(user), _external=True),
+                link=mail.external_url("accounts.reset_password",
+                                       token=services.password_reset_token(user)),
             )  # fmt: skip
             db.session.commit()
         # The same answer whether or not the address has an account.

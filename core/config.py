@@ -45,6 +45,8 @@ ENVIRONMENT = {
     "SESSION_COOKIE_SECURE": (None, _bool),
     "REMEMBER_COOKIE_SECURE": (None, _bool),
     "SITE_URL": ("http://127.0.0.1:5000", str),
+    # Host names the site answers to (Flask's setting); production: SITE_URL's host.
+    "TRUSTED_HOSTS": (None, _list),
     "EVENT_REMINDER_HOURS": (24, int),
     "MAIL_FROM": ("Guildhall <guildhall@example.com>", str),
     "SMTP_HOST": (None, str),
@@ -60,6 +62,15 @@ ENVIRONMENT = {
     "PASSWORD_SIGN_IN": (True, _bool),
     "BABEL_DEFAULT_LOCALE": ("en", str),
     "BABEL_DEFAULT_TIMEZONE": ("UTC", str),
+    # Request bodies (Flask's own settings): refused with 413 before they are read.
+    "MAX_CONTENT_LENGTH": (64 * 1024 * 1024, int),  # brief files are up to 20 MB each
+    "MAX_FORM_MEMORY_SIZE": (500_000, int),  # one text field
+    "MAX_FORM_PARTS": (1000, int),
+    # Uploaded images (covers): refused from their header above this many pixels.
+    "MAX_IMAGE_PIXELS": (24_000_000, int),
+    # How many reverse proxies in front set X-Forwarded-For / X-Forwarded-Proto (ProxyFix).
+    "PROXY_FIX_X_FOR": (0, int),
+    "PROXY_FIX_X_PROTO": (0, int),
 }
 
 

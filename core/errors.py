@@ -4,12 +4,15 @@ import logging
 from contextlib import suppress
 
 from flask import Flask, render_template
+from flask.globals import request_ctx
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError, IntegrityError
+from werkzeug.exceptions import SecurityError
 
 from core.extensions import db
+from core.site import site_url_adapter
 
 
 class DomainError(Exception):
@@ -37,6 +40,7 @@ ERROR_TITLES = {
     403: _l("Not allowed"),
     404: _l("Page not found"),
     405: _l("Not allowed"),
+    413: _l("Too large"),
     429: _l("Too many requests"),
     500: _l("Something went wrong"),
     503: _l("Temporarily unavailable"),
@@ -56,6 +60,20 @@ def _error_page(status: int, message: str | None = None):
 def register_error_handlers(app: Flask) -> None:
     for status in (400, 403, 404, 405, 429):
         app.register_error_handler(status, lambda error, status=status: _error_page(status))
+
+    @app.errorhandler(413)
+    def too_large(error):
+        # Raised from the Content-Length (or the form's parts) before the body is read.
+        limit = app.config.get("MAX_CONTENT_LENGTH")
+        return _error_page(413, _("What you sent is more than the site takes at once. Files "
+                                  "may add up to %(mb)s MB: send smaller files, or fewer at "
+                                  "a time.", mb=limit // 2**20 if limit else "?"))  # fmt: skip
+
+    @app.errorhandler(SecurityError)
+    def untrusted_host(error):
+        # A Host outside TRUSTED_HOSTS: no links are made from it, the page's go to the site.
+        request_ctx.url_adapter = site_url_adapter()
+        return _error_page(400, _("This site is not served at this address."))
 
     @app.errorhandler(CSRFError)
     def csrf_failed(error):

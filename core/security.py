@@ -3,6 +3,7 @@
 from flask import Flask, abort, request
 
 from core.config import DEFAULT_SECRET_KEY
+from core.site import settle_trusted_hosts
 
 # No inline script anywhere: scripts come from our own static files only.
 # Inline *styles* stay allowed for things like progress-bar widths.
@@ -40,6 +41,7 @@ def check_production_settings(app: Flask) -> None:
         # Left unset: cookies travel over HTTPS only in production, unless set false.
         if app.config.get(name) is None:
             app.config[name] = secure_by_default
+    settle_trusted_hosts(app, production=secure_by_default)
     if app.debug or app.testing:
         return
     if app.config["GUILDHALL_ENV"] == "production" and (

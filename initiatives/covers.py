@@ -2,6 +2,13 @@
 
 Files live in UPLOAD_DIR (the instance folder by default), never in static/,
 and are served through a view that checks who may see the item.
+
+A small file can claim a picture of billions of pixels (a decompression bomb),
+so an image is judged by its header before anything is decoded: at most
+MAX_IMAGE_PIXELS, and MAX_IMAGE_SIDE on its longest side (a PNG one pixel wide
+costs a row's work per pixel). What is stored is re-encoded from the pixels
+alone: no EXIF, XMP, comments, text chunks or colour profile (colours are
+turned to sRGB, and the EXIF orientation applied, first).
 """
 
 import secrets
@@ -11,15 +18,16 @@ from pathlib import Path
 
 from flask import current_app
 from flask_babel import gettext as _
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 
 from core.errors import DomainError
 
 MAX_COVER_BYTES = 2 * 1024 * 1024
-MAX_COVER_PIXELS = 40_000_000
+MAX_IMAGE_SIDE = 10_000
 FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
 COVER_SIZE = (1200, 1200)
 THUMB_SIZE = (240, 240)
+SRGB = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
 
 
 def covers_dir() -> Path:
@@ -33,23 +41,67 @@ def cover_path(name: str, thumb: bool = False) -> Path:
     return covers_dir() / (f"{stem}-thumb.{ext}" if thumb else name)
 
 
-def _open_image(data: bytes) -> Image.Image:
+def _too_large() -> DomainError:
+    pixels = current_app.config["MAX_IMAGE_PIXELS"]
+    return DomainError(
+        _("This image is too large: use one of at most %(mpx)s megapixels and %(side)s "
+          "pixels on its longest side.", mpx=round(pixels / 1e6, 1), side=MAX_IMAGE_SIDE)
+    )  # fmt: skip
+
+
+def _opened(data: bytes) -> Image.Image:
+    """The image with only its header read, refused unless its format and size are right."""
+    image = Image.open(BytesIO(data))  # Pillow's own bomb check raises here
+    if image.format not in FORMATS:
+        raise DomainError(_("Upload a JPEG, PNG or WebP image."))
+    width, height = image.size
+    if width * height > current_app.config["MAX_IMAGE_PIXELS"] or max(image.size) > MAX_IMAGE_SIDE:
+        raise _too_large()
+    return image
+
+
+def _in_srgb(image: Image.Image) -> Image.Image:
+    profile = image.info.get("icc_profile")
+    if not profile or image.mode not in ("RGB", "RGBA", "CMYK"):
+        return image
+    try:
+        return ImageCms.profileToProfile(
+            image, ImageCms.ImageCmsProfile(BytesIO(profile)), SRGB,
+            outputMode="RGBA" if image.mode == "RGBA" else "RGB",
+        )  # fmt: skip
+    except (ImageCms.PyCMSError, OSError, ValueError):
+        return image  # a broken profile: the colours stay as they are
+
+
+def _pixels_only(image: Image.Image, fmt: str) -> Image.Image:
+    """The picture in a mode `fmt` stores, with nothing else from the file."""
+    if fmt == "JPEG" and image.mode not in ("RGB", "L"):
+        image = image.convert("RGB")
+    elif image.mode not in ("RGB", "RGBA", "L", "LA"):
+        image = image.convert("RGBA")
+    return Image.frombytes(image.mode, image.size, image.tobytes())
+
+
+def _decoded_cover(data: bytes) -> tuple[Image.Image, str]:
+    """The cover at its stored size and its format; a DomainError for anything unsafe."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            probe = Image.open(BytesIO(data))
-            probe.verify()  # checks the file's structure, then the image must be reopened
-            image = Image.open(BytesIO(data))
-            if image.format not in FORMATS:
-                raise DomainError(_("Upload a JPEG, PNG or WebP image."))
-            if image.width * image.height > MAX_COVER_PIXELS:
-                raise DomainError(_("This image is too large; use one under 40 megapixels."))
-            image.load()
+            _opened(data).verify()  # the file's structure; then it must be opened again
+            image = _opened(data)
+            fmt = image.format
+            if image.mode == "P":  # resized in colour, keeping its transparency
+                image = image.convert("RGBA" if "transparency" in image.info else "RGB")
+            image.thumbnail(COVER_SIZE)  # a JPEG is decoded at a fraction of its size
+            ImageOps.exif_transpose(image, in_place=True)
+            image = _in_srgb(image)
+            return _pixels_only(image, fmt), fmt
     except DomainError:
         raise
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise _too_large() from None
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Warning) as error:
         raise DomainError(_("This file is not an image we can read.")) from error
-    return image
 
 
 def save_cover(stream) -> str:
@@ -57,21 +109,11 @@ def save_cover(stream) -> str:
     data = stream.read(MAX_COVER_BYTES + 1)
     if len(data) > MAX_COVER_BYTES:
         raise DomainError(_("The image is larger than 2 MB."))
-    image = _open_image(data)
-    ext = FORMATS[image.format]
-    fmt = image.format
-    if fmt == "JPEG" and image.mode not in ("RGB", "L"):
-        image = image.convert("RGB")
-    elif image.mode not in ("RGB", "RGBA", "L", "LA", "P"):
-        image = image.convert("RGBA")
-    name = f"{secrets.token_hex(16)}.{ext}"
-    # Re-encoding drops whatever else the file carried (metadata, appended data).
-    full = image.copy()
-    full.thumbnail(COVER_SIZE)
-    full.save(cover_path(name), format=fmt)
-    thumb = image.copy()
-    thumb.thumbnail(THUMB_SIZE)
-    thumb.save(cover_path(name, thumb=True), format=fmt)
+    image, fmt = _decoded_cover(data)
+    name = f"{secrets.token_hex(16)}.{FORMATS[fmt]}"
+    image.save(cover_path(name), format=fmt)
+    image.thumbnail(THUMB_SIZE)
+    image.save(cover_path(name, thumb=True), format=fmt)
     return name
 
 

@@ -27,6 +27,7 @@ from core.errors import DomainError
 from core.extensions import db
 from core.permissions import is_smm
 from core.signals import event_registered, lead_created, member_joined, member_requested
+from core.site import external_url
 from promotions.models import Attribution, LinkVisit, PlannedPost, PromotionRequest, TrackedLink
 from promotions.subjects import load_subject
 from promotions.workflow import PLANNING
@@ -100,8 +101,7 @@ def find_link(code: str) -> TrackedLink | None:
 
 def share_url(link: TrackedLink) -> str:
     """The address SMM puts in the post: always the site's public one, wherever it is asked."""
-    with current_app.test_request_context(base_url=current_app.config["SITE_URL"]):
-        return url_for("links.follow", code=link.code, _external=True)
+    return external_url("links.follow", code=link.code)
 
 
 # --- clicks -------------------------------------------------------------------

@@ -45,6 +45,7 @@ def test_config(database_url: str, tmp_path) -> dict:
         "UPLOAD_DIR": str(tmp_path / "uploads"),  # covers and brief files
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",  # fast; production uses scrypt
         "RATELIMIT_ENABLED": False,
+        "SITE_URL": "http://localhost",  # where the test client's requests go
     }
 
 

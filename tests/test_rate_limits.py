@@ -11,6 +11,7 @@ from app import create_app
 from core.extensions import limiter
 from tests.conftest import PASSWORD, close_app, make_user, test_config
 from tests.matrix import ALLOWED, ROLES, all_cases, build_matrix_world
+from tests.test_initiatives_support import build_catalog, uploads_fixture  # noqa: F401
 
 REDIS_URL = "redis://127.0.0.1:6379/15"
 STORAGES = ["memory://", REDIS_URL]
@@ -230,3 +231,66 @@ def test_visitors_searching_are_counted_by_address_before_being_sent_to_sign_in(
     assert answers == [302, 302, 302, 429]
     other_address = client.get("/search?q=agile", environ_base={"REMOTE_ADDR": "10.0.0.2"})
     assert other_address.status_code == 302
+
+
+PROXY = {"REMOTE_ADDR": "10.0.0.1"}  # every request reaches the app from the reverse proxy
+
+
+@pytest.fixture
+def proxied(app, tmp_path, restore_limiter):
+    """Apps with the sign-in and public-form limits at 3, behind `n` trusted proxies."""
+    made = []
+
+    def make(n: int):
+        made.append(_limited_app(app, tmp_path, "memory://", PROXY_FIX_X_FOR=n,
+                                 SIGNIN_RATE_LIMIT="3 per minute",
+                                 PUBLIC_FORM_RATE_LIMIT="3 per minute"))  # fmt: skip
+        return made[-1]
+
+    yield make
+    for limited in made:
+        close_app(limited)
+
+
+def _public_interest_url() -> str:
+    catalog = build_catalog()
+    return f"/public/initiatives/{catalog.initiative.id}/interest"
+
+
+LIMITED_FORMS = {
+    "sign-in": lambda: ("/signin", {"email": "guess@example.com", "password": "x"}),
+    "public form": lambda: (_public_interest_url(), {"name": "", "email": "not an address"}),
+}
+
+
+@pytest.mark.parametrize("form", LIMITED_FORMS)
+def test_behind_a_proxy_each_client_has_its_own_allowance(proxied, uploads, form):
+    url, data = LIMITED_FORMS[form]()
+    limited = proxied(1)
+
+    def post(client: str):
+        return limited.test_client().post(
+            url, data=data, environ_base=PROXY, headers={"X-Forwarded-For": client}
+        )
+
+    assert [post("203.0.113.5").status_code for _ in range(3)] == [400] * 3
+    assert post("203.0.113.5").status_code == 429
+    # A colleague coming through the same proxy is not throttled with him...
+    assert post("203.0.113.6").status_code == 400
+    # ...and the throttled client cannot pass as another by writing the header himself:
+    # the proxy appends the address it saw, and only that one is believed.
+    assert post("198.51.100.7, 203.0.113.5").status_code == 429
+
+
+@pytest.mark.parametrize("form", LIMITED_FORMS)
+def test_without_a_trusted_proxy_x_forwarded_for_is_ignored(proxied, uploads, form):
+    url, data = LIMITED_FORMS[form]()
+    limited = proxied(0)
+
+    def post(client: str):
+        return limited.test_client().post(
+            url, data=data, environ_base=PROXY, headers={"X-Forwarded-For": client}
+        )
+
+    assert [post(f"203.0.113.{n}").status_code for n in range(3)] == [400] * 3
+    assert post("203.0.113.99").status_code == 429
