@@ -16,6 +16,7 @@ from core.errors import DomainError
 from core.extensions import db, login_manager
 from core.navigation import add_nav_item
 from core.permissions import can, is_signed_in, require, requires
+from core.site import external_url
 from events import calendar, feeds, services
 from events.export import attendees_csv
 from events.forms import AttendanceForm, EventForm
@@ -36,11 +37,9 @@ def _community_section(community, user) -> dict:
     return {
         "events": events,
         "counts": services.counts_by_status([e.id for e in events]),
-        "feed_url": url_for(
-            "events.community_feed",
-            slug=community.slug,
-            token=feeds.feed_token(user),
-            _external=True,
+        # Pasted into calendar apps: the site's own address, never the request's Host.
+        "feed_url": external_url(
+            "events.community_feed", slug=community.slug, token=feeds.feed_token(user)
         ),
     }
 
