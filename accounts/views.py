@@ -34,7 +34,7 @@ from core.errors import DomainError
 from core.extensions import db, limiter
 from core.mail import EmailStatus, OutgoingEmail
 from core.permissions import require, requires
-from core.text import is_safe_next
+from core.security import safe_redirect_target
 
 bp = Blueprint("accounts", __name__)
 mail.register_email_kind("welcome", _l("Welcome messages"))
@@ -52,8 +52,7 @@ def register_profile_section(template: str, load: Callable[[User], dict]) -> Non
 
 
 def _redirect_after_sign_in():
-    target = request.args.get("next")
-    return redirect(target if is_safe_next(target) else url_for("community.directory"))
+    return redirect(safe_redirect_target(request.args.get("next"), url_for("community.directory")))
 
 
 def _limit(setting: str):
@@ -152,9 +151,7 @@ def reset_password(token: str):
 def sso_start():
     if not sso.sso_enabled():
         abort(404)
-    session["sso_next"] = (
-        request.args.get("next") if is_safe_next(request.args.get("next")) else None
-    )
+    session["sso_next"] = safe_redirect_target(request.args.get("next"), None)
     return sso.provider().authorize_redirect(url_for("accounts.sso_callback", _external=True))
 
 
@@ -171,8 +168,9 @@ def sso_callback():
     db.session.commit()
     login_user(user)
     flash(_("Signed in as %(name)s.", name=user.display_name), "success")
-    target = session.pop("sso_next", None)
-    return redirect(target if is_safe_next(target) else url_for("community.directory"))
+    return redirect(
+        safe_redirect_target(session.pop("sso_next", None), url_for("community.directory"))
+    )
 
 
 @bp.post("/signout")
