@@ -8,6 +8,7 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from accounts import sessions
 from accounts.models import User
 from core import audit
 from core.errors import DomainError
@@ -87,6 +88,13 @@ def authenticate(email: str, password: str) -> User | None:
     if not user.check_password(password) or not user.active:
         return None
     return user
+
+
+def set_new_password(user: User, password: str, action: str) -> None:
+    """A new password (changed or reset) signs out every other browser."""
+    user.set_password(password)
+    sessions.end_other_sessions(user)
+    audit.record(user, action, user)
 
 
 def set_site_role(actor: User, user: User, role: str, granted: bool) -> None:
