@@ -17,7 +17,7 @@ from datetime import timedelta
 
 from flask import Flask, current_app, g, session
 from flask_login import current_user, login_user, logout_user, user_loaded_from_cookie
-from sqlalchemy import select, update
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
 from accounts.models import SignInSession, User
@@ -46,9 +46,17 @@ def _lifetime(remember: bool) -> timedelta:
 
 def sign_in(user: User, remember: bool = False) -> None:
     """Sign `user` in on this browser, in a session of its own (the caller commits)."""
-    login_user(user, remember=remember)
+    if not login_user(user, remember=remember):
+        return  # a deactivated account
     token = secrets.token_urlsafe(32)
     now = utcnow()
+    # Ended sessions are of no more use: the table holds live ones only.
+    db.session.execute(
+        delete(SignInSession).where(
+            SignInSession.user_id == user.id,
+            or_(SignInSession.revoked_at.is_not(None), SignInSession.expires_at <= now),
+        )
+    )
     db.session.add(
         SignInSession(
             user=user,

@@ -229,3 +229,20 @@ def test_the_profile_offers_sign_out_everywhere_in_ukrainian(app, ann):
     browser.post("/language", data={"language": "uk"})
     page = browser.get("/me").get_data(as_text=True)
     assert "Вийти на всіх пристроях" in page and "Ви увійшли на 1 пристрої." in page
+
+
+def test_a_request_finds_its_session_and_person_in_one_query(app, ann, count_queries):
+    browser = signed_in(app)
+    db.session.expire_all()  # the request must load the person itself
+    with count_queries() as statements:
+        assert browser.get("/communities/").status_code == 200
+    reads = [s for s in statements if "sign_in_sessions" in s or "FROM users" in s]
+    assert len(reads) == 1 and "JOIN users" in reads[0], reads
+
+
+def test_ended_sessions_are_cleared_at_the_next_sign_in(app, ann, monkeypatch):
+    signed_in(app).post("/signout")
+    signed_in(app)
+    later(monkeypatch, app.permanent_session_lifetime + timedelta(minutes=1))
+    signed_in(app)
+    assert len(db.session.execute(select(SignInSession)).scalars().all()) == 1
