@@ -129,6 +129,10 @@ def account_data(user: User) -> dict:
         "active": user.active,
         "created_at": user.created_at.isoformat(),
         "has_password": user.password_hash is not None,
+        "signed_in_sessions": [
+            {"started": row.created_at, "last_seen": row.last_seen_at, "remembered": row.remember}
+            for row in sessions.live_sessions(user)
+        ],
     }
 
 

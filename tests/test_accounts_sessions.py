@@ -246,3 +246,11 @@ def test_ended_sessions_are_cleared_at_the_next_sign_in(app, ann, monkeypatch):
     later(monkeypatch, app.permanent_session_lifetime + timedelta(minutes=1))
     signed_in(app)
     assert len(db.session.execute(select(SignInSession)).scalars().all()) == 1
+
+
+def test_the_data_download_lists_the_browsers_signed_in_without_tokens(app, ann):
+    browser = signed_in(app, remember=True)
+    data = browser.get("/me/data.json").get_json()
+    [kept] = data["account"]["signed_in_sessions"]
+    assert kept["remembered"] is True and set(kept) == {"started", "last_seen", "remembered"}
+    assert cookie(browser, "remember_token").split("|")[0] not in str(data)
