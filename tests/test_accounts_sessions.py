@@ -2,6 +2,7 @@
 good, and remember-me cookies are random, kept hashed, new at each use and bounded."""
 
 import hashlib
+import re
 from datetime import timedelta
 
 import pytest
@@ -254,3 +255,23 @@ def test_the_data_download_lists_the_browsers_signed_in_without_tokens(app, ann)
     [kept] = data["account"]["signed_in_sessions"]
     assert kept["remembered"] is True and set(kept) == {"started", "last_seen", "remembered"}
     assert cookie(browser, "remember_token").split("|")[0] not in str(data)
+
+
+def test_sign_out_everywhere_needs_the_pages_csrf_token(app, ann, monkeypatch):
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
+    browser, other = signed_in_with_csrf(app), signed_in_with_csrf(app)
+    assert browser.post("/signout/everywhere").status_code == 400
+    assert is_signed_in(other)
+    page = browser.get("/me").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    assert browser.post("/signout/everywhere", data={"csrf_token": token}).status_code == 302
+    assert not is_signed_in(other)
+
+
+def signed_in_with_csrf(app):
+    browser = app.test_client()
+    page = browser.get("/signin").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    data = {"email": "ann@example.com", "password": PASSWORD, "csrf_token": token}
+    assert browser.post("/signin", data=data).status_code == 302
+    return browser
