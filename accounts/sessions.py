@@ -50,7 +50,7 @@ def sign_in(user: User, remember: bool = False) -> None:
         return  # a deactivated account
     token = secrets.token_urlsafe(32)
     now = utcnow()
-    # Ended sessions are of no more use: the table holds live ones only.
+    # Ended sessions are of no more use: each sign-in clears the person's away.
     db.session.execute(
         delete(SignInSession).where(
             SignInSession.user_id == user.id,
