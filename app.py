@@ -20,7 +20,7 @@ import promotions.personal_data  # noqa: F401
 import reports.permissions  # noqa: F401
 import search.permissions  # noqa: F401
 from accounts.cli import users_cli
-from accounts.models import User
+from accounts.sessions import init_sessions
 from accounts.sso import init_sso
 from accounts.views import bp as accounts_bp
 from community.views import bp as community_bp
@@ -90,12 +90,8 @@ def register_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     login_manager.login_view = "accounts.signin"
     login_manager.login_message_category = "info"
-    login_manager.user_loader(load_user)
+    init_sessions(app)
     init_sso(app)
-
-
-def load_user(user_id: str):
-    return db.session.get(User, int(user_id))
 
 
 def select_locale() -> str | None:

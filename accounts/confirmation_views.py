@@ -3,9 +3,9 @@
 from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
-from flask_login import current_user, login_user
+from flask_login import current_user
 
-from accounts import services
+from accounts import services, sessions
 from accounts.models import User
 from accounts.views import AWAITING_CONFIRMATION, bp
 from core.errors import DomainError
@@ -74,7 +74,8 @@ def confirm_email(token: str):
     # Signed in only in the browser that gave the password; elsewhere the link alone
     # proves the address, not the person.
     if session.pop(AWAITING_CONFIRMATION, None) == user.id:
-        login_user(user)
+        sessions.sign_in(user)
+        db.session.commit()
         flash(_("Welcome to Guildhall, %(name)s!", name=user.display_name), "success")
         return redirect(url_for("community.directory"))
     flash(_("Your address is confirmed. Sign in to start."), "success")

@@ -1,6 +1,7 @@
 """Sign-up and sign-in forms."""
 
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
@@ -59,3 +60,14 @@ class PasswordResetForm(FlaskForm):
         validators=[DataRequired(), EqualTo("password", message=_l("The passwords differ."))],
     )
     submit = SubmitField(_l("Set new password"))
+
+
+class PasswordChangeForm(PasswordResetForm):
+    current_password = PasswordField(
+        _l("Current password"), validators=[DataRequired(), Length(max=200)]
+    )
+    submit = SubmitField(_l("Change password"))
+
+    def validate_current_password(self, field):
+        if not current_user.check_password(field.data):
+            raise ValidationError(_l("This is not your current password."))

@@ -1,11 +1,11 @@
-"""The user account."""
+"""The user account and its signed-in sessions."""
 
 from datetime import datetime
 
 from flask import current_app
 from flask_login import UserMixin
 from sqlalchemy import ForeignKey, String, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from core.extensions import db
@@ -26,6 +26,12 @@ class User(UserMixin, TimestampMixin, db.Model):
     # When the person proved the address is theirs (a confirmation link, or single
     # sign-on); None while a sign-up waits for its link.
     email_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Part of Flask-Login's alternative id (get_id): raising it ends every session
+    # that carries the old id (accounts/sessions.py).
+    session_generation: Mapped[int] = mapped_column(default=0, server_default="0")
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_generation}"
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive accounts
@@ -57,3 +63,21 @@ class EmailPreference(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     kind: Mapped[str] = mapped_column(String(40))
     enabled: Mapped[bool]
+
+
+class SignInSession(db.Model):
+    """One signed-in browser: its token is kept only as a hash, and it ends for good
+    when revoked (sign-out, a new password, "Sign out everywhere") or past expires_at."""
+
+    __tablename__ = "sign_in_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    remember: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime]
+    last_seen_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    revoked_at: Mapped[datetime | None]
+
+    user: Mapped[User] = relationship(lazy="joined", innerjoin=True)

@@ -10,7 +10,7 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from accounts import mail
+from accounts import mail, sessions
 from accounts.models import User
 from core import audit
 from core.errors import DomainError
@@ -98,6 +98,13 @@ def authenticate(email: str, password: str) -> User | None:
     return user
 
 
+def set_new_password(user: User, password: str, action: str) -> None:
+    """A new password (changed or reset) signs out every other browser."""
+    user.set_password(password)
+    sessions.end_other_sessions(user)
+    audit.record(user, action, user)
+
+
 def set_site_role(actor: User, user: User, role: str, granted: bool) -> None:
     if role not in SITE_ROLES:
         raise DomainError(_("Unknown role."))
@@ -131,6 +138,10 @@ def account_data(user: User) -> dict:
         "created_at": user.created_at.isoformat(),
         "email_confirmed_at": user.email_confirmed_at,
         "has_password": user.password_hash is not None,
+        "signed_in_sessions": [
+            {"started": row.created_at, "last_seen": row.last_seen_at, "remembered": row.remember}
+            for row in sessions.live_sessions(user)
+        ],
     }
 
 
@@ -173,10 +184,9 @@ def user_for_reset_token(token: str) -> User | None:
 
 def reset_password(user: User, password: str) -> None:
     """Set the password from a reset link; the link came to the address, which proves it."""
-    user.set_password(password)
     if not user.email_confirmed:
         user.email_confirmed_at = utcnow()
-    audit.record(user, "account.password_reset", user)
+    set_new_password(user, password, "account.password_reset")
 
 
 CONFIRMATION_SALT = "email-confirmation"

@@ -18,11 +18,12 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user
 from sqlalchemy import select
 
-from accounts import mail, services, sso
+from accounts import mail, services, sessions, sso
 from accounts.forms import (
+    PasswordChangeForm,
     PasswordResetForm,
     PasswordResetRequestForm,
     SignInForm,
@@ -34,7 +35,7 @@ from core.errors import DomainError
 from core.extensions import db, limiter
 from core.mail import EmailStatus, OutgoingEmail
 from core.permissions import require, requires
-from core.text import is_safe_next
+from core.security import safe_redirect_target
 
 bp = Blueprint("accounts", __name__)
 mail.register_email_kind("welcome", _l("Welcome messages"))
@@ -56,8 +57,7 @@ def register_profile_section(template: str, load: Callable[[User], dict]) -> Non
 
 
 def _redirect_after_sign_in():
-    target = request.args.get("next")
-    return redirect(target if is_safe_next(target) else url_for("community.directory"))
+    return redirect(safe_redirect_target(request.args.get("next"), url_for("community.directory")))
 
 
 def _limit(setting: str):
@@ -106,7 +106,8 @@ def signin():
                     "e-mailed to %(email)s.", email=user.email), "warning")  # fmt: skip
             return redirect(url_for("accounts.check_inbox"))
         if user is not None:
-            login_user(user, remember=form.remember.data)
+            sessions.sign_in(user, remember=form.remember.data)
+            db.session.commit()
             flash(_("Signed in as %(name)s.", name=user.display_name), "success")
             return _redirect_after_sign_in()
         # One message for unknown email and wrong password alike.
@@ -160,9 +161,7 @@ def reset_password(token: str):
 def sso_start():
     if not sso.sso_enabled():
         abort(404)
-    session["sso_next"] = (
-        request.args.get("next") if is_safe_next(request.args.get("next")) else None
-    )
+    session["sso_next"] = safe_redirect_target(request.args.get("next"), None)
     try:
         return sso.start_sign_in(url_for("accounts.sso_callback", _external=True))
     except DomainError as error:
@@ -180,30 +179,66 @@ def sso_callback():
         db.session.rollback()
         flash(error.message, "danger")
         return redirect(url_for("accounts.signin"))
+    sessions.sign_in(user)
     db.session.commit()
-    login_user(user)
     flash(_("Signed in as %(name)s.", name=user.display_name), "success")
-    target = session.pop("sso_next", None)
-    return redirect(target if is_safe_next(target) else url_for("community.directory"))
+    return redirect(
+        safe_redirect_target(session.pop("sso_next", None), url_for("community.directory"))
+    )
 
 
 @bp.post("/signout")
 def signout():
-    logout_user()
+    sessions.sign_out()
+    db.session.commit()
     flash(_("Signed out."), "info")
+    return redirect(url_for("core.index"))
+
+
+@bp.post("/signout/everywhere")
+@requires("account.view_profile")
+def signout_everywhere():
+    user = current_user._get_current_object()
+    sessions.sign_out_everywhere(user)
+    audit.record(user, "account.signed_out_everywhere", user)
+    db.session.commit()
+    flash(_("Signed out on every device, this one too."), "info")
     return redirect(url_for("core.index"))
 
 
 @bp.route("/me")
 @requires("account.view_profile")
 def profile():
+    return _profile_page(PasswordChangeForm())
+
+
+def _profile_page(password_form: PasswordChangeForm, status: int = 200):
     sections = [(template, load(current_user)) for template, load in profile_sections]
     return render_template(
         "accounts/profile.html",
         sections=sections,
         email_kinds=mail.email_kinds(),
         wanted=mail.wanted_kinds(current_user),
-    )
+        password_form=password_form,
+        live_sessions=sessions.live_sessions(current_user),
+        this_session=sessions.current_session(),
+    ), status
+
+
+@bp.post("/me/password")
+@_limit("SIGNIN_RATE_LIMIT")  # it checks a password too
+@requires("account.view_profile")
+def change_password():
+    if current_user.password_hash is None or not current_app.config["PASSWORD_SIGN_IN"]:
+        abort(404)
+    form = PasswordChangeForm()
+    if not form.validate_on_submit():
+        return _profile_page(form, 400)
+    user = current_user._get_current_object()
+    services.set_new_password(user, form.password.data, "account.password_change")
+    db.session.commit()
+    flash(_("Your password is changed. Other devices are signed out."), "success")
+    return redirect(url_for("accounts.profile"))
 
 
 # Each feature adds what it keeps about a person to their data download.

@@ -11,6 +11,9 @@ import requests
 from flask import Flask, g, session
 from flask_wtf.csrf import generate_csrf
 
+from accounts.models import User
+from core.extensions import db
+
 # Flask-Login ties a session to the address and browser it was made for; every
 # request the benchmark sends says the same.
 USER_AGENT = "guildhall-bench"
@@ -40,7 +43,8 @@ def minted(app: Flask, user_id: int) -> tuple[str, str]:
     """A Cookie header signed in as `user_id` and the CSRF token that goes with it."""
     environ = {"REMOTE_ADDR": "127.0.0.1", "HTTP_USER_AGENT": USER_AGENT}
     with app.test_request_context(environ_base=environ):
-        session["_user_id"] = str(user_id)
+        # Flask-Login's alternative id (accounts/sessions.py), as its own login_user keeps.
+        session["_user_id"] = db.session.get(User, user_id).get_id()
         session["_fresh"] = False
         session["_id"] = app.login_manager._session_identifier_generator()
         g.pop(app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"), None)  # one per session

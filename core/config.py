@@ -1,6 +1,7 @@
 """Configuration: defaults, overridden by environment variables when the app is made."""
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 DEFAULT_SECRET_KEY = "dev-only-change-me"
@@ -44,6 +45,8 @@ ENVIRONMENT = {
     # None: Secure in production, not in development or tests (core/security.py decides).
     "SESSION_COOKIE_SECURE": (None, _bool),
     "REMEMBER_COOKIE_SECURE": (None, _bool),
+    # How long "Remember me" keeps a person signed in; its token is new at each use.
+    "REMEMBER_COOKIE_DAYS": (30, int),
     "SITE_URL": ("http://127.0.0.1:5000", str),
     # Host names the site answers to (Flask's setting); production: SITE_URL's host.
     "TRUSTED_HOSTS": (None, _list),
@@ -98,6 +101,7 @@ def from_environment(instance_path: str) -> dict:
         config["RATELIMIT_STORAGE_URI"] = config["REDIS_URL"]
     if database_url := config.pop("DATABASE_URL", None):
         config["SQLALCHEMY_DATABASE_URI"] = database_url
+    config["REMEMBER_COOKIE_DURATION"] = timedelta(days=config.pop("REMEMBER_COOKIE_DAYS"))
     if config["REMEMBER_COOKIE_SECURE"] is None:
         config["REMEMBER_COOKIE_SECURE"] = config["SESSION_COOKIE_SECURE"]
     return config

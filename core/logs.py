@@ -38,7 +38,7 @@ def configure_logging(app: Flask) -> None:
 
 
 def request_fields() -> dict:
-    user_id = current_user.get_id() if current_user and current_user.is_authenticated else None
+    user_id = str(current_user.id) if current_user and current_user.is_authenticated else None
     return {
         "request_id": g.get("request_id"),
         "user_id": user_id,

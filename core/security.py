@@ -1,4 +1,7 @@
-"""Security headers on every response, and the production start-up checks."""
+"""Security headers on every response, the production start-up checks, and safe
+redirect targets."""
+
+from urllib.parse import unquote, urlsplit
 
 from flask import Flask, abort, request
 
@@ -85,3 +88,26 @@ def register_input_guard(app: Flask) -> None:
             or _has_nul(file.filename or "" for file in request.files.values())
         ):
             abort(400)
+
+
+def is_safe_redirect_target(target: str | None) -> bool:
+    """True for a path on this site (`/communities/?kind=practice`), the only kind of
+    `next` or referrer a redirect may follow.
+
+    Browsers read `//host`, `////host`, `/\\host` and `\\\\host` as another site, and
+    drop tabs and newlines before reading, so a target starts with one `/` followed by
+    neither a slash nor a backslash, and holds no backslash or control character; once
+    percent-decoded (as some proxies do) it must not start with two slashes either.
+    """
+    if not target or "\\" in target or any(ord(c) < 32 or ord(c) == 127 for c in target):
+        return False
+    decoded = "".join(c for c in unquote(target) if c not in "\t\r\n")
+    if not target.startswith("/") or decoded[:2] in ("//", "/\\"):
+        return False
+    parts = urlsplit(target)
+    return not parts.scheme and not parts.netloc
+
+
+def safe_redirect_target(target: str | None, fallback: str | None) -> str | None:
+    """`target` when it is a path on this site, otherwise `fallback`."""
+    return target if is_safe_redirect_target(target) else fallback

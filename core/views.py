@@ -14,7 +14,7 @@ from flask_login import current_user
 
 from core.errors import DomainError
 from core.extensions import db
-from core.text import is_safe_next
+from core.security import safe_redirect_target
 
 bp = Blueprint("core", __name__)
 
@@ -49,5 +49,4 @@ def set_language():
         if current_user.is_authenticated:
             current_user.locale = language
             db.session.commit()
-    target = request.form.get("next")
-    return redirect(target if is_safe_next(target) else url_for("core.index"))
+    return redirect(safe_redirect_target(request.form.get("next"), url_for("core.index")))

@@ -18,7 +18,7 @@ def account_or_address() -> str:
     # Employees often share one office address, so a signed-in person is counted by
     # account; anyone else by address.
     if is_signed_in(current_user):
-        return f"user:{current_user.get_id()}"
+        return f"user:{current_user.id}"
     return get_remote_address()
 
 

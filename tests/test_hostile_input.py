@@ -27,7 +27,7 @@ from tests.two_communities import (
 EXAMPLES_PER_FORM = 12
 NEVER_SUBMITTED = {"csrf_token"}
 # Forms that end the session would sign the fuzzing role out for the rest of the run.
-SKIPPED_ACTIONS = ("/signout",)
+SKIPPED_ACTIONS = ("/signout", "/signout/everywhere")
 
 HOSTILE_TEXT = [
     "", " ", "\t\r\n", "x" * 100_000, "\u202egnp.exe", "👩‍💻🦄" * 50, "\u0007\u001b[31m",

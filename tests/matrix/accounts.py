@@ -15,6 +15,8 @@ CASES = [
     Case("accounts.signin", "GET", no_args, everyone()),
     Case("accounts.signin", "POST", no_args, everyone()),
     Case("accounts.signout", "POST", no_args, everyone()),
+    Case("accounts.change_password", "POST", no_args, signed_in()),
+    Case("accounts.signout_everywhere", "POST", no_args, signed_in()),
     Case("accounts.request_password_reset", "GET", no_args, everyone()),
     Case("accounts.request_password_reset", "POST", no_args, everyone()),
     Case("accounts.reset_password", "GET", lambda w: {"token": "not-a-token"}, everyone()),

@@ -1,0 +1,197 @@
+"""Signed-in sessions that end: one row per browser, found by a hashed random token.
+
+The sign-in views put the token in Flask's session as Flask-Login's user id, so the
+remember-me cookie Flask-Login writes from it carries the same token. Each request
+finds the live row with one indexed query; sign-out revokes it, so a copied session
+or remember-me cookie is worthless afterwards. A remember-me cookie that brings a
+person back gets a new token, and the old one stops working.
+
+A session Flask-Login makes by itself (its `login_user` outside the sign-in views,
+its test client) carries the account's alternative id, `User.get_id()`, instead:
+it has no row and ends when the account's session generation is raised.
+"""
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from flask import Flask, current_app, g, session
+from flask_login import current_user, login_user, logout_user, user_loaded_from_cookie
+from sqlalchemy import delete, or_, select, update
+from sqlalchemy.exc import SQLAlchemyError
+
+from accounts.models import SignInSession, User
+from core.extensions import db, login_manager
+from core.models import utcnow
+
+# Last seen is written at most this often, so a request costs one read.
+TOUCH_EVERY = timedelta(minutes=5)
+
+
+def init_sessions(app: Flask) -> None:
+    login_manager.user_loader(load_user)
+    user_loaded_from_cookie.connect(_rotate_remember_token, app)
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _lifetime(remember: bool) -> timedelta:
+    if not remember:
+        return current_app.permanent_session_lifetime  # Flask's own limit on its cookie
+    duration = current_app.config["REMEMBER_COOKIE_DURATION"]
+    return duration if isinstance(duration, timedelta) else timedelta(seconds=duration)
+
+
+def sign_in(user: User, remember: bool = False) -> None:
+    """Sign `user` in on this browser, in a session of its own (the caller commits)."""
+    if not login_user(user, remember=remember):
+        return  # a deactivated account
+    token = secrets.token_urlsafe(32)
+    now = utcnow()
+    # Ended sessions are of no more use: each sign-in clears the person's away.
+    db.session.execute(
+        delete(SignInSession).where(
+            SignInSession.user_id == user.id,
+            or_(SignInSession.revoked_at.is_not(None), SignInSession.expires_at <= now),
+        )
+    )
+    db.session.add(
+        SignInSession(
+            user=user,
+            token_hash=_hash(token),
+            remember=remember,
+            created_at=now,
+            last_seen_at=now,
+            expires_at=now + _lifetime(remember),
+        )
+    )
+    session["_user_id"] = token
+
+
+def load_user(user_id: str) -> User | None:
+    """Flask-Login's user loader: the person of a live session, or None."""
+    if ":" in user_id:
+        return _user_for_alternative_id(user_id)
+    row = db.session.execute(
+        select(SignInSession).where(
+            SignInSession.token_hash == _hash(user_id),
+            SignInSession.revoked_at.is_(None),
+            SignInSession.expires_at > utcnow(),
+        )
+    ).scalar_one_or_none()
+    if row is None:
+        return None
+    g.sign_in_session = row
+    if row.last_seen_at < utcnow() - TOUCH_EVERY:
+        _commit_if_clean(lambda: _touch(row))
+    return row.user
+
+
+def _user_for_alternative_id(alternative_id: str) -> User | None:
+    account_id, _, generation = alternative_id.partition(":")
+    user = db.session.get(User, int(account_id)) if account_id.isdigit() else None
+    return user if user is not None and str(user.session_generation) == generation else None
+
+
+def _touch(row: SignInSession) -> None:
+    row.last_seen_at = utcnow()
+    if not row.remember:  # idle sessions end; a remember-me one lasts from its last token
+        row.expires_at = row.last_seen_at + _lifetime(False)
+
+
+def _commit_if_clean(change) -> bool:
+    """Make `change` and commit it at once, even in a GET, unless the request has changes
+    of its own in flight (they are not ours to commit): then another request will."""
+    if db.session.new or db.session.dirty or db.session.deleted or db.session.info.get("written"):
+        return False
+    try:
+        if change() is False:
+            db.session.rollback()
+            return False
+        db.session.commit()
+    except SQLAlchemyError:  # e.g. SQLite refusing a write after another one: try later
+        db.session.rollback()
+        return False
+    return True
+
+
+def _rotate_remember_token(app: Flask, user: User) -> None:
+    """A remember-me cookie brought the person back: give it a new token, end the old."""
+    row = g.get("sign_in_session")
+    if row is None:
+        return
+    old_hash, token = row.token_hash, secrets.token_urlsafe(32)
+
+    def rotate() -> bool:
+        now = utcnow()
+        changed = db.session.execute(
+            update(SignInSession)
+            .where(SignInSession.id == row.id, SignInSession.token_hash == old_hash)
+            .values(token_hash=_hash(token), last_seen_at=now, expires_at=now + _lifetime(True))
+        )
+        return changed.rowcount == 1  # another request rotated it first
+
+    if _commit_if_clean(rotate):
+        session["_user_id"] = token
+        session["_remember"] = "set"  # Flask-Login writes the new cookie
+
+
+def current_session() -> SignInSession | None:
+    """This browser's session row (None for a session Flask-Login made by itself)."""
+    if not current_user.is_authenticated:
+        return None
+    return g.get("sign_in_session")
+
+
+def sign_out() -> None:
+    """End this browser's session for good (the caller commits)."""
+    row = current_session()
+    if row is not None:
+        row.revoked_at = utcnow()
+    elif current_user.is_authenticated:
+        # No row of its own: ending it ends every session with the same alternative id.
+        current_user.session_generation += 1
+    logout_user()
+
+
+def end_other_sessions(user: User) -> None:
+    """After a new password: every browser signed in as `user` but this one is signed
+    out, remember-me cookies included (the caller commits)."""
+    this_browser = current_user.is_authenticated and current_user.id == user.id
+    keep = current_session() if this_browser else None
+    _end_sessions(user, keep)
+    if this_browser and keep is None:
+        session["_user_id"] = user.get_id()  # this browser carries the alternative id
+
+
+def sign_out_everywhere(user: User) -> None:
+    """End every session of `user`, this browser's too (the caller commits)."""
+    _end_sessions(user)
+    logout_user()
+
+
+def _end_sessions(user: User, keep: SignInSession | None = None) -> None:
+    query = update(SignInSession).where(
+        SignInSession.user_id == user.id, SignInSession.revoked_at.is_(None)
+    )
+    if keep is not None:
+        query = query.where(SignInSession.id != keep.id)
+    db.session.execute(query.values(revoked_at=utcnow()))
+    user.session_generation += 1  # and every session carrying the alternative id
+
+
+def live_sessions(user: User) -> list[SignInSession]:
+    """The person's browsers that are signed in now, the latest first."""
+    return list(
+        db.session.execute(
+            select(SignInSession)
+            .where(
+                SignInSession.user_id == user.id,
+                SignInSession.revoked_at.is_(None),
+                SignInSession.expires_at > utcnow(),
+            )
+            .order_by(SignInSession.last_seen_at.desc())
+        ).scalars()
+    )
