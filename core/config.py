@@ -40,6 +40,8 @@ ENVIRONMENT = {
     "CONFIRMATION_RESEND_RATE_LIMIT": ("3 per hour", str),
     "TRACKED_LINK_RATE_LIMIT": ("120 per minute", str),
     "ATTRIBUTION_DAYS": (30, int),
+    # Books of one catalog a person (an employee, or an outside e-mail) may hold reserved.
+    "RESERVATION_LIMIT_PER_PERSON": (3, int),
     "AT_RISK_AFTER": (0.5, float),
     "AT_RISK_PACE": (0.8, float),
     # None: Secure in production, not in development or tests (core/security.py decides).

@@ -53,12 +53,14 @@ def lock_row(model, row_id: int):
     """Load the row `row_id` of `model`, locked until the transaction ends.
 
     Call it before changing anything in this transaction: on SQLite it ends
-    the request's read-only transaction and starts an immediate one.
+    the request's read-only transaction and starts an immediate one. Several
+    rows may be locked one after the other (always in the same order); on
+    SQLite the first lock already holds the whole database.
     """
     db.session.flush()
     if db.session.info.get("written"):
         raise RuntimeError("lock_row() must come before any change in the transaction")
-    if db.session.get_bind().dialect.name == "sqlite":
+    if db.session.get_bind().dialect.name == "sqlite" and not _holds_sqlite_write_lock():
         db.session.commit()  # only reads so far
         db.session.connection(execution_options={"sqlite_immediate": True})
     return db.session.execute(
@@ -67,3 +69,11 @@ def lock_row(model, row_id: int):
         .with_for_update()
         .execution_options(populate_existing=True)
     ).scalar_one_or_none()
+
+
+def _holds_sqlite_write_lock() -> bool:
+    """Did this transaction start with BEGIN IMMEDIATE (an earlier lock_row)?"""
+    session = db.session()
+    if not session.in_transaction():
+        return False
+    return session.connection().get_execution_options().get("sqlite_immediate", False)

@@ -4,7 +4,7 @@ import enum
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, Numeric, String, Text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, Numeric, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from accounts.models import User
@@ -182,6 +182,15 @@ class Lead(db.Model):
             "participant_id IS NOT NULL OR user_id IS NOT NULL", name="participant_or_user"
         ),
         Index("ix_leads_initiative_created", "initiative_id", "created_at"),
+        # An outside person's interest is one lead, however often they send the form.
+        Index(
+            "uq_leads_interest_participant",
+            "initiative_id",
+            "participant_id",
+            unique=True,
+            sqlite_where=text("kind = 'interest'"),
+            postgresql_where=text("kind = 'interest'"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -33,7 +33,10 @@ def _can_take_part(user, initiative) -> bool:
 
 @rule("initiative.view_public")
 def _can_view_public(user, initiative) -> bool:
-    # Anyone, signed in or not; leaders may preview the public page of a draft.
+    # Anyone, signed in or not; leaders may preview the public page of a draft. An
+    # archived community's initiatives close with it, for everyone.
+    if initiative.community.is_archived:
+        return False
     return (initiative.is_public and not initiative.is_draft) or _leads(user, initiative)
 
 

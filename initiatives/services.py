@@ -8,9 +8,12 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
 from babel.numbers import list_currencies
+from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import case, distinct, func, or_, select, update
-from sqlalchemy.orm import joinedload
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import aliased, joinedload
 
 from accounts.models import User
 from community.models import Community
@@ -399,17 +402,36 @@ def participants_query(term: str = ""):
 
 
 def find_or_add_participant(name: str, email: str) -> Participant:
+    """The one participant with this e-mail, with the name and consent of their latest form."""
     email = email.strip().lower()
-    participant = db.session.execute(
-        select(Participant).where(Participant.email == email)
-    ).scalar_one_or_none()
+    participant = participant_by_email(email)
     if participant is None:
         participant = Participant(name=name.strip(), email=email, consent_at=utcnow())
-        db.session.add(participant)
-        db.session.flush()
-    else:
-        participant.consent_at = utcnow()  # consent given again with this form
+        try:
+            with db.session.begin_nested():
+                db.session.add(participant)
+        except IntegrityError:
+            # The same e-mail arrived in a parallel form a moment earlier: that is the person.
+            participant = participant_by_email(email)
+        else:
+            return participant
+    if name.strip():
+        participant.name = name.strip()
+    participant.consent_at = utcnow()  # consent given again with this form
     return participant
+
+
+def _new_lead(initiative, kind, user, participant, source) -> Lead:
+    if (user is None) == (participant is None):
+        raise ValueError("a lead comes from a user or from a participant")
+    return Lead(
+        initiative=initiative,
+        kind=kind,
+        user=user,
+        participant=participant,
+        source=(source or None) and source[:80],
+        created_at=utcnow(),
+    )
 
 
 def record_lead(
@@ -420,16 +442,7 @@ def record_lead(
     participant: Participant | None = None,
     source: str | None = None,
 ) -> Lead:
-    if (user is None) == (participant is None):
-        raise ValueError("a lead comes from a user or from a participant")
-    lead = Lead(
-        initiative=initiative,
-        kind=kind,
-        user=user,
-        participant=participant,
-        source=(source or None) and source[:80],
-        created_at=utcnow(),
-    )
+    lead = _new_lead(initiative, kind, user, participant, source)
     db.session.add(lead)
     db.session.flush()
     lead_created.send(initiative, lead=lead)
@@ -445,19 +458,42 @@ class Outsider:
     source: str | None = None
 
 
+def _interest_of(initiative: Initiative, participant: Participant) -> Lead | None:
+    return db.session.execute(
+        select(Lead).where(
+            Lead.initiative_id == initiative.id,
+            Lead.participant_id == participant.id,
+            Lead.kind == LeadKind.INTEREST,
+        )
+    ).scalar_one_or_none()
+
+
 def register_interest(initiative: Initiative, outsider: Outsider) -> Lead:
+    """An outside person's interest: one lead per e-mail and initiative, however often they
+    send the form (a unique index settles two sent at once)."""
     _check_taking_part(initiative)
     participant = find_or_add_participant(outsider.name, outsider.email)
-    return record_lead(
-        initiative, LeadKind.INTEREST, participant=participant, source=outsider.source
-    )
+    lead = _interest_of(initiative, participant)
+    if lead is None:
+        lead = _new_lead(initiative, LeadKind.INTEREST, None, participant, outsider.source)
+        try:
+            with db.session.begin_nested():
+                db.session.add(lead)
+        except IntegrityError:
+            lead = _interest_of(initiative, participant)
+        else:
+            lead_created.send(initiative, lead=lead)
+            return lead
+    if lead.source is None and outsider.source:
+        lead.source = outsider.source[:80]  # the first place they came from that we know
+    return lead
 
 
 # --- the catalog ---------------------------------------------------------------
 
 
 def _check_taking_part(initiative: Initiative) -> None:
-    if not initiative.is_active:
+    if not initiative.is_active or initiative.community.is_archived:
         raise DomainError(_("This initiative is not open at the moment."))
 
 
@@ -551,8 +587,14 @@ def request_item(
     outsider: Outsider | None = None,
     now: datetime | None = None,
 ) -> CatalogItem:
-    """Reserve the item for the requester; of two people at once, exactly one gets it."""
+    """Reserve the item for the requester; of two people at once, exactly one gets it, and
+    nobody holds more than RESERVATION_LIMIT_PER_PERSON books of the catalog."""
     user_id = user.id if user is not None else None  # read before the lock expires `user`
+    email = user.email if user is not None else (outsider.email if outsider else "")
+    # The initiative's row first: one person's parallel requests queue behind each other,
+    # so each counts the others' reservations (the item's lock alone would not).
+    if lock_row(Initiative, initiative_id) is None:
+        raise DomainError(_("This book is no longer in the catalog."))
     item = _locked_item(initiative_id, item_id)
     initiative = item.initiative
     _check_catalog(initiative)
@@ -564,6 +606,7 @@ def request_item(
         raise DomainError(_("Sorry, someone has just reserved this book."))
     if item.status != ItemStatus.AVAILABLE:
         raise DomainError(_("This book is not available."))
+    _check_reservation_limit(initiative, email, now)
     participant = None
     if outsider is not None:
         participant = find_or_add_participant(outsider.name, outsider.email)
@@ -585,6 +628,42 @@ def request_item(
         source=outsider.source if outsider else None,
     )
     return item
+
+
+def reservations_held(initiative: Initiative, email: str, now: datetime) -> int:
+    """Books of the catalog reserved (and not run out) by the person with this e-mail, as an
+    employee or on the public page."""
+    email = email.strip().lower()
+    reserver, outsider = aliased(User), aliased(Participant)
+    return db.session.execute(
+        select(func.count())
+        .select_from(CatalogItem)
+        .outerjoin(reserver, reserver.id == CatalogItem.reserved_by_user_id)
+        .outerjoin(outsider, outsider.id == CatalogItem.reserved_by_participant_id)
+        .where(
+            CatalogItem.initiative_id == initiative.id,
+            CatalogItem.status == ItemStatus.RESERVED,
+            or_(
+                CatalogItem.reservation_expires_at.is_(None),
+                CatalogItem.reservation_expires_at > now,
+            ),
+            or_(func.lower(reserver.email) == email, func.lower(outsider.email) == email),
+        )
+    ).scalar_one()
+
+
+def _check_reservation_limit(initiative: Initiative, email: str, now: datetime) -> None:
+    limit = current_app.config["RESERVATION_LIMIT_PER_PERSON"]
+    if reservations_held(initiative, email, now) >= limit:
+        raise DomainError(
+            ngettext(
+                "You already hold %(num)s reserved book here, the most one person may. "
+                "Another can be reserved once a donation is confirmed or a reservation ends.",
+                "You already hold %(num)s reserved books here, the most one person may. "
+                "Another can be reserved once a donation is confirmed or a reservation ends.",
+                limit,
+            )
+        )
 
 
 def confirm_donation(actor: User, initiative: Initiative, item_id: int, amount) -> CatalogItem:

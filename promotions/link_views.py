@@ -28,10 +28,8 @@ def follow(code: str):
     link = lock_row(TrackedLink, link.id)  # SQLite: take the write lock before counting
     if link is None:
         abort(404)
-    visitor = links.visitor_hash(
-        utcnow().date(), request.remote_addr or "", request.user_agent.string[:300]
-    )
-    links.record_click(link, utcnow().date(), visitor)
+    today = utcnow().date()
+    links.record_click(link, today, links.visitor_hash(today, request.remote_addr or ""))
     db.session.commit()
     response = redirect(link.target_path, code=302)
     response.set_cookie(**links.attribution_cookie(link))

@@ -11,6 +11,7 @@ import hashlib
 import hmac
 import re
 import secrets
+from contextlib import suppress
 from datetime import date
 from urllib.parse import urlsplit
 
@@ -18,13 +19,16 @@ from flask import current_app, g, has_request_context, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from itsdangerous import BadSignature, URLSafeTimedSerializer
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import IntegrityError
 
 from accounts.mail import site_context
+from community.models import Membership, MembershipStatus
 from core.errors import DomainError
 from core.extensions import db
+from core.models import utcnow
 from core.permissions import is_smm
 from core.signals import event_registered, lead_created, member_joined, member_requested
 from core.site import external_url
@@ -107,12 +111,16 @@ def share_url(link: TrackedLink) -> str:
 # --- clicks -------------------------------------------------------------------
 
 
-def visitor_hash(day: date, address: str, agent: str) -> str:
-    """Who clicked, as a hash that changes every day and cannot be reversed to an address."""
+def visitor_hash(day: date, address: str) -> str:
+    """Who clicked, as a hash that changes every day and cannot be reversed to an address.
+
+    The address alone makes the visitor: a browser string is whatever the client says,
+    so counting it would let one machine pass for as many visitors as it likes.
+    """
     salt = hmac.new(
         current_app.config["SECRET_KEY"].encode(), f"visitor:{day}".encode(), hashlib.sha256
     ).digest()
-    return hmac.new(salt, f"{address}|{agent}".encode(), hashlib.sha256).hexdigest()[:32]
+    return hmac.new(salt, address.encode(), hashlib.sha256).hexdigest()[:32]
 
 
 def record_click(link: TrackedLink, day: date, visitor: str) -> None:
@@ -219,10 +227,44 @@ def attribute(
         link_id=link.id,
         kind=kind,
         object_id=object_id,
+        user_id=owner_id,
     )
-    db.session.add(mark)
-    db.session.flush()
+    try:
+        # The unique indexes decide, also between parallel requests: a row counts once,
+        # and joining once per person and brief.
+        with db.session.begin_nested():
+            db.session.add(mark)
+    except IntegrityError:
+        if kind == MEMBERSHIP and owner_id is not None:
+            _replace_unconfirmed_join(link, object_id, owner_id)
+        return None
     return mark
+
+
+def _replace_unconfirmed_join(link: TrackedLink, membership_id: int, user_id: int) -> None:
+    """A credited request to join that was turned down or withdrawn never counted; the
+    person's new membership takes its place (still one per person and brief)."""
+    never_joined = select(Membership.id).where(
+        Membership.status == MembershipStatus.LEFT, Membership.joined_at.is_(None)
+    )
+    # IntegrityError: the new membership was credited to another brief in the meantime.
+    with suppress(IntegrityError), db.session.begin_nested():
+        db.session.execute(
+            update(Attribution)
+            .where(
+                Attribution.request_id == link.request_id,
+                Attribution.kind == MEMBERSHIP,
+                Attribution.user_id == user_id,
+                Attribution.object_id.in_(never_joined),
+            )
+            .values(
+                object_id=membership_id,
+                link_id=link.id,
+                channel_id=link.channel_id,
+                created_at=utcnow(),
+            )
+            .execution_options(synchronize_session=False)
+        )
 
 
 def _on_registered(event, registration) -> None:

@@ -14,6 +14,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from sqlalchemy.types import JSON
@@ -333,8 +334,9 @@ class TrackedLink(db.Model):
 class LinkVisit(db.Model):
     """Clicks on a tracked link by one visitor on one day.
 
-    The visitor is known only by a hash of their address and browser salted with
-    the day, so the same person cannot be followed from one day to the next.
+    The visitor is known only by a hash of their address salted with the day, so
+    the same person cannot be followed from one day to the next; `clicks` counts
+    every follow, however the browser calls itself.
     """
 
     __tablename__ = "tracked_link_visits"
@@ -352,12 +354,23 @@ class Attribution(db.Model):
 
     `kind` and `object_id` name the row it marks (a registration, a lead, a
     membership); each row is attributed to at most one brief and channel.
+    `user_id` is the employee whose action it was (none for an outside
+    participant): joining counts once per person and brief, however often
+    they leave and join again.
     """
 
     __tablename__ = "promotion_attributions"
     __table_args__ = (
         UniqueConstraint("kind", "object_id"),
         Index("ix_promotion_attributions_request_kind", "request_id", "kind"),
+        Index(
+            "uq_promotion_attributions_join_per_person",
+            "request_id",
+            "user_id",
+            unique=True,
+            sqlite_where=text("kind = 'membership'"),
+            postgresql_where=text("kind = 'membership'"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -366,4 +379,5 @@ class Attribution(db.Model):
     link_id: Mapped[int | None] = mapped_column(ForeignKey("tracked_links.id", ondelete="SET NULL"))
     kind: Mapped[str] = mapped_column(String(20))  # registration | lead | membership
     object_id: Mapped[int]
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

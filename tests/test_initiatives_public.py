@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app import create_app
+from community.services import archive_community, restore_community
 from core.extensions import db, limiter
 from initiatives import services
 from initiatives.models import CatalogItem, ItemStatus, Lead, LeadKind, Participant
@@ -180,3 +181,38 @@ def test_closed_initiative_shows_its_page_but_takes_nothing(catalog, client):
     assert "closed" in client.get(base).get_data(as_text=True)
     assert client.get(f"{base}/offer").status_code == 404
     assert client.post(f"{base}/items/{item.id}/request", data=OUTSIDER).status_code == 404
+
+
+def test_an_archived_communitys_public_page_and_forms_are_gone(catalog, client, login):
+    item = catalog.offer("Drive")
+    archive_community(catalog.leader, catalog.community)
+    db.session.commit()
+    base = f"/public/initiatives/{catalog.initiative.id}"
+    offer = {**OUTSIDER, "title": "Peopleware", "category": "PMBOK", "condition": "good"}
+    for visitor in (client, login(catalog.employee), login(catalog.leader)):
+        assert visitor.get(base).status_code == 404
+        assert visitor.get(f"{base}/interest").status_code == 404
+        assert visitor.post(f"{base}/interest", data=OUTSIDER).status_code == 404
+        assert visitor.post(f"{base}/offer", data=offer).status_code == 404
+        request = {**OUTSIDER, "pledged": "300"}
+        assert visitor.post(f"{base}/items/{item.id}/request", data=request).status_code == 404
+    assert count(Lead, Lead.participant_id.is_not(None)) == 0 and count(Participant) == 0
+    assert db.session.get(CatalogItem, item.id).status == ItemStatus.AVAILABLE
+    # Restored, the community's public page opens again.
+    restore_community(catalog.leader, catalog.community)
+    db.session.commit()
+    assert client.get(base).status_code == 200
+
+
+def test_the_same_email_registering_interest_again_updates_its_one_lead(catalog, client):
+    url = f"/public/initiatives/{catalog.initiative.id}/interest"
+    assert client.post(f"{url}?source=instagram", data=OUTSIDER).status_code == 302
+    first_consent = db.session.execute(select(Participant.consent_at)).scalar_one()
+    again = {**OUTSIDER, "name": "Olha Renamed", "email": "OLHA@elsewhere.example"}
+    for _round in range(2):
+        assert client.post(f"{url}?source=facebook", data=again).status_code == 302
+    lead = db.session.execute(select(Lead)).scalar_one()
+    assert (lead.kind, lead.source) == (LeadKind.INTEREST, "instagram")  # where they came from
+    participant = db.session.execute(select(Participant)).scalar_one()
+    assert participant.name == "Olha Renamed"
+    assert participant.consent_at >= first_consent

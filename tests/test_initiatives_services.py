@@ -270,3 +270,104 @@ def test_another_communitys_leader_does_not_lead_the_initiative(catalog):
     stranger = make_user("other@example.com")
     assert not can(stranger, "initiative.manage", catalog.initiative)
     assert can(catalog.leader, "initiative.manage", catalog.initiative)
+
+
+# --- one person, one share ----------------------------------------------------------
+
+
+def _reserve(catalog, item, **who):
+    services.request_item(catalog.initiative.id, item.id, pledged=1, **who)
+    db.session.commit()
+
+
+def test_an_employee_holds_at_most_three_books_of_a_catalog(catalog):
+    books = [catalog.offer(f"Book {n}") for n in range(6)]
+    for book in books[:3]:
+        _reserve(catalog, book, user=catalog.employee)
+    with pytest.raises(DomainError, match="already hold 3 reserved books here"):
+        services.request_item(catalog.initiative.id, books[3].id, pledged=1, user=catalog.employee)
+    db.session.rollback()
+    assert db.session.get(CatalogItem, books[3].id).status == ItemStatus.AVAILABLE
+    # Someone else still may; and once a donation arrives, the employee may take one more.
+    _reserve(catalog, books[4], user=catalog.leader)
+    services.confirm_donation(catalog.leader, catalog.initiative, books[0].id, 300)
+    db.session.commit()
+    _reserve(catalog, books[3], user=catalog.employee)
+    assert db.session.get(CatalogItem, books[3].id).status == ItemStatus.RESERVED
+
+
+def test_an_outside_email_holds_at_most_three_books_whatever_its_case(catalog):
+    books = [catalog.offer(f"Book {n}") for n in range(5)]
+    for book, email in zip(books[:3], ["olha@x.example", "OLHA@x.example", "Olha@X.Example"],
+                           strict=True):  # fmt: skip
+        _reserve(catalog, book, outsider=services.Outsider("Olha", email))
+    with pytest.raises(DomainError, match="already hold 3 reserved books"):
+        services.request_item(catalog.initiative.id, books[3].id, pledged=1,
+                              outsider=services.Outsider("Olha", " olha@x.EXAMPLE "))  # fmt: skip
+    db.session.rollback()
+    _reserve(catalog, books[3], outsider=services.Outsider("Petro", "petro@x.example"))
+
+
+def test_an_employee_and_the_same_email_on_the_public_page_are_one_person(catalog):
+    books = [catalog.offer(f"Book {n}") for n in range(4)]
+    _reserve(catalog, books[0], user=catalog.employee)
+    as_outsider = services.Outsider("Emma", catalog.employee.email.upper())
+    _reserve(catalog, books[1], outsider=as_outsider)
+    _reserve(catalog, books[2], outsider=as_outsider)
+    with pytest.raises(DomainError, match="already hold 3"):
+        services.request_item(catalog.initiative.id, books[3].id, pledged=1, user=catalog.employee)
+
+
+def test_expired_reservations_do_not_count_and_the_limit_is_a_setting(catalog, app, monkeypatch):
+    books = [catalog.offer(f"Book {n}") for n in range(3)]
+    services.request_item(
+        catalog.initiative.id, books[0].id, pledged=1, user=catalog.employee,
+        now=utcnow() - timedelta(days=30),
+    )  # fmt: skip
+    db.session.commit()
+    monkeypatch.setitem(app.config, "RESERVATION_LIMIT_PER_PERSON", 1)
+    _reserve(catalog, books[1], user=catalog.employee)  # the first ran out long ago
+    with pytest.raises(DomainError, match="already hold 1 reserved book here"):
+        services.request_item(catalog.initiative.id, books[2].id, pledged=1, user=catalog.employee)
+
+
+def test_interest_from_one_email_is_one_lead_signalled_once(catalog):
+    received = []
+
+    def listener(sender, lead):
+        received.append(lead.id)
+
+    with lead_created.connected_to(listener):
+        first = services.register_interest(catalog.initiative, OUTSIDER)
+        db.session.commit()
+        again = services.Outsider("Olha O.", "olha@elsewhere.EXAMPLE", source="facebook")
+        for _round in range(2):
+            assert services.register_interest(catalog.initiative, again).id == first.id
+            db.session.commit()
+    assert received == [first.id]
+    lead = db.session.execute(select(Lead)).scalar_one()
+    assert lead.source == "instagram-story"
+    assert db.session.execute(select(Participant.name)).scalar_one() == "Olha O."
+    # Interest in another initiative is a lead of its own.
+    other = services.create_initiative(
+        catalog.leader, catalog.community, title="Mentoring", status="active"
+    )
+    db.session.commit()
+    assert services.register_interest(other, OUTSIDER).id != first.id
+
+
+def test_an_archived_communitys_initiative_takes_no_one(catalog):
+    from community.services import archive_community
+
+    item = catalog.offer()
+    archive_community(catalog.leader, catalog.community)
+    db.session.commit()
+    with pytest.raises(DomainError, match="not open"):
+        services.register_interest(catalog.initiative, OUTSIDER)
+    db.session.rollback()
+    with pytest.raises(DomainError, match="not open"):
+        services.request_item(catalog.initiative.id, item.id, pledged=300, user=catalog.employee)
+    db.session.rollback()
+    with pytest.raises(DomainError, match="not open"):
+        services.offer_item(catalog.initiative, title="Drive", category="Leadership",
+                            user=catalog.leader)  # fmt: skip

@@ -158,6 +158,29 @@ def test_second_request_is_told_the_book_is_taken(catalog, login):
     assert "someone has just reserved this book" in response.get_data(as_text=True)
 
 
+def test_a_fourth_reservation_is_refused_with_the_limit_and_in_ukrainian(catalog, login):
+    books = [catalog.offer(f"Book {n}") for n in range(6)]
+    employee = login(catalog.employee)
+    base = f"/initiatives/{catalog.initiative.id}/items"
+    for book in books[:3]:
+        assert employee.post(f"{base}/{book.id}/request", data={"pledged": "1"}).status_code == 302
+    response = employee.post(
+        f"{base}/{books[3].id}/request", data={"pledged": "1"}, follow_redirects=True
+    )
+    assert "You already hold 3 reserved books here" in response.get_data(as_text=True)
+    employee.post("/language", data={"language": "uk"})
+    response = employee.post(
+        f"{base}/{books[4].id}/request", data={"pledged": "1"}, follow_redirects=True
+    )
+    assert "Ви вже тримаєте 3 зарезервовані книги" in response.get_data(as_text=True)
+    reserved = db.session.execute(
+        select(func.count())
+        .select_from(CatalogItem)
+        .where(CatalogItem.status == ItemStatus.RESERVED)
+    ).scalar_one()
+    assert reserved == 3
+
+
 @pytest.mark.parametrize("amount", ["-1", "0", "5000000", "abc", "NaN", "1e309"])
 def test_confirm_refuses_bad_amounts(catalog, login, amount):
     item = catalog.offer()

@@ -3,14 +3,24 @@
 import threading
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import func, select
 
+from accounts.models import User
 from core.audit import AuditEntry
 from core.extensions import db
 from core.models import utcnow
-from promotions.models import BriefStatus, Notification, PromotionRequest
+from promotions import links
+from promotions.models import (
+    Attribution,
+    BriefStatus,
+    Notification,
+    PromotionRequest,
+    TrackedLink,
+)
 from tests.conftest import make_community, make_user
 from tests.test_promotions_factories import brief_in
+from tests.test_promotions_outcomes import arriving_through
 
 THREADS = 8
 
@@ -97,3 +107,45 @@ def test_simultaneous_views_of_a_brief_falling_behind_warn_once(app):
         .where(AuditEntry.subject_id == brief_id, AuditEntry.action == "brief.at_risk")
     ).scalar_one()
     assert recorded == 1
+
+
+@pytest.mark.postgres_only
+def test_parallel_joins_by_one_person_are_credited_once(app, is_postgres):
+    """Five memberships of one person arriving through one link at the same moment: the
+    brief counts the person once (the unique index decides; the losers are told nothing)."""
+    if not is_postgres:
+        pytest.skip("parallel writers need PostgreSQL; SQLite serialises them")
+    leader = make_user("lena@example.com", "Lena Leader")
+    smm = make_user("sam@example.com", "Sam Smm", is_smm=True)
+    visitor_id = make_user("vera@example.com", "Vera Visitor").id
+    community = make_community(leader)
+    community_id = community.id
+    brief = brief_in(BriefStatus.RUNNING, leader, smm, community)
+    link_id = links.create_link(smm, brief.posts[0]).id
+    db.session.commit()
+    db.session.remove()
+    start = threading.Barrier(5)
+    errors: list[BaseException] = []
+
+    def join(membership_id: int) -> None:
+        try:
+            start.wait(timeout=30)
+            with app.app_context():
+                visitor = db.session.get(User, visitor_id)
+                with arriving_through(app, db.session.get(TrackedLink, link_id), visitor):
+                    links.attribute(links.MEMBERSHIP, membership_id, visitor_id, community_id)
+                    db.session.commit()
+                db.session.remove()
+        except BaseException as error:  # noqa: BLE001  (reported below)
+            errors.append(error)
+
+    threads = [threading.Thread(target=join, args=(900 + n,), daemon=True) for n in range(5)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert not any(thread.is_alive() for thread in threads), "a thread hung"
+
+    assert errors == []
+    marks = db.session.execute(select(Attribution.user_id, Attribution.kind)).all()
+    assert marks == [(visitor_id, links.MEMBERSHIP)]

@@ -159,21 +159,36 @@ def test_following_a_link_counts_the_click_and_lands_on_the_promoted_page(promo,
     brief = event_brief(promo)
     link = make_link(promo[1], brief)
     assert len(link.code) >= 12 and link.target_path == f"/events/{event.id}"
-    response = client.get(f"/go/{link.code}", headers={"User-Agent": "Browser A"})
+    first, second = {"REMOTE_ADDR": "10.0.0.1"}, {"REMOTE_ADDR": "10.0.0.2"}
+    response = client.get(f"/go/{link.code}", environ_base=first)
     assert response.status_code == 302 and response.headers["Location"] == f"/events/{event.id}"
     assert response.headers["Cache-Control"] == "no-store"
     cookie = response.headers["Set-Cookie"]
     assert links.COOKIE in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
-    client.get(f"/go/{link.code}", headers={"User-Agent": "Browser A"})
-    client.get(f"/go/{link.code}", headers={"User-Agent": "Browser B"})
+    client.get(f"/go/{link.code}", environ_base=first)
+    client.get(f"/go/{link.code}", environ_base=second)
     visits = db.session.execute(select(LinkVisit)).scalars().all()
     assert sorted(v.clicks for v in visits) == [1, 2]  # two visitors, three clicks
     # Nothing personal is kept: a 32-character hash, salted with the day.
-    assert all(len(v.visitor) == 32 and "Browser" not in v.visitor for v in visits)
+    assert all(len(v.visitor) == 32 and "10.0.0" not in v.visitor for v in visits)
     today = utcnow().date()
-    assert links.visitor_hash(today, "1.2.3.4", "A") != links.visitor_hash(
-        today + timedelta(days=1), "1.2.3.4", "A"
+    assert links.visitor_hash(today, "1.2.3.4") != links.visitor_hash(
+        today + timedelta(days=1), "1.2.3.4"
     )
+
+
+def test_one_address_is_one_visitor_a_day_whatever_browser_it_claims(promo, client):
+    brief = event_brief(promo)
+    link = make_link(promo[1], brief)
+    for n in range(50):
+        client.get(
+            f"/go/{link.code}",
+            headers={"User-Agent": f"Browser {n}"},
+            environ_base={"REMOTE_ADDR": "203.0.113.7"},
+        )
+    client.get(f"/go/{link.code}", environ_base={"REMOTE_ADDR": "203.0.113.8"})
+    figures = outcomes.brief_outcome(db.session.get(PromotionRequest, brief.id))
+    assert (figures.total.visitors, figures.total.clicks) == (2, 51)
 
 
 def test_parallel_clicks_all_count(promo, app):
@@ -419,6 +434,50 @@ def test_a_rejected_request_to_join_never_counts(promo, login):
     communities.reject_request(leader, request)
     db.session.commit()
     assert outcomes.brief_outcome(brief).total.joins == 0
+
+
+def test_leaving_and_joining_again_counts_the_join_once(promo, login):
+    leader, smm, visitor, community, _event = promo
+    brief = running_brief(
+        leader, smm, load_subject("achievement", community.id), objective=Objective.GROUP_MEMBERS
+    )
+    client = login(visitor)
+    client.get(f"/go/{make_link(smm, brief).code}")
+    for _round in range(5):
+        assert client.post(f"/communities/{community.slug}/join").status_code == 302
+        assert client.post(f"/communities/{community.slug}/leave").status_code == 302
+    client.post(f"/communities/{community.slug}/join")
+    marks = db.session.execute(select(Attribution)).scalars().all()
+    assert [(m.kind, m.user_id) for m in marks] == [(links.MEMBERSHIP, visitor.id)]
+    assert outcomes.brief_outcome(db.session.get(PromotionRequest, brief.id)).total.joins == 1
+
+
+def test_a_new_request_after_a_rejected_one_counts_once_approved(promo, login):
+    from community.models import JoinPolicy, Membership, MembershipStatus
+
+    leader, smm, visitor, _community, _event = promo
+    closed = make_community(leader, "Architects", join_policy=JoinPolicy.APPROVAL)
+    brief = running_brief(
+        leader, smm, load_subject("achievement", closed.id), objective=Objective.GROUP_MEMBERS
+    )
+    client = login(visitor)
+    client.get(f"/go/{make_link(smm, brief).code}")
+
+    def pending() -> Membership:
+        return db.session.execute(
+            select(Membership).where(
+                Membership.user_id == visitor.id, Membership.status == MembershipStatus.PENDING
+            )
+        ).scalar_one()
+
+    client.post(f"/communities/{closed.slug}/join")
+    communities.reject_request(leader, pending())
+    db.session.commit()
+    client.post(f"/communities/{closed.slug}/join")  # asks again, and is let in this time
+    communities.approve_request(leader, pending())
+    db.session.commit()
+    assert db.session.execute(select(func.count()).select_from(Attribution)).scalar_one() == 1
+    assert outcomes.brief_outcome(db.session.get(PromotionRequest, brief.id)).total.joins == 1
 
 
 def test_two_briefs_promoting_the_same_event_each_count_their_own(promo, app):

@@ -1,0 +1,72 @@
+"""Revision 0015 merges what it makes unique: repeated interest leads, repeated join credits."""
+
+from flask_migrate import downgrade, upgrade
+from sqlalchemy import select, text
+
+from app import create_app
+from community import services as communities
+from core.extensions import db
+from initiatives import services as initiatives
+from initiatives.models import Lead, LeadKind, Participant
+from promotions.models import BriefStatus
+from tests.conftest import make_community, make_user, test_config
+from tests.test_migrations import empty_database_url  # noqa: F401
+from tests.test_promotions_factories import brief_in
+
+
+def _credit(brief, kind: str, object_id: int) -> None:
+    # Written as the table was before 0015: no person column yet.
+    db.session.execute(
+        text(
+            "INSERT INTO promotion_attributions (request_id, channel_id, kind, object_id,"
+            " created_at) VALUES (:brief, :channel, :kind, :object, CURRENT_TIMESTAMP)"
+        ),
+        {"brief": brief.id, "channel": brief.channels[0].id, "kind": kind, "object": object_id},
+    )
+
+
+def test_upgrade_keeps_one_interest_lead_and_one_join_per_person(empty_database_url, tmp_path):  # noqa: F811
+    app = create_app(test_config(empty_database_url, tmp_path))
+    with app.app_context():
+        upgrade(revision="0010")  # the revision before 0015_counted_once
+        leader, visitor = make_user("lena@example.com"), make_user("vera@example.com")
+        community = make_community(leader)
+        first = communities.join_community(visitor, community)
+        communities.leave_community(visitor, community)
+        db.session.commit()
+        second = communities.join_community(visitor, community)
+        initiative = initiatives.create_initiative(leader, community, title="Mentoring")
+        olha = Participant(name="Olha", email="olha@elsewhere.example")
+        db.session.add(olha)
+        leads = [
+            Lead(initiative=initiative, participant=olha, kind=kind)
+            for kind in [LeadKind.INTEREST] * 3 + [LeadKind.CONTRIBUTION]
+        ]
+        db.session.add_all(leads)
+        db.session.commit()
+        brief = brief_in(BriefStatus.SUBMITTED, leader, None, community)
+        for kind, object_id in [
+            ("membership", first.id),
+            ("membership", second.id),
+            ("lead", leads[1].id),  # a repeated interest's credit moves to the first one
+            ("lead", leads[2].id),
+        ]:
+            _credit(brief, kind, object_id)
+        db.session.commit()
+        ids = [first.id, visitor.id] + [lead.id for lead in leads]
+        db.session.remove()
+
+        upgrade(revision="heads")
+        first_id, visitor_id, kept, *_repeated, contribution = ids
+        remaining = db.session.execute(select(Lead.id).order_by(Lead.id)).scalars().all()
+        assert remaining == [kept, contribution]
+        credits = db.session.execute(
+            text("SELECT kind, object_id, user_id FROM promotion_attributions ORDER BY kind")
+        ).all()
+        assert [tuple(row) for row in credits] == [
+            ("lead", kept, None),
+            ("membership", first_id, visitor_id),
+        ]
+        db.session.remove()
+        downgrade(revision="base")
+        db.engine.dispose()
