@@ -11,6 +11,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from community import services as communities
+from community.models import Community, CommunityKind
 from core.bounds import LAST_DAY
 from core.extensions import db
 from core.models import utcnow
@@ -327,3 +328,53 @@ def test_every_number_and_date_field_is_bounded():
         if not _is_bounded(unbound)
     ]
     assert unbounded == []
+
+
+# --- slugs ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["New", "new", "NEW!"])
+def test_a_community_named_like_a_route_gets_a_slug_that_opens(people, login, name):
+    leader, _smm, admin, _community = people
+    made = communities.create_community(
+        admin, name=name, kind=CommunityKind.PRACTICE, leader=leader
+    )
+    db.session.commit()
+    assert made.slug != "new"
+    response = login(leader).get(f"/communities/{made.slug}")
+    assert response.status_code == 200
+    assert f"<h1>{name}" in response.text or f">{name}<" in response.text
+
+
+def _rename(community, name):
+    communities.update_community(
+        community, name=name, kind=community.kind,
+        description=community.description, join_policy=community.join_policy,
+    )  # fmt: skip
+
+
+def test_renaming_a_community_to_a_route_word_keeps_it_reachable(people, login):
+    leader, _smm, admin, community = people
+    _rename(community, "New")
+    db.session.commit()
+    assert community.slug != "new"
+    assert login(leader).get(f"/communities/{community.slug}").status_code == 200
+
+
+def test_every_static_route_under_communities_is_reserved(app):
+    static = {
+        rule.rule.split("/")[2]
+        for rule in app.url_map.iter_rules()
+        if rule.rule.startswith("/communities/") and "<" not in rule.rule.split("/")[2]
+    } - {""}
+    assert "new" in static and static <= communities.reserved_slugs()
+
+
+def test_community_slug_lookup_by_reserved_word_still_works_for_old_rows(people, login):
+    """A community saved as `new` before the words were reserved: renamed on the next save."""
+    leader, _smm, admin, community = people
+    community.slug = "new"
+    db.session.commit()
+    _rename(community, community.name)
+    db.session.commit()
+    assert db.session.get(Community, community.id).slug != "new"
