@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 from flask import current_app
 from sqlalchemy import select
+from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 
 from community import services as communities
 from community.models import Community, CommunityKind
@@ -368,6 +369,32 @@ def test_every_static_route_under_communities_is_reserved(app):
         if rule.rule.startswith("/communities/") and "<" not in rule.rule.split("/")[2]
     } - {""}
     assert "new" in static and static <= communities.reserved_slugs()
+
+
+# --- conflicts in the database -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("error", "status", "message"),
+    [
+        (IntegrityError, 409, "changed the same thing at the same moment"),
+        (DataError, 400, "beyond what can be stored"),
+        (OperationalError, 503, "cannot reach its database"),
+    ],
+)
+def test_a_refused_row_is_a_conflict_and_only_an_outage_is_a_503(
+    people, login, monkeypatch, error, status, message
+):
+    _leader, _smm, _admin, community = people
+    member = make_user("max@example.com", "Max Member")
+
+    def refused(*_args, **_kwargs):
+        raise error("INSERT INTO memberships", {}, Exception("refused"))
+
+    monkeypatch.setattr(communities, "join_community", refused)
+    response = login(member).post(f"/communities/{community.slug}/join")
+    assert response.status_code == status
+    assert message in response.text
 
 
 def test_community_slug_lookup_by_reserved_word_still_works_for_old_rows(people, login):
