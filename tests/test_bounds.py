@@ -75,7 +75,7 @@ def test_the_largest_id_the_column_holds_is_looked_up(people, login):
 # --- numbers in the query string ----------------------------------------------------------
 
 
-@pytest.mark.parametrize("number", [HUGE, JUST_PAST_INTEGER, "-1", "0", "x"])
+@pytest.mark.parametrize("number", [HUGE, JUST_PAST_INTEGER, str(2**31 - 1), "-1", "0", "x"])
 @pytest.mark.parametrize(
     "path",
     [
