@@ -25,6 +25,7 @@ from accounts.sso import init_sso
 from accounts.views import bp as accounts_bp
 from community.views import bp as community_bp
 from core.backup import backup_command, restore_command
+from core.bounds import IdConverter
 from core.config import figures_cache_config, from_environment
 from core.errors import register_error_handlers
 from core.extensions import (
@@ -106,6 +107,7 @@ def select_locale() -> str | None:
 
 
 def register_blueprints(app: Flask) -> None:
+    app.url_map.converters["int"] = IdConverter  # before the routes that use it are added
     for blueprint in (
         core_bp,
         accounts_bp,

@@ -34,6 +34,7 @@ from core import audit
 from core.errors import DomainError
 from core.extensions import db, limiter
 from core.mail import EmailStatus, OutgoingEmail
+from core.paging import paginate
 from core.permissions import require, requires
 from core.security import safe_redirect_target
 
@@ -288,7 +289,7 @@ def people():
     query = select(User).order_by(User.email)
     if term := request.args.get("q", "").strip():
         query = query.where(User.email.contains(term.lower()) | User.display_name.contains(term))
-    page = db.paginate(query, per_page=50, error_out=False)
+    page = paginate(query, 50)
     return render_template("accounts/people.html", page=page, term=term)
 
 
@@ -318,7 +319,7 @@ def audit_log():
     actor = services.find_user_by_email(request.args.get("actor", "")[:254])
     actor_missing = bool(request.args.get("actor")) and actor is None
     query = audit.entries_query(action, subject_type, actor.id if actor else None)
-    page = db.paginate(query, per_page=50, error_out=False)
+    page = paginate(query, 50)
     actors = services.users_by_id({entry.actor_id for entry in page.items if entry.actor_id})
     return render_template(
         "accounts/audit.html",
@@ -336,7 +337,7 @@ def outbox():
     query = select(OutgoingEmail).order_by(OutgoingEmail.id.desc())
     if status in EmailStatus._value2member_map_:
         query = query.where(OutgoingEmail.status == status)
-    page = db.paginate(query, per_page=50, error_out=False)
+    page = paginate(query, 50)
     return render_template("accounts/outbox.html", page=page, status=status, statuses=EmailStatus)
 
 

@@ -24,6 +24,7 @@ from wtforms.validators import (
 )
 
 from community.models import CommunityKind, JoinPolicy
+from core.bounds import within_window
 from core.text import is_web_address
 
 KIND_CHOICES = [
@@ -77,7 +78,7 @@ class ChannelForm(FlaskForm):
 
 
 class SnapshotForm(FlaskForm):
-    taken_on = DateField(_l("Date"), validators=[InputRequired()])
+    taken_on = DateField(_l("Date"), validators=[InputRequired(), within_window])
     member_count = IntegerField(
         _l("Members"), validators=[InputRequired(), NumberRange(min=0, max=100_000_000)]
     )

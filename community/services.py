@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 
-from flask import g
+from flask import current_app, g
 from flask_babel import gettext as _
 from slugify import slugify
 from sqlalchemy import and_, bindparam, case, func, literal_column, or_, select
@@ -456,14 +456,27 @@ def _growth_overview(community: Community, months: int, days: int, now: datetime
 # --- changing --------------------------------------------------------------
 
 
+def reserved_slugs() -> set[str]:
+    """Words the site's own pages take after /communities/ (e.g. `new`): a community
+    with such a slug could never be opened. Read from the routes, so a new page is
+    covered the day it is added."""
+    words = set()
+    for rule in current_app.url_map.iter_rules():
+        parts = rule.rule.split("/")
+        if len(parts) > 2 and parts[1] == "communities" and parts[2] and "<" not in parts[2]:
+            words.add(parts[2])
+    return words
+
+
 def unique_slug(name: str, exclude_id: int | None = None) -> str:
     base = slugify(name, max_length=120) or "community"
+    reserved = reserved_slugs()
     slug, n = base, 2
     while True:
         query = select(Community.id).where(Community.slug == slug)
         if exclude_id is not None:
             query = query.where(Community.id != exclude_id)
-        if db.session.execute(query).first() is None:
+        if slug not in reserved and db.session.execute(query).first() is None:
             return slug
         slug, n = f"{base}-{n}", n + 1
 
@@ -522,7 +535,7 @@ def update_community(
     join_policy: JoinPolicy,
 ) -> None:
     _check_name_free(name, exclude_id=community.id)
-    if name.strip() != community.name:
+    if name.strip() != community.name or community.slug in reserved_slugs():
         community.slug = unique_slug(name, exclude_id=community.id)
     community.name = name.strip()
     community.kind = kind

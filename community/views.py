@@ -15,6 +15,7 @@ from community.models import Community, CommunityKind, ExternalChannel, Membersh
 from core.charts import line_chart
 from core.errors import DomainError
 from core.extensions import db
+from core.paging import paginate
 from core.permissions import can, require, requires
 from core.views import commit_or_flash
 
@@ -70,9 +71,7 @@ def directory():
     kind = request.args.get("kind")
     kind = CommunityKind(kind) if kind in CommunityKind._value2member_map_ else None
     show_archived = request.args.get("archived") == "1" and can(current_user, "community.create")
-    page = db.paginate(
-        services.directory_query(kind, include_archived=show_archived), per_page=24, error_out=False
-    )
+    page = paginate(services.directory_query(kind, include_archived=show_archived), 24)
     counts = services.active_member_counts([c.id for c in page.items])
     return render_template(
         "community/directory.html", page=page, kind=kind, counts=counts, show_archived=show_archived
@@ -144,7 +143,7 @@ def members(slug: str):
     return render_template(
         "community/members.html",
         community=community,
-        page=db.paginate(services.members_query(community), per_page=50, error_out=False),
+        page=paginate(services.members_query(community), 50),
         pending=services.pending_requests(community) if manage else [],
         manage=manage,
     )

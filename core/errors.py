@@ -8,7 +8,7 @@ from flask.globals import request_ctx
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError
 from werkzeug.exceptions import SecurityError
 
 from core.extensions import db
@@ -40,6 +40,7 @@ ERROR_TITLES = {
     403: _l("Not allowed"),
     404: _l("Page not found"),
     405: _l("Not allowed"),
+    409: _l("Changed at the same moment"),
     413: _l("Too large"),
     429: _l("Too many requests"),
     500: _l("Something went wrong"),
@@ -78,6 +79,29 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_failed(error):
         return _error_page(400, _("The form expired or was sent from elsewhere. Please try again."))
+
+    # The database refused a row: a bug the checks before should have caught, or a race
+    # they cannot see (two people saving one name at once). Not an outage: say what
+    # happened, and log it so the missing check gets written.
+    @app.errorhandler(IntegrityError)
+    def conflict(error):
+        logger.warning("integrity error: %s", error.orig.__class__.__name__, exc_info=error)
+        db.session.rollback()
+        return _error_page(
+            409,
+            _(
+                "Someone else changed the same thing at the same moment, so nothing was "
+                "saved. Please reload the page and try again."
+            ),
+        )
+
+    @app.errorhandler(DataError)
+    def out_of_range(error):
+        logger.warning("data error: %s", error.orig.__class__.__name__, exc_info=error)
+        db.session.rollback()
+        return _error_page(
+            400, _("A number or date is beyond what can be stored. Please check what you entered.")
+        )
 
     @app.errorhandler(DBAPIError)
     def database_unavailable(error):

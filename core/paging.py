@@ -6,12 +6,19 @@ database several times what sorting their ids does.
 
 from sqlalchemy import select
 
+from core.bounds import page_number
 from core.extensions import db
+
+
+def paginate(query, per_page: int):
+    """Flask-SQLAlchemy's page of `query`, the page number read within bounds (a page far
+    beyond 64 bits would fail in the database's OFFSET)."""
+    return db.paginate(query, page=page_number(), per_page=per_page, error_out=False)
 
 
 def page_of_ids(ids_query, per_page: int, model, *options):
     """Flask-SQLAlchemy's page of `ids_query`, its items replaced by the rows they name."""
-    page = db.paginate(ids_query, per_page=per_page, error_out=False)
+    page = paginate(ids_query, per_page)
     page.items = load_in_order(model, page.items, *options)
     return page
 

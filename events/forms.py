@@ -22,6 +22,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from core.bounds import within_window
 from core.text import is_web_address
 from events.models import EventVisibility
 from events.services import (
@@ -59,12 +60,12 @@ class EventForm(FlaskForm):
     starts_at = DateTimeLocalField(
         _l("Starts"),
         format=LOCAL_FORMATS,
-        validators=[InputRequired(message=_l("Enter the date and time it starts."))],
+        validators=[InputRequired(message=_l("Enter the date and time it starts.")), within_window],
     )
     ends_at = DateTimeLocalField(
         _l("Ends"),
         format=LOCAL_FORMATS,
-        validators=[InputRequired(message=_l("Enter the date and time it ends."))],
+        validators=[InputRequired(message=_l("Enter the date and time it ends.")), within_window],
     )
     timezone = SelectField(
         _l("Time zone"),
@@ -98,13 +99,13 @@ class EventForm(FlaskForm):
     registration_opens_at = DateTimeLocalField(
         _l("Registration opens"),
         format=LOCAL_FORMATS,
-        validators=[Optional()],
+        validators=[Optional(), within_window],
         description=_l("Leave empty to open registration now."),
     )
     registration_closes_at = DateTimeLocalField(
         _l("Registration closes"),
         format=LOCAL_FORMATS,
-        validators=[Optional()],
+        validators=[Optional(), within_window],
         description=_l("Leave empty to close registration when the event starts."),
     )
     visibility = SelectField(_l("Who can see it"), choices=VISIBILITY_CHOICES)

@@ -13,6 +13,7 @@ from accounts.mail import wanted_kinds
 from accounts.models import User
 from community.models import Community, Membership, MembershipStatus
 from core import audit
+from core.bounds import FIRST_YEAR, LAST_YEAR
 from core.errors import DomainError
 from core.extensions import db
 from core.locking import lock_row
@@ -23,7 +24,6 @@ from events.mail import email_registration, email_seat_freed
 from events.models import Event, EventVisibility, Registration, RegistrationStatus
 
 MAX_SEATS = 100_000
-FIRST_YEAR, LAST_YEAR = 2000, 2100  # also keeps zone conversions clear of datetime's limits
 
 
 class EventRuleError(DomainError):

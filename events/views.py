@@ -12,9 +12,11 @@ from flask_login import current_user
 from accounts.views import register_profile_section
 from community import services as communities
 from community.views import load_community, register_community_section
+from core.bounds import query_int
 from core.errors import DomainError
 from core.extensions import db, login_manager
 from core.navigation import add_nav_item
+from core.paging import paginate
 from core.permissions import can, is_signed_in, require, requires
 from core.site import external_url
 from events import calendar, feeds, services
@@ -119,11 +121,7 @@ def _event_list(past: bool):
     community = communities.get_community_by_slug(slug) if slug else None
     if community is not None and not can(current_user, "community.view", community):
         community = None
-    page = db.paginate(
-        services.events_query(current_user, past=past, community=community),
-        per_page=PER_PAGE,
-        error_out=False,
-    )
+    page = paginate(services.events_query(current_user, past=past, community=community), PER_PAGE)
     event_ids = [event.id for event in page.items]
     return render_template(
         "events/list.html",
@@ -178,7 +176,7 @@ def create(slug: str):
     community = load_community(slug)
     require("events.create", community)
     form = EventForm(default_zone=_viewer_zone_name())
-    copy_of = request.args.get("copy", type=int)
+    copy_of = query_int("copy")
     if request.method == "GET" and copy_of:
         source = services.get_event(copy_of)
         if source is None or source.community_id != community.id:

@@ -28,6 +28,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from core.bounds import money_range, within_window
 from initiatives.covers import MAX_COVER_BYTES
 from initiatives.models import InitiativeKind, InitiativeStatus, ItemCondition
 from initiatives.services import MAX_DONATION
@@ -71,10 +72,8 @@ def _amount_field(label, **kwargs) -> DecimalField:
         validators=[
             *kwargs.pop("validators", [InputRequired()]),
             _finite,
-            NumberRange(
-                min=0.01,
-                max=float(MAX_DONATION),
-                message=_l("Enter an amount between 0.01 and 1,000,000."),
+            money_range(
+                "0.01", str(MAX_DONATION), _l("Enter an amount between 0.01 and 1,000,000.")
             ),
         ],
         **kwargs,
@@ -100,8 +99,8 @@ class InitiativeForm(FlaskForm):
         validators=[Optional(), NumberRange(min=1, max=1_000_000)],
         description=_l("Books to exchange, or people to reach; progress is measured against it."),
     )
-    starts_on = DateField(_l("Starts on"), validators=[Optional()])
-    ends_on = DateField(_l("Ends on"), validators=[Optional()])
+    starts_on = DateField(_l("Starts on"), validators=[Optional(), within_window])
+    ends_on = DateField(_l("Ends on"), validators=[Optional(), within_window])
     status = SelectField(_l("Status"), choices=STATUS_CHOICES)
     is_public = BooleanField(
         _l("Public"),

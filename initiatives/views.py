@@ -25,7 +25,7 @@ from community.views import load_community, register_community_section
 from core.errors import DomainError
 from core.extensions import db, limiter
 from core.navigation import add_nav_item
-from core.paging import page_of_ids
+from core.paging import page_of_ids, paginate
 from core.permissions import can, require
 from core.views import commit_or_flash
 from initiatives import covers, services
@@ -143,9 +143,13 @@ def _check_reservations(initiative: Initiative) -> None:
         db.session.commit()
 
 
+PAGER_FILTERS = ("category", "status", "q", "source")
+
+
 def _pager_args() -> dict:
-    """The page's URL arguments and filters, for its paging links."""
-    args = {key: value for key, value in request.args.items() if key != "page"}
+    """The page's URL arguments and its own filters, for its paging links: never the rest
+    of the query string, where `_method`, `_external` or `_scheme` would steer `url_for`."""
+    args = {key: request.args[key] for key in PAGER_FILTERS if request.args.get(key)}
     return {**args, **request.view_args}
 
 
@@ -435,7 +439,7 @@ def leads(initiative_id: int):
     return render_template(
         "initiatives/leads.html",
         initiative=initiative,
-        page=db.paginate(services.leads_query(initiative), per_page=50, error_out=False),
+        page=paginate(services.leads_query(initiative), 50),
     )
 
 
@@ -574,7 +578,7 @@ def public_interest(initiative_id: int):
 def participants():
     require("initiative.forget_participants")
     term = request.args.get("q", "").strip()[:254]
-    page = db.paginate(services.participants_query(term), per_page=50, error_out=False)
+    page = paginate(services.participants_query(term), 50)
     return render_template("initiatives/participants.html", page=page, term=term)
 
 

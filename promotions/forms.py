@@ -27,6 +27,7 @@ from wtforms.validators import (
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from core.bounds import count_range, within_window
 from core.text import is_web_address
 from promotions.models import Audience, Currency, Objective, PostFormat, ReportFrequency
 
@@ -102,17 +103,17 @@ class BriefForm(FlaskForm):
     )
     content_deadline = DateField(
         _l("Content deadline"),
-        validators=[Optional()],
+        validators=[Optional(), within_window],
         description=_l("The day SMM gets texts and pictures, so posts get into each schedule."),
     )
     publish_from = DateField(
         _l("Publication starts"),
-        validators=[Optional()],
+        validators=[Optional(), within_window],
         description=_l("The first day posts may go out."),
     )
     publish_until = DateField(
         _l("Publication ends"),
-        validators=[Optional()],
+        validators=[Optional(), within_window],
         description=_l("The last day; for an event, no later than the event itself."),
     )
     ad_budget = DecimalField(
@@ -182,7 +183,7 @@ class PlannedPostForm(FlaskForm):
     scheduled_at = DateTimeLocalField(
         _l("Date and time"),
         format="%Y-%m-%dT%H:%M",
-        validators=[InputRequired(message=_l("Give the day and time of the post."))],
+        validators=[InputRequired(message=_l("Give the day and time of the post.")), within_window],
     )
     notes = TextAreaField(_l("Notes"), validators=[Length(max=2000)], render_kw={"rows": 2})
     submit = SubmitField(_l("Add planned post"))
@@ -194,9 +195,9 @@ class PublicationForm(FlaskForm):
         validators=[DataRequired(), Length(max=500)],
         description=_l("The post's address."),
     )
-    reach = IntegerField(_l("Reach"), validators=[Optional(), NumberRange(min=0)])
-    reactions = IntegerField(_l("Reactions"), validators=[Optional(), NumberRange(min=0)])
-    clicks = IntegerField(_l("Clicks"), validators=[Optional(), NumberRange(min=0)])
+    reach = IntegerField(_l("Reach"), validators=[Optional(), count_range()])
+    reactions = IntegerField(_l("Reactions"), validators=[Optional(), count_range()])
+    clicks = IntegerField(_l("Clicks"), validators=[Optional(), count_range()])
     submit = SubmitField(_l("Record publication"))
 
     def validate_published_url(self, field):

@@ -18,6 +18,7 @@ from sqlalchemy.orm import selectinload
 
 from community.models import ChannelSnapshot, ExternalChannel, Membership
 from community.services import member_counts
+from core.bounds import FIRST_DAY, LAST_DAY
 from core.extensions import db
 from core.models import utcnow
 from events.models import Registration, RegistrationStatus
@@ -98,7 +99,11 @@ def window_of(brief: PromotionRequest) -> tuple[date, date]:
         end = brief.subject_starts_at.date()
     else:
         end = start + timedelta(days=DEFAULT_WINDOW_DAYS)
-    return start, max(start, end)
+    # Briefs saved before the form bounded the dates may name any day up to 9999-12-31:
+    # kept inside the site's dates, every day after the window still exists, and the
+    # chart's days stay a few thousand at most.
+    start = min(max(start, FIRST_DAY), LAST_DAY)
+    return start, min(max(start, end), LAST_DAY)
 
 
 def _configured_state(brief: PromotionRequest, actual: int, today: date) -> str:
@@ -472,11 +477,11 @@ MAX_CHART_POINTS = 100
 def _chart_days(start: date, end: date, today: date) -> list[date]:
     """The days the chart shows: the window, and up to two weeks after it while they pass."""
     last = end if today <= end else min(today, end + timedelta(days=14))
-    days = [start + timedelta(days=n) for n in range((last - start).days + 1)]
-    step = -(-len(days) // MAX_CHART_POINTS)  # ceiling: at most 100 points
-    picked = days[::step]
-    if picked[-1] != days[-1]:
-        picked.append(days[-1])
+    length = (last - start).days + 1
+    step = -(-length // MAX_CHART_POINTS)  # ceiling: at most 100 points
+    picked = [start + timedelta(days=n) for n in range(0, length, step)]
+    if picked[-1] != last:
+        picked.append(last)
     return picked
 
 

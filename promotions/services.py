@@ -172,6 +172,9 @@ def suggested_fields(subject: Subject) -> BriefFields:
     )
 
 
+LONGEST_WINDOW_DAYS = 366  # a campaign longer than a year is a typing mistake
+
+
 def date_problems(fields: BriefFields, starts_at: datetime | None, today: date) -> dict:
     """Field name → what is wrong with the dates; empty when they fit together."""
     problems = {}
@@ -180,6 +183,14 @@ def date_problems(fields: BriefFields, starts_at: datetime | None, today: date) 
         problems["content_deadline"] = _("The content deadline has passed; choose a later day.")
     if fields.publish_from and fields.publish_until and fields.publish_until < fields.publish_from:
         problems["publish_until"] = _("The window must end on or after the day it starts.")
+    elif (
+        fields.publish_from
+        and fields.publish_until
+        and ((fields.publish_until - fields.publish_from).days >= LONGEST_WINDOW_DAYS)
+    ):
+        problems["publish_until"] = _(
+            "A publication window lasts at most a year; choose an earlier last day."
+        )
     late = fields.content_deadline and fields.publish_from
     if late and fields.content_deadline > fields.publish_from:
         problems.setdefault(

@@ -23,6 +23,7 @@ from flask_login import current_user
 from markupsafe import Markup
 
 from community.views import register_community_section
+from core.bounds import query_day, query_int
 from core.errors import DomainError
 from core.extensions import db
 from core.locking import lock_row
@@ -503,7 +504,7 @@ def publication(brief_id: int, post_id: int):
 def queue():
     status = request.args.get("status", "")
     status = BriefStatus(status) if status in BriefStatus._value2member_map_ else None
-    community_id = request.args.get("community", type=int)
+    community_id = query_int("community")
     due = request.args.get("due") if request.args.get("due") in ("overdue", "week") else None
     today = utcnow().date()
     page = page_of_ids(
@@ -541,11 +542,9 @@ def _calendar_range(view: str, anchor: date) -> tuple[date, date, date, date]:
 @requires("promotions.browse")
 def calendar():
     view = "month" if request.args.get("view") == "month" else "week"
-    try:
-        anchor = date.fromisoformat(request.args.get("start", ""))
-    except ValueError:
-        anchor = utcnow().astimezone(_zone()).date()
-    channel_id = request.args.get("channel", type=int)
+    # A day outside the site's window (year 1, say) would overflow the week's arithmetic.
+    anchor = query_day("start") or utcnow().astimezone(_zone()).date()
+    channel_id = query_int("channel")
     start, end, previous, following = _calendar_range(view, anchor)
     zone = _zone()
     posts = services.calendar_posts(

@@ -14,6 +14,7 @@ from sqlalchemy import and_, case, distinct, func, or_, select, union_all
 
 from community.models import ChannelSnapshot, Community, ExternalChannel, Membership
 from core.audit import AuditEntry
+from core.bounds import LAST_DAY
 from core.extensions import db
 from core.models import utcnow
 from events.models import Event, Registration, RegistrationStatus
@@ -546,7 +547,8 @@ class CampaignLift:
 
 def lift_moments(brief: PromotionRequest, zone: str, now: datetime) -> list[datetime]:
     opened = local_midnight(brief.publish_from, zone)
-    closed = local_midnight(brief.publish_until + timedelta(days=1), zone)
+    # A window saved before the form bounded it may end on 9999-12-31, the calendar's last day.
+    closed = local_midnight(min(brief.publish_until, LAST_DAY) + timedelta(days=1), zone)
     later = closed + AFTER_A_CAMPAIGN
     return [opened, min(closed, now), later] if later <= now else [opened, min(closed, now)]
 
@@ -558,6 +560,7 @@ def window_on_chart(units: list[Period], first_day: date, last_day: date):
     """
     if not units or last_day < units[0].start or first_day > units[-1].end:
         return None
+    last_day = min(last_day, units[-1].end)  # the day after 9999-12-31 does not exist
 
     def position(day: date) -> float:  # the first moment of `day`
         for i, unit in enumerate(units):

@@ -6,6 +6,7 @@ from flask_login import current_user
 
 import search.documents  # noqa: F401  (registers the kinds of document)
 import search.tracking  # noqa: F401  (keeps the index in step with commits)
+from core.bounds import page_number
 from core.extensions import limiter
 from core.permissions import is_signed_in, requires
 from search import services
@@ -31,7 +32,7 @@ def results():
         current_user,
         request.args.get("q", ""),
         kind=request.args.get("kind"),
-        page=request.args.get("page", 1, type=int),
+        page=page_number(),
     )
     if found.from_database and current_app.config.get(
         "SEARCH_AUTO_REBUILD", not current_app.testing

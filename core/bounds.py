@@ -1,0 +1,76 @@
+"""The ranges every number and date the site takes must keep: what the database holds.
+
+A number past a column's range (PostgreSQL INTEGER is 32-bit) or a date past the
+calendar's ends would fail in the database or in date arithmetic, so each is
+stopped where it comes in: ids in the path by the `int` URL converter, numbers in
+the query string by `query_int`, form fields by the validators here.
+"""
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from flask import request
+from flask_babel import lazy_gettext as _l
+from werkzeug.routing import IntegerConverter
+from wtforms.validators import NumberRange, ValidationError
+
+MAX_INT = 2**31 - 1  # the largest PostgreSQL INTEGER: every id and count column
+# Dates people type: earlier ones are typing mistakes (the site keeps no older
+# history), later ones too; the window keeps date arithmetic (a week before, a
+# month after) clear of datetime's limits of years 1 and 9999.
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+FIRST_DAY, LAST_DAY = date(FIRST_YEAR, 1, 1), date(LAST_YEAR, 12, 31)
+
+
+class IdConverter(IntegerConverter):
+    """`<int:…>` in routes: an id beyond the INTEGER column matches no route (404)."""
+
+    def __init__(self, map, fixed_digits=0, min=None, max=MAX_INT, signed=False):  # noqa: A002
+        super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
+
+
+def query_int(name: str, default: int | None = None, *, low: int = 1, high: int = MAX_INT):
+    """The whole number `name` of the query string, or `default` when it is missing, not a
+    number, or outside low..high (e.g. an id beyond the column): a filter that cannot match
+    anything is ignored, as a malformed one always was."""
+    value = request.args.get(name, type=int)
+    return value if value is not None and low <= value <= high else default
+
+
+def page_number() -> int:
+    """The `page` of the query string; page 1 when it is missing or out of range."""
+    return query_int("page", 1)
+
+
+def query_day(name: str) -> date | None:
+    """The day `name` of the query string (YYYY-MM-DD) inside the site's window, or None."""
+    try:
+        day = date.fromisoformat(request.args.get(name, ""))
+    except ValueError:
+        return None
+    return day if FIRST_DAY <= day <= LAST_DAY else None
+
+
+def within_window(form, field) -> None:
+    """WTForms validator of a DateField or DateTimeLocalField: the day is in the window."""
+    value = field.data
+    if value is None:
+        return
+    day = value.date() if isinstance(value, datetime) else value
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise ValidationError(
+            _l("Enter a date between %(first)s and %(last)s.", first=FIRST_YEAR, last=LAST_YEAR)
+        )
+
+
+def count_range(low: int = 0, high: int = MAX_INT, message=None) -> NumberRange:
+    """NumberRange for an IntegerField kept in an INTEGER column."""
+    if high > MAX_INT:
+        raise ValueError("an INTEGER column holds at most 2**31 - 1")
+    return NumberRange(min=low, max=high, message=message)
+
+
+def money_range(low: str, high: str, message=None) -> NumberRange:
+    """NumberRange for a DecimalField, with Decimal bounds: a float bound such as 0.01 is a
+    little more than 0.01, so the Decimal 0.01 itself would be refused."""
+    return NumberRange(min=Decimal(low), max=Decimal(high), message=message)

@@ -1,0 +1,407 @@
+"""Numbers and dates beyond what the database and the calendar hold get a 404, a 400 or a
+message beside the field: never a 500, a 503 or a page that computes for half a minute."""
+
+import re
+import time
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+from flask import current_app
+from sqlalchemy import select
+from sqlalchemy.exc import DataError, IntegrityError, OperationalError
+
+from community import services as communities
+from community.models import Community, CommunityKind
+from core.bounds import LAST_DAY
+from core.extensions import db
+from core.models import utcnow
+from initiatives import services as initiatives
+from initiatives.models import CatalogItem, ItemStatus
+from promotions import outcomes
+from promotions.models import PromotionRequest
+from tests.conftest import make_community, make_user
+from tests.test_initiatives_support import build_catalog
+from tests.test_promotions_factories import brief_in
+from tests.test_promotions_views import form_data, new_url
+
+HUGE = "99999999999999999999"  # beyond 64 bits
+JUST_PAST_INTEGER = str(2**31)  # fits 64 bits, not PostgreSQL's INTEGER
+
+
+@pytest.fixture
+def people(app):
+    leader = make_user("lena@example.com", "Lena Leader")
+    smm = make_user("sam@example.com", "Sam Smm", is_smm=True)
+    admin = make_user("ada@example.com", "Ada Admin", is_admin=True)
+    community = make_community(leader)
+    return leader, smm, admin, community
+
+
+# --- ids in the path ----------------------------------------------------------------------
+
+
+def _paths_with_ids(number: str) -> list[tuple[str, str]]:
+    """(method, path) of every route with an id in its path, the ids set to `number`."""
+    found = []
+    for rule in current_app.url_map.iter_rules():
+        if "<int:" not in rule.rule:
+            continue
+        path = re.sub(r"<int:\w+>", number, rule.rule)
+        path = re.sub(r"<(?:\w+:)?\w+>", "x", path)
+        found += [(method, path) for method in sorted(rule.methods - {"HEAD", "OPTIONS"})]
+    return found
+
+
+@pytest.mark.parametrize("number", [HUGE, JUST_PAST_INTEGER])
+def test_every_id_beyond_the_column_is_not_found(people, login, number):
+    _leader, _smm, admin, _community = people
+    client = login(admin)
+    paths = _paths_with_ids(number)
+    assert len(paths) > 50
+    answers = {(m, p): client.open(p, method=m).status_code for m, p in paths}
+    assert {key: status for key, status in answers.items() if status != 404} == {}
+
+
+def test_the_event_from_the_issue_is_not_found_signed_in_or_not(people, login, client):
+    assert login(people[2]).get(f"/events/{HUGE}").status_code == 404
+    assert client.get(f"/events/{HUGE}").status_code == 404
+
+
+def test_the_largest_id_the_column_holds_is_looked_up(people, login):
+    assert login(people[2]).get(f"/events/{2**31 - 1}").status_code == 404
+
+
+# --- numbers in the query string ----------------------------------------------------------
+
+
+@pytest.mark.parametrize("number", [HUGE, JUST_PAST_INTEGER, str(2**31 - 1), "-1", "0", "x"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/communities/?page={n}",
+        "/events?page={n}",
+        "/events/past?page={n}",
+        "/promotions/?page={n}",
+        "/promotions/?community={n}",
+        "/promotions/calendar?channel={n}",
+        "/search?q=lead&page={n}",
+        "/admin/users?page={n}",
+        "/admin/audit?page={n}",
+        "/admin/emails?page={n}",
+        "/admin/participants?page={n}",
+    ],
+)
+def test_numbers_out_of_range_in_the_query_are_ignored(people, login, path, number):
+    _leader, _smm, admin, _community = people
+    response = login(admin).get(path.format(n=number))
+    assert response.status_code == 200, response.status_code
+
+
+@pytest.mark.parametrize("number", [HUGE, JUST_PAST_INTEGER])
+def test_a_catalog_page_out_of_range_shows_the_first_page(app, login, client, number):
+    catalog = build_catalog()
+    catalog.offer("Drive")
+    url = f"/initiatives/{catalog.initiative.id}"
+    assert "Drive" in login(catalog.leader).get(f"{url}?page={number}").text
+    assert "Drive" in client.get(f"/public{url}?page={number}").text
+    leads = login(catalog.leader).get(f"{url}/leads?page={number}")
+    assert leads.status_code == 200
+
+
+@pytest.mark.parametrize("number", [HUGE, JUST_PAST_INTEGER])
+def test_copying_an_event_beyond_the_ids_shows_an_empty_form(people, login, number):
+    leader, _smm, _admin, community = people
+    response = login(leader).get(f"/communities/{community.slug}/events/new?copy={number}")
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("start", ["0001-01-01", "9999-12-31", "1999-12-31", "2101-01-01"])
+@pytest.mark.parametrize("view", ["week", "month"])
+def test_calendar_far_from_now_shows_this_week_or_month(people, login, start, view):
+    response = login(people[1]).get(f"/promotions/calendar?start={start}&view={view}")
+    assert response.status_code == 200
+    assert str(utcnow().year) in response.text
+
+
+# --- the pager ------------------------------------------------------------------------------
+
+
+def test_pager_links_carry_only_the_catalogs_own_filters(app, login):
+    catalog = build_catalog()
+    for n in range(25):
+        catalog.offer(f"Book {n}")
+    url = f"/initiatives/{catalog.initiative.id}"
+    query = "?_method=POST&_external=1&_scheme=javascript&_anchor=x&category=Leadership&evil=1"
+    response = login(catalog.leader).get(url + query)
+    assert response.status_code == 200
+    links = re.findall(r'class="page-link" href="([^"]*)"', response.text)
+    assert links, "the catalog has a second page"
+    assert all(link.startswith(f"{url}?") for link in links)
+    assert all("_method" not in link and "evil" not in link for link in links)
+    assert all("category=Leadership" in link and "page=2" in link for link in links)
+
+
+def test_method_in_the_query_of_the_public_page_is_harmless(app, client):
+    catalog = build_catalog()
+    for n in range(25):
+        catalog.offer(f"Book {n}")
+    response = client.get(f"/public/initiatives/{catalog.initiative.id}?_method=POST")
+    assert response.status_code == 200
+
+
+# --- form fields --------------------------------------------------------------------------
+
+
+def test_reach_and_clicks_beyond_the_column_get_a_message_beside_the_field(people, login):
+    leader, smm, _admin, community = people
+    brief = brief_in("scheduled", leader, smm, community)
+    post = brief.posts[0]
+    url = f"/promotions/{brief.id}/posts/{post.id}"
+    for field in ("reach", "reactions", "clicks"):
+        data = {"published_url": "https://example.org/p", field: str(2**31)}
+        response = login(smm).post(url, data=data)
+        assert response.status_code == 400, field
+        assert "Number must be between 0 and 2147483647." in response.text
+    data = {"published_url": "https://example.org/p", "reach": str(2**31 - 1), "clicks": "5"}
+    assert login(smm).post(url, data=data).status_code == 302
+    db.session.expire_all()
+    assert post.reach == 2**31 - 1
+
+
+@pytest.mark.parametrize("day", ["9999-12-30", "9999-12-31", "0001-01-01", "2101-01-01"])
+@pytest.mark.parametrize("field", ["content_deadline", "publish_from", "publish_until"])
+def test_far_dates_on_a_brief_are_refused_beside_the_field(people, login, field, day):
+    leader, _smm, _admin, community = people
+    response = login(leader).post(new_url(community), data=form_data(**{field: day}))
+    assert response.status_code == 400
+    assert "Enter a date between 2000 and 2100." in response.text
+    assert db.session.execute(select(PromotionRequest)).first() is None
+
+
+def test_a_publication_window_longer_than_a_year_is_refused(people, login):
+    leader, _smm, _admin, community = people
+    today = utcnow().date()
+    data = form_data(
+        publish_from=(today + timedelta(days=4)).isoformat(),
+        publish_until=(today + timedelta(days=4 + 366)).isoformat(),
+    )
+    response = login(leader).post(new_url(community), data=data)
+    assert response.status_code == 400
+    assert "A publication window lasts at most a year" in response.text
+
+
+@pytest.mark.parametrize("publish_until", [date(9999, 12, 30), date(9999, 12, 31)])
+def test_outcome_of_a_brief_with_a_far_window_is_quick(people, login, publish_until):
+    """Rows saved before the form bounded the dates still open, and are counted over a
+    bounded window (before: 9 s of counting for 9999-12-30, an overflow for 9999-12-31)."""
+    leader, smm, _admin, community = people
+    brief = brief_in("running", leader, smm, community)
+    brief.publish_until = publish_until
+    db.session.commit()
+    started = time.perf_counter()
+    figures = outcomes.brief_outcome(brief)
+    assert time.perf_counter() - started < 1
+    assert figures.end == LAST_DAY and len(figures.days) <= outcomes.MAX_CHART_POINTS + 1
+    assert login(smm).get(f"/promotions/{brief.id}/outcome").status_code == 200
+
+
+@pytest.mark.parametrize("publish_until", [date(9999, 12, 30), date(9999, 12, 31)])
+def test_community_report_with_a_brief_of_a_far_window_opens(people, login, publish_until):
+    leader, smm, _admin, community = people
+    brief = brief_in("running", leader, smm, community)
+    brief.publish_from, brief.publish_until = utcnow().date() - timedelta(days=3), publish_until
+    db.session.commit()
+    for suffix in ("", ".csv", ".md"):
+        response = login(leader).get(f"/communities/{community.slug}/report{suffix}")
+        assert response.status_code == 200, suffix
+
+
+@pytest.mark.parametrize("field", ["starts_on", "ends_on"])
+def test_far_initiative_dates_are_refused_beside_the_field(app, login, field):
+    catalog = build_catalog()
+    data = {
+        "title": "Charity Book Sale", "kind": "catalog", "status": "active",
+        "currency": "UAH", "categories": "Leadership", "reservation_days": "7",
+        "starts_on": "2030-01-01", field: "9999-12-31",
+    }  # fmt: skip
+    url = f"/initiatives/{catalog.initiative.id}/edit"
+    response = login(catalog.leader).post(url, data=data)
+    assert response.status_code == 400
+    assert "Enter a date between 2000 and 2100." in response.text
+
+
+def test_a_snapshot_from_year_one_is_refused_beside_the_field(people, login):
+    leader, _smm, _admin, community = people
+    added = communities.add_channel(community, "Facebook", "https://facebook.com/g")
+    db.session.commit()
+    url = f"/communities/{community.slug}/channels/{added.id}/snapshots"
+    prefix = f"channel-{added.id}-"
+    data = {f"{prefix}taken_on": "0001-01-01", f"{prefix}member_count": "10"}
+    response = login(leader).post(url, data=data)
+    assert response.status_code == 400
+    assert "Enter a date between 2000 and 2100." in response.text
+
+
+def test_a_donation_of_one_kopeck_is_accepted(app, login):
+    catalog = build_catalog()
+    item = catalog.offer()
+    initiatives.request_item(catalog.initiative.id, item.id, pledged=1, user=catalog.employee)
+    db.session.commit()
+    url = f"/initiatives/{catalog.initiative.id}/items/{item.id}/confirm"
+    response = login(catalog.leader).post(url, data={"amount": "0.01"})
+    assert response.status_code == 302
+    db.session.expire_all()
+    exchanged = db.session.get(CatalogItem, item.id)
+    assert exchanged.status == ItemStatus.EXCHANGED
+    assert exchanged.donation_amount == Decimal("0.01")
+
+
+@pytest.mark.parametrize("amount", ["0.009", "0.001"])
+def test_a_donation_under_one_kopeck_is_refused(app, login, amount):
+    catalog = build_catalog()
+    item = catalog.offer()
+    initiatives.request_item(catalog.initiative.id, item.id, pledged=1, user=catalog.employee)
+    db.session.commit()
+    url = f"/initiatives/{catalog.initiative.id}/items/{item.id}/confirm"
+    response = login(catalog.leader).post(url, data={"amount": amount})
+    assert response.status_code == 400
+    assert "Enter an amount between 0.01 and 1,000,000." in response.text
+
+
+# --- every form field, by construction ------------------------------------------------------
+
+
+def _form_classes():
+    from flask_wtf import FlaskForm
+
+    import accounts.forms  # noqa: F401
+    import community.forms  # noqa: F401
+    import events.forms  # noqa: F401
+    import initiatives.forms  # noqa: F401
+    import promotions.forms  # noqa: F401
+    import reports.forms  # noqa: F401
+
+    seen, todo = [], [FlaskForm]
+    while todo:
+        cls = todo.pop()
+        for sub in cls.__subclasses__():
+            if sub not in seen and sub.__module__.split(".")[0] != "flask_wtf":
+                seen.append(sub)
+                todo.append(sub)
+    return seen
+
+
+def _unbound_fields(form_class):
+    from wtforms.fields.core import UnboundField
+
+    for name in dir(form_class):
+        value = getattr(form_class, name)
+        if isinstance(value, UnboundField):
+            yield name, value
+
+
+def _is_bounded(unbound) -> bool:
+    from wtforms import DateField, DateTimeLocalField, DecimalField, IntegerField
+    from wtforms.validators import NumberRange
+
+    from core.bounds import MAX_INT, within_window
+
+    validators = unbound.kwargs.get("validators") or []
+    ranges = [v for v in validators if isinstance(v, NumberRange)]
+    if issubclass(unbound.field_class, DateField | DateTimeLocalField):
+        return within_window in validators
+    if issubclass(unbound.field_class, IntegerField):
+        return bool(ranges) and ranges[0].max is not None and ranges[0].max <= MAX_INT
+    if issubclass(unbound.field_class, DecimalField):
+        # Decimal or int bounds: a float 0.01 refuses the Decimal 0.01.
+        return bool(ranges) and all(
+            isinstance(bound, int | Decimal) for bound in (ranges[0].min, ranges[0].max)
+        )
+    return True
+
+
+def test_every_number_and_date_field_is_bounded():
+    unbounded = [
+        f"{form_class.__name__}.{name}"
+        for form_class in _form_classes()
+        for name, unbound in _unbound_fields(form_class)
+        if not _is_bounded(unbound)
+    ]
+    assert unbounded == []
+
+
+# --- slugs ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["New", "new", "NEW!"])
+def test_a_community_named_like_a_route_gets_a_slug_that_opens(people, login, name):
+    leader, _smm, admin, _community = people
+    made = communities.create_community(
+        admin, name=name, kind=CommunityKind.PRACTICE, leader=leader
+    )
+    db.session.commit()
+    assert made.slug != "new"
+    response = login(leader).get(f"/communities/{made.slug}")
+    assert response.status_code == 200
+    assert f"<h1>{name}" in response.text or f">{name}<" in response.text
+
+
+def _rename(community, name):
+    communities.update_community(
+        community, name=name, kind=community.kind,
+        description=community.description, join_policy=community.join_policy,
+    )  # fmt: skip
+
+
+def test_renaming_a_community_to_a_route_word_keeps_it_reachable(people, login):
+    leader, _smm, admin, community = people
+    _rename(community, "New")
+    db.session.commit()
+    assert community.slug != "new"
+    assert login(leader).get(f"/communities/{community.slug}").status_code == 200
+
+
+def test_every_static_route_under_communities_is_reserved(app):
+    static = {
+        rule.rule.split("/")[2]
+        for rule in app.url_map.iter_rules()
+        if rule.rule.startswith("/communities/") and "<" not in rule.rule.split("/")[2]
+    } - {""}
+    assert "new" in static and static <= communities.reserved_slugs()
+
+
+# --- conflicts in the database -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("error", "status", "message"),
+    [
+        (IntegrityError, 409, "changed the same thing at the same moment"),
+        (DataError, 400, "beyond what can be stored"),
+        (OperationalError, 503, "cannot reach its database"),
+    ],
+)
+def test_a_refused_row_is_a_conflict_and_only_an_outage_is_a_503(
+    people, login, monkeypatch, error, status, message
+):
+    _leader, _smm, _admin, community = people
+    member = make_user("max@example.com", "Max Member")
+
+    def refused(*_args, **_kwargs):
+        raise error("INSERT INTO memberships", {}, Exception("refused"))
+
+    monkeypatch.setattr(communities, "join_community", refused)
+    response = login(member).post(f"/communities/{community.slug}/join")
+    assert response.status_code == status
+    assert message in response.text
+
+
+def test_community_slug_lookup_by_reserved_word_still_works_for_old_rows(people, login):
+    """A community saved as `new` before the words were reserved: renamed on the next save."""
+    leader, _smm, admin, community = people
+    community.slug = "new"
+    db.session.commit()
+    _rename(community, community.name)
+    db.session.commit()
+    assert db.session.get(Community, community.id).slug != "new"
