@@ -118,6 +118,8 @@ def set_active(actor: User, user: User, active: bool) -> None:
     if actor.id == user.id and not active:
         raise DomainError(_("You cannot deactivate your own account."))
     user.active = active
+    if not active:  # and reactivating brings none of them back
+        sessions.end_sessions(user)
     audit.record(actor, "account.activate" if active else "account.deactivate", user)
 
 

@@ -6,12 +6,14 @@ finds the live row with one indexed query; sign-out revokes it, so a copied sess
 or remember-me cookie is worthless afterwards. A remember-me cookie that brings a
 person back gets a new token, and the old one stops working.
 
-A session Flask-Login makes by itself (its `login_user` outside the sign-in views,
-its test client) carries the account's alternative id, `User.get_id()`, instead:
-it has no row and ends when the account's session generation is raised.
+A session Flask-Login makes by itself (its test client) carries the account's
+alternative id, `User.get_id()`, instead: it has no row and ends when the account's
+session generation is raised. Only a testing app accepts one: anyone holding
+SECRET_KEY could forge it, so a production session is always a row.
 """
 
 import hashlib
+import re
 import secrets
 from datetime import timedelta
 
@@ -44,10 +46,19 @@ def _lifetime(remember: bool) -> timedelta:
     return duration if isinstance(duration, timedelta) else timedelta(seconds=duration)
 
 
+# What a browser keeps of its session from before signing in: nothing else (a CSRF token,
+# a half-done flow) carries over into the signed-in session.
+KEPT_AT_SIGN_IN = ("locale",)
+
+
 def sign_in(user: User, remember: bool = False) -> None:
     """Sign `user` in on this browser, in a session of its own (the caller commits)."""
-    if not login_user(user, remember=remember):
+    if not user.is_active:
         return  # a deactivated account
+    kept = {key: session[key] for key in KEPT_AT_SIGN_IN if key in session}
+    session.clear()
+    session.update(kept)
+    login_user(user, remember=remember)
     token = secrets.token_urlsafe(32)
     now = utcnow()
     # Ended sessions are of no more use: each sign-in clears the person's away.
@@ -81,7 +92,7 @@ def load_user(user_id: str) -> User | None:
             SignInSession.expires_at > utcnow(),
         )
     ).scalar_one_or_none()
-    if row is None:
+    if row is None or not row.user.is_active:
         return None
     g.sign_in_session = row
     if row.last_seen_at < utcnow() - TOUCH_EVERY:
@@ -89,10 +100,18 @@ def load_user(user_id: str) -> User | None:
     return row.user
 
 
+# "<account id>:<session generation>", ASCII digits without leading zeros (as get_id writes).
+_ALTERNATIVE_ID = re.compile(r"([1-9][0-9]{0,17}):(0|[1-9][0-9]{0,17})", re.ASCII)
+
+
 def _user_for_alternative_id(alternative_id: str) -> User | None:
-    account_id, _, generation = alternative_id.partition(":")
-    user = db.session.get(User, int(account_id)) if account_id.isdigit() else None
-    return user if user is not None and str(user.session_generation) == generation else None
+    if not current_app.testing:
+        return None  # no row, no session: see the module's docstring
+    match = _ALTERNATIVE_ID.fullmatch(alternative_id)
+    user = db.session.get(User, int(match[1])) if match else None
+    if user is None or not user.is_active or str(user.session_generation) != match[2]:
+        return None
+    return user
 
 
 def _touch(row: SignInSession) -> None:
@@ -120,7 +139,7 @@ def _commit_if_clean(change) -> bool:
 def _rotate_remember_token(app: Flask, user: User) -> None:
     """A remember-me cookie brought the person back: give it a new token, end the old."""
     row = g.get("sign_in_session")
-    if row is None:
+    if row is None or not user.is_active:
         return
     old_hash, token = row.token_hash, secrets.token_urlsafe(32)
 
@@ -161,18 +180,20 @@ def end_other_sessions(user: User) -> None:
     out, remember-me cookies included (the caller commits)."""
     this_browser = current_user.is_authenticated and current_user.id == user.id
     keep = current_session() if this_browser else None
-    _end_sessions(user, keep)
+    end_sessions(user, keep)
     if this_browser and keep is None:
         session["_user_id"] = user.get_id()  # this browser carries the alternative id
 
 
 def sign_out_everywhere(user: User) -> None:
     """End every session of `user`, this browser's too (the caller commits)."""
-    _end_sessions(user)
+    end_sessions(user)
     logout_user()
 
 
-def _end_sessions(user: User, keep: SignInSession | None = None) -> None:
+def end_sessions(user: User, keep: SignInSession | None = None) -> None:
+    """End every session of `user` but `keep`, wherever it is made (an admin deactivating
+    the account too); the caller commits."""
     query = update(SignInSession).where(
         SignInSession.user_id == user.id, SignInSession.revoked_at.is_(None)
     )

@@ -179,12 +179,11 @@ def sso_callback():
         db.session.rollback()
         flash(error.message, "danger")
         return redirect(url_for("accounts.signin"))
-    sessions.sign_in(user)
+    target = safe_redirect_target(session.pop("sso_next", None), url_for("community.directory"))
+    sessions.sign_in(user)  # a fresh session: nothing from before signing in is kept
     db.session.commit()
     flash(_("Signed in as %(name)s.", name=user.display_name), "success")
-    return redirect(
-        safe_redirect_target(session.pop("sso_next", None), url_for("community.directory"))
-    )
+    return redirect(target)
 
 
 @bp.post("/signout")

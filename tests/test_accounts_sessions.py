@@ -6,6 +6,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from flask_login.utils import encode_cookie
 from sqlalchemy import select
 
 from accounts import services
@@ -83,6 +84,41 @@ def test_a_test_client_session_copied_before_sign_out_opens_nothing_after(app, a
     copied = cookie(browser, "session")
     browser.post("/signout")
     assert not is_signed_in(browser_with(app, session=copied))
+
+
+@pytest.fixture
+def production(app, monkeypatch):
+    """The app as served: not testing."""
+    monkeypatch.setitem(app.config, "TESTING", False)
+    return app
+
+
+def with_user_id(app, user_id: str):
+    browser = app.test_client()
+    with browser.session_transaction() as session:
+        session["_user_id"], session["_fresh"] = user_id, True
+    return browser
+
+
+def test_flask_logins_test_client_signs_in_while_testing(app, ann):
+    # The whole suite signs people in this way: a session without a row of its own.
+    assert app.testing and is_signed_in(app.test_client(user=ann))
+    assert is_signed_in(with_user_id(app, ann.get_id()))
+
+
+def test_a_production_app_refuses_a_session_without_a_row(production, ann):
+    # Anyone holding SECRET_KEY could write "<id>:0" into a session or a remember cookie.
+    assert not is_signed_in(production.test_client(user=ann))
+    assert not is_signed_in(with_user_id(production, ann.get_id()))
+    forged = encode_cookie(ann.get_id())
+    assert not is_signed_in(browser_with(production, remember_token=forged))
+    assert is_signed_in(signed_in(production))  # the sign-in form still works
+
+
+@pytest.mark.parametrize("padded", ["0{id}:0", "{id}:00", "{id}:+0", " {id}:0", "\u0661:0"])
+def test_an_alternative_id_is_read_strictly(app, ann, padded):
+    assert ann.id == 1 and ann.session_generation == 0
+    assert not is_signed_in(with_user_id(app, padded.format(id=ann.id)))
 
 
 def test_a_session_from_before_alternative_ids_is_refused(app, ann):
@@ -275,3 +311,49 @@ def signed_in_with_csrf(app):
     data = {"email": "ann@example.com", "password": PASSWORD, "csrf_token": token}
     assert browser.post("/signin", data=data).status_code == 302
     return browser
+
+
+def deactivate(app, ann, active: bool):
+    admin = services.find_user_by_email("ada@example.com") or make_user(
+        "ada@example.com", "Ada", is_admin=True
+    )
+    granted = "1" if active else "0"
+    response = app.test_client(user=admin).post(
+        f"/admin/users/{ann.id}/roles", data={"role": "active", "granted": granted}
+    )
+    assert response.status_code == 302
+
+
+def test_deactivating_an_account_ends_its_sessions_for_good(app, ann):
+    remembered, other = signed_in(app, remember=True), signed_in(app)
+    remember_cookie = cookie(remembered, "remember_token")
+    deactivate(app, ann, False)
+    db.session.refresh(ann)
+    deactivate(app, ann, True)
+    for browser in (remembered, other, browser_with(app, remember_token=remember_cookie)):
+        assert not is_signed_in(browser)
+    assert is_signed_in(signed_in(app))
+
+
+def test_a_deactivated_accounts_remember_me_cookie_is_not_renewed(app, ann):
+    remember_cookie = cookie(signed_in(app, remember=True), "remember_token")
+    ann.active = False  # behind the sessions' back: its rows are still live
+    db.session.commit()
+    returning = browser_with(app, remember_token=remember_cookie)
+    assert not is_signed_in(returning)
+    assert cookie(returning, "remember_token") == remember_cookie
+    row = db.session.execute(select(SignInSession)).scalar_one()
+    assert row.token_hash == hashlib.sha256(remember_cookie.split("|")[0].encode()).hexdigest()
+
+
+def test_signing_in_starts_a_fresh_session_keeping_only_the_language(app, ann):
+    browser = app.test_client()
+    browser.post("/language", data={"language": "uk"})
+    with browser.session_transaction() as session:
+        session["csrf_token"], session["planted"] = "chosen-before-sign-in", "x"
+    response = browser.post("/signin", data={"email": ann.email, "password": PASSWORD})
+    assert response.status_code == 302
+    with browser.session_transaction() as session:
+        assert "csrf_token" not in session and "planted" not in session
+        assert session["locale"] == "uk"
+    assert is_signed_in(browser)
