@@ -22,12 +22,16 @@ from flask_login import current_user, login_user, logout_user, user_loaded_from_
 from sqlalchemy import delete, or_, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
+from accounts import mail
 from accounts.models import SignInSession, User
+from core import audit
 from core.extensions import db, login_manager
 from core.models import utcnow
 
 # Last seen is written at most this often, so a request costs one read.
 TOUCH_EVERY = timedelta(minutes=5)
+# A replaced remember-me token that comes back later than this ends its session.
+REUSE_GRACE = timedelta(minutes=1)
 
 
 def init_sessions(app: Flask) -> None:
@@ -92,7 +96,10 @@ def load_user(user_id: str) -> User | None:
             SignInSession.expires_at > utcnow(),
         )
     ).scalar_one_or_none()
-    if row is None or not row.user.is_active:
+    if row is None:
+        _end_if_reused(_hash(user_id))
+        return None
+    if not row.user.is_active:
         return None
     g.sign_in_session = row
     if row.last_seen_at < utcnow() - TOUCH_EVERY:
@@ -112,6 +119,27 @@ def _user_for_alternative_id(alternative_id: str) -> User | None:
     if user is None or not user.is_active or str(user.session_generation) != match[2]:
         return None
     return user
+
+
+def _end_if_reused(token_hash: str) -> None:
+    """A remember-me token already replaced came back: two browsers hold the cookie, one
+    of them a copy. Which one is unknown, so the session ends and its owner hears of it.
+    The same browser's requests racing its renewal get a moment's grace."""
+    row = db.session.execute(
+        select(SignInSession).where(
+            SignInSession.previous_token_hash == token_hash, SignInSession.revoked_at.is_(None)
+        )
+    ).scalar_one_or_none()
+    if row is None or row.rotated_at > utcnow() - REUSE_GRACE:
+        return
+
+    def end() -> None:
+        row.revoked_at = utcnow()
+        audit.record(None, "account.remember_token_reused", row.user)
+        mail.email_user(row.user, "account", "session_ended",
+                        link=mail.external_url("accounts.profile"))  # fmt: skip
+
+    _commit_if_clean(end)
 
 
 def _touch(row: SignInSession) -> None:
@@ -148,7 +176,13 @@ def _rotate_remember_token(app: Flask, user: User) -> None:
         changed = db.session.execute(
             update(SignInSession)
             .where(SignInSession.id == row.id, SignInSession.token_hash == old_hash)
-            .values(token_hash=_hash(token), last_seen_at=now, expires_at=now + _lifetime(True))
+            .values(
+                token_hash=_hash(token),
+                previous_token_hash=old_hash,
+                rotated_at=now,
+                last_seen_at=now,
+                expires_at=now + _lifetime(True),
+            )
         )
         return changed.rowcount == 1  # another request rotated it first
 

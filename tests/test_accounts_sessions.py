@@ -12,7 +12,9 @@ from sqlalchemy import select
 from accounts import services
 from accounts import sessions as sign_in_sessions
 from accounts.models import SignInSession
+from core.audit import AuditEntry
 from core.extensions import db
+from core.mail import OutgoingEmail
 from core.models import utcnow
 from tests.conftest import PASSWORD, make_user
 
@@ -357,3 +359,35 @@ def test_signing_in_starts_a_fresh_session_keeping_only_the_language(app, ann):
         assert "csrf_token" not in session and "planted" not in session
         assert session["locale"] == "uk"
     assert is_signed_in(browser)
+
+
+def account_emails() -> list:
+    return list(
+        db.session.execute(select(OutgoingEmail).where(OutgoingEmail.kind == "account")).scalars()
+    )
+
+
+def test_a_replaced_remember_me_token_that_comes_back_ends_the_session(app, ann, monkeypatch):
+    owners = cookie(signed_in(app, remember=True), "remember_token")
+    thief = browser_with(app, remember_token=owners)  # a copy, used first: renewed
+    assert is_signed_in(thief)
+    later(monkeypatch, timedelta(minutes=2))
+    assert not is_signed_in(browser_with(app, remember_token=owners))  # the owner comes back
+    assert not is_signed_in(thief)
+    db.session.expire_all()
+    assert db.session.execute(select(SignInSession)).scalar_one().revoked_at is not None
+    [email] = account_emails()
+    assert email.to_address == ann.email and "http://localhost/me" in email.text_body
+    assert db.session.execute(
+        select(AuditEntry).where(AuditEntry.action == "account.remember_token_reused")
+    ).scalar_one()
+
+
+def test_a_replaced_token_racing_its_renewal_ends_nothing(app, ann):
+    old = cookie(signed_in(app, remember=True), "remember_token")
+    returning = browser_with(app, remember_token=old)
+    assert is_signed_in(returning)
+    # Another tab of the same browser, sent before the renewal reached it.
+    assert not is_signed_in(browser_with(app, remember_token=old))
+    assert is_signed_in(returning)
+    assert not account_emails()
