@@ -33,6 +33,8 @@ ENVIRONMENT = {
     "RATELIMIT_STORAGE_URI": ("memory://", str),
     "RATELIMIT_KEY_PREFIX": (None, str),
     "SIGNIN_RATE_LIMIT": ("10 per minute;50 per hour", str),
+    # Per account: tries at "Change password" (each checks the current password).
+    "PASSWORD_CHANGE_RATE_LIMIT": ("5 per 15 minutes;20 per day", str),
     "SIGNUP_RATE_LIMIT": ("5 per hour", str),
     "PASSWORD_RESET_RATE_LIMIT": ("5 per hour", str),
     "RESET_TOKEN_MAX_AGE": (3600, int),

@@ -391,3 +391,35 @@ def test_a_replaced_token_racing_its_renewal_ends_nothing(app, ann):
     assert not is_signed_in(browser_with(app, remember_token=old))
     assert is_signed_in(returning)
     assert not account_emails()
+
+
+def test_a_password_change_is_told_by_e_mail_with_a_reset_link(app, ann):
+    assert change_password(signed_in(app)).status_code == 302
+    [email] = account_emails()
+    assert email.subject == "Your Guildhall password was changed"
+    assert "http://localhost/password/reset" in email.text_body
+
+
+def test_a_password_reset_is_told_by_e_mail_too(app, ann):
+    token = services.password_reset_token(ann)
+    app.test_client().post(
+        f"/password/reset/{token}", data={"password": NEW_PASSWORD, "confirm": NEW_PASSWORD}
+    )
+    assert [e.subject for e in account_emails()] == ["Your Guildhall password was changed"]
+
+
+def test_sign_out_everywhere_is_told_by_e_mail_in_the_persons_language(app, ann):
+    ann.locale = "uk"
+    db.session.commit()
+    assert signed_in(app).post("/signout/everywhere").status_code == 302
+    [email] = account_emails()
+    assert email.subject == "Вас виведено з Guildhall на всіх пристроях"
+    assert "«Вийти на всіх пристроях»" in email.text_body
+
+
+def test_a_wrong_current_password_is_audited(app, ann):
+    assert change_password(signed_in(app), current="a guess").status_code == 400
+    entry = db.session.execute(
+        select(AuditEntry).where(AuditEntry.action == "account.password_change_refused")
+    ).scalar_one()
+    assert entry.actor_id == ann.id and entry.subject_id == ann.id
