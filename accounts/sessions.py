@@ -45,7 +45,7 @@ def _hash(token: str) -> str:
 
 def _lifetime(remember: bool) -> timedelta:
     if not remember:
-        return current_app.permanent_session_lifetime  # Flask's own limit on its cookie
+        return current_app.permanent_session_lifetime  # SESSION_IDLE_HOURS
     duration = current_app.config["REMEMBER_COOKIE_DURATION"]
     return duration if isinstance(duration, timedelta) else timedelta(seconds=duration)
 
@@ -79,7 +79,7 @@ def sign_in(user: User, remember: bool = False) -> None:
             remember=remember,
             created_at=now,
             last_seen_at=now,
-            expires_at=now + _lifetime(remember),
+            expires_at=now + _lifetime(remember) if remember else _idle_expiry(now, now),
         )
     )
     session["_user_id"] = token
@@ -145,7 +145,13 @@ def _end_if_reused(token_hash: str) -> None:
 def _touch(row: SignInSession) -> None:
     row.last_seen_at = utcnow()
     if not row.remember:  # idle sessions end; a remember-me one lasts from its last token
-        row.expires_at = row.last_seen_at + _lifetime(False)
+        row.expires_at = _idle_expiry(row.created_at, row.last_seen_at)
+
+
+def _idle_expiry(created_at, last_seen_at):
+    """A session without "Remember me" ends when idle, and SESSION_MAX_DAYS after it began."""
+    most = created_at + timedelta(days=current_app.config["SESSION_MAX_DAYS"])
+    return min(last_seen_at + _lifetime(False), most)
 
 
 def _commit_if_clean(change) -> bool:

@@ -258,6 +258,7 @@ def test_last_seen_is_written_at_most_every_few_minutes(app, ann, monkeypatch, c
 
 
 def test_an_idle_session_ends(app, ann, monkeypatch):
+    assert app.permanent_session_lifetime == timedelta(hours=24)  # SESSION_IDLE_HOURS
     browser = signed_in(app)
     later(monkeypatch, app.permanent_session_lifetime + timedelta(minutes=1))
     assert not is_signed_in(browser)
@@ -423,3 +424,13 @@ def test_a_wrong_current_password_is_audited(app, ann):
         select(AuditEntry).where(AuditEntry.action == "account.password_change_refused")
     ).scalar_one()
     assert entry.actor_id == ann.id and entry.subject_id == ann.id
+
+
+def test_a_session_in_use_ends_after_seven_days_all_the_same(app, ann, monkeypatch):
+    # SESSION_MAX_DAYS, 7 unless configured
+    browser = signed_in(app)
+    for hours in range(20, 7 * 24, 20):  # a visit every 20 hours keeps it from idling
+        later(monkeypatch, timedelta(hours=hours))
+        assert is_signed_in(browser), hours
+    later(monkeypatch, timedelta(days=7, minutes=1))
+    assert not is_signed_in(browser)
