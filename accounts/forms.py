@@ -8,10 +8,45 @@ from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationE
 
 from accounts import services
 
+# The passwords tried first by anyone guessing (leaked-password lists' top, 8+ characters).
+COMMON_PASSWORDS = frozenset({
+    "12345678", "123456789", "1234567890", "11111111", "00000000", "87654321", "password",
+    "password1", "password123", "passw0rd", "qwertyui", "qwerty123", "qwertyuiop", "1q2w3e4r",
+    "abc12345", "abcd1234", "iloveyou", "sunshine", "princess", "football", "baseball",
+    "welcome1", "letmein1", "admin123", "guildhall",
+})  # fmt: skip
+
+
+def not_common(form, field):
+    if field.data and field.data.strip().lower() in COMMON_PASSWORDS:
+        raise ValidationError(_l("This password is one of the first anyone would guess."))
+
+
+def new_password_validators() -> list:
+    return [
+        DataRequired(),
+        Length(min=8, message=_l("Use at least 8 characters.")),
+        Length(max=200, message=_l("Use at most 200 characters.")),
+        not_common,
+    ]
+
+
+def autocomplete(value: str) -> dict:
+    """What browsers and password managers fill in (new-password: they offer one)."""
+    return {"autocomplete": value}
+
 
 class SignInForm(FlaskForm):
-    email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=254)])
-    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)])
+    email = EmailField(
+        _l("Email"),
+        validators=[DataRequired(), Length(max=254)],
+        render_kw=autocomplete("username"),
+    )
+    password = PasswordField(
+        _l("Password"),
+        validators=[DataRequired(), Length(max=200)],
+        render_kw=autocomplete("current-password"),
+    )
     remember = BooleanField(_l("Remember me"))
     submit = SubmitField(_l("Sign in"))
 
@@ -23,16 +58,20 @@ class SignUpForm(FlaskForm):
         description=_l("How colleagues will see you."),
     )
     email = EmailField(
-        _l("Email"), validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)]
+        _l("Email"),
+        validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)],
+        render_kw=autocomplete("email"),
     )
     password = PasswordField(
         _l("Password"),
-        validators=[DataRequired(), Length(min=8, max=200)],
+        validators=new_password_validators(),
         description=_l("At least 8 characters."),
+        render_kw=autocomplete("new-password"),
     )
     confirm = PasswordField(
         _l("Repeat password"),
         validators=[DataRequired(), EqualTo("password", message=_l("The passwords differ."))],
+        render_kw=autocomplete("new-password"),
     )
     submit = SubmitField(_l("Sign up"))
 
@@ -45,29 +84,39 @@ class SignUpForm(FlaskForm):
 
 
 class PasswordResetRequestForm(FlaskForm):
-    email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=254)])
+    email = EmailField(
+        _l("Email"), validators=[DataRequired(), Length(max=254)], render_kw=autocomplete("email")
+    )
     submit = SubmitField(_l("Send reset link"))
 
 
 class PasswordResetForm(FlaskForm):
     password = PasswordField(
         _l("New password"),
-        validators=[DataRequired(), Length(min=8, max=200)],
+        validators=new_password_validators(),
         description=_l("At least 8 characters."),
+        render_kw=autocomplete("new-password"),
     )
     confirm = PasswordField(
         _l("Repeat password"),
         validators=[DataRequired(), EqualTo("password", message=_l("The passwords differ."))],
+        render_kw=autocomplete("new-password"),
     )
     submit = SubmitField(_l("Set new password"))
 
 
 class PasswordChangeForm(PasswordResetForm):
     current_password = PasswordField(
-        _l("Current password"), validators=[DataRequired(), Length(max=200)]
+        _l("Current password"),
+        validators=[DataRequired(), Length(max=200)],
+        render_kw=autocomplete("current-password"),
     )
     submit = SubmitField(_l("Change password"))
 
     def validate_current_password(self, field):
         if not current_user.check_password(field.data):
             raise ValidationError(_l("This is not your current password."))
+
+    def validate_password(self, field):
+        if current_user.check_password(field.data):
+            raise ValidationError(_l("Choose a password other than your current one."))

@@ -74,6 +74,10 @@ class SignInSession(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # The remember-me token this one replaced, and when: should it come back, two browsers
+    # hold the cookie (one copied it), and the session ends (accounts/sessions.py).
+    previous_token_hash: Mapped[str | None] = mapped_column(String(64), index=True)
+    rotated_at: Mapped[datetime | None]
     remember: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime]
     last_seen_at: Mapped[datetime]

@@ -99,10 +99,21 @@ def authenticate(email: str, password: str) -> User | None:
 
 
 def set_new_password(user: User, password: str, action: str) -> None:
-    """A new password (changed or reset) signs out every other browser."""
+    """A new password (changed or reset) signs out every other browser, and the person
+    hears of it: if it wasn't them, the e-mail's link starts a reset."""
     user.set_password(password)
     sessions.end_other_sessions(user)
     audit.record(user, action, user)
+    mail.email_user(user, "account", "password_changed",
+                    link=mail.external_url("accounts.request_password_reset"))  # fmt: skip
+
+
+def sign_out_everywhere(user: User) -> None:
+    """End every session of `user`, this browser's too, and tell them by e-mail."""
+    sessions.sign_out_everywhere(user)
+    audit.record(user, "account.signed_out_everywhere", user)
+    mail.email_user(user, "account", "signed_out_everywhere",
+                    link=mail.external_url("accounts.request_password_reset"))  # fmt: skip
 
 
 def set_site_role(actor: User, user: User, role: str, granted: bool) -> None:
@@ -118,6 +129,8 @@ def set_active(actor: User, user: User, active: bool) -> None:
     if actor.id == user.id and not active:
         raise DomainError(_("You cannot deactivate your own account."))
     user.active = active
+    if not active:  # and reactivating brings none of them back
+        sessions.end_sessions(user)
     audit.record(actor, "account.activate" if active else "account.deactivate", user)
 
 

@@ -6,12 +6,14 @@ finds the live row with one indexed query; sign-out revokes it, so a copied sess
 or remember-me cookie is worthless afterwards. A remember-me cookie that brings a
 person back gets a new token, and the old one stops working.
 
-A session Flask-Login makes by itself (its `login_user` outside the sign-in views,
-its test client) carries the account's alternative id, `User.get_id()`, instead:
-it has no row and ends when the account's session generation is raised.
+A session Flask-Login makes by itself (its test client) carries the account's
+alternative id, `User.get_id()`, instead: it has no row and ends when the account's
+session generation is raised. Only a testing app accepts one: anyone holding
+SECRET_KEY could forge it, so a production session is always a row.
 """
 
 import hashlib
+import re
 import secrets
 from datetime import timedelta
 
@@ -20,12 +22,16 @@ from flask_login import current_user, login_user, logout_user, user_loaded_from_
 from sqlalchemy import delete, or_, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
+from accounts import mail
 from accounts.models import SignInSession, User
+from core import audit
 from core.extensions import db, login_manager
 from core.models import utcnow
 
 # Last seen is written at most this often, so a request costs one read.
 TOUCH_EVERY = timedelta(minutes=5)
+# A replaced remember-me token that comes back later than this ends its session.
+REUSE_GRACE = timedelta(minutes=1)
 
 
 def init_sessions(app: Flask) -> None:
@@ -39,15 +45,24 @@ def _hash(token: str) -> str:
 
 def _lifetime(remember: bool) -> timedelta:
     if not remember:
-        return current_app.permanent_session_lifetime  # Flask's own limit on its cookie
+        return current_app.permanent_session_lifetime  # SESSION_IDLE_HOURS
     duration = current_app.config["REMEMBER_COOKIE_DURATION"]
     return duration if isinstance(duration, timedelta) else timedelta(seconds=duration)
 
 
+# What a browser keeps of its session from before signing in: nothing else (a CSRF token,
+# a half-done flow) carries over into the signed-in session.
+KEPT_AT_SIGN_IN = ("locale",)
+
+
 def sign_in(user: User, remember: bool = False) -> None:
     """Sign `user` in on this browser, in a session of its own (the caller commits)."""
-    if not login_user(user, remember=remember):
+    if not user.is_active:
         return  # a deactivated account
+    kept = {key: session[key] for key in KEPT_AT_SIGN_IN if key in session}
+    session.clear()
+    session.update(kept)
+    login_user(user, remember=remember)
     token = secrets.token_urlsafe(32)
     now = utcnow()
     # Ended sessions are of no more use: each sign-in clears the person's away.
@@ -64,7 +79,7 @@ def sign_in(user: User, remember: bool = False) -> None:
             remember=remember,
             created_at=now,
             last_seen_at=now,
-            expires_at=now + _lifetime(remember),
+            expires_at=now + _lifetime(remember) if remember else _idle_expiry(now, now),
         )
     )
     session["_user_id"] = token
@@ -82,6 +97,9 @@ def load_user(user_id: str) -> User | None:
         )
     ).scalar_one_or_none()
     if row is None:
+        _end_if_reused(_hash(user_id))
+        return None
+    if not row.user.is_active:
         return None
     g.sign_in_session = row
     if row.last_seen_at < utcnow() - TOUCH_EVERY:
@@ -89,16 +107,51 @@ def load_user(user_id: str) -> User | None:
     return row.user
 
 
+# "<account id>:<session generation>", ASCII digits without leading zeros (as get_id writes).
+_ALTERNATIVE_ID = re.compile(r"([1-9][0-9]{0,17}):(0|[1-9][0-9]{0,17})", re.ASCII)
+
+
 def _user_for_alternative_id(alternative_id: str) -> User | None:
-    account_id, _, generation = alternative_id.partition(":")
-    user = db.session.get(User, int(account_id)) if account_id.isdigit() else None
-    return user if user is not None and str(user.session_generation) == generation else None
+    if not current_app.testing:
+        return None  # no row, no session: see the module's docstring
+    match = _ALTERNATIVE_ID.fullmatch(alternative_id)
+    user = db.session.get(User, int(match[1])) if match else None
+    if user is None or not user.is_active or str(user.session_generation) != match[2]:
+        return None
+    return user
+
+
+def _end_if_reused(token_hash: str) -> None:
+    """A remember-me token already replaced came back: two browsers hold the cookie, one
+    of them a copy. Which one is unknown, so the session ends and its owner hears of it.
+    The same browser's requests racing its renewal get a moment's grace."""
+    row = db.session.execute(
+        select(SignInSession).where(
+            SignInSession.previous_token_hash == token_hash, SignInSession.revoked_at.is_(None)
+        )
+    ).scalar_one_or_none()
+    if row is None or row.rotated_at > utcnow() - REUSE_GRACE:
+        return
+
+    def end() -> None:
+        row.revoked_at = utcnow()
+        audit.record(None, "account.remember_token_reused", row.user)
+        mail.email_user(row.user, "account", "session_ended",
+                        link=mail.external_url("accounts.profile"))  # fmt: skip
+
+    _commit_if_clean(end)
 
 
 def _touch(row: SignInSession) -> None:
     row.last_seen_at = utcnow()
     if not row.remember:  # idle sessions end; a remember-me one lasts from its last token
-        row.expires_at = row.last_seen_at + _lifetime(False)
+        row.expires_at = _idle_expiry(row.created_at, row.last_seen_at)
+
+
+def _idle_expiry(created_at, last_seen_at):
+    """A session without "Remember me" ends when idle, and SESSION_MAX_DAYS after it began."""
+    most = created_at + timedelta(days=current_app.config["SESSION_MAX_DAYS"])
+    return min(last_seen_at + _lifetime(False), most)
 
 
 def _commit_if_clean(change) -> bool:
@@ -120,7 +173,7 @@ def _commit_if_clean(change) -> bool:
 def _rotate_remember_token(app: Flask, user: User) -> None:
     """A remember-me cookie brought the person back: give it a new token, end the old."""
     row = g.get("sign_in_session")
-    if row is None:
+    if row is None or not user.is_active:
         return
     old_hash, token = row.token_hash, secrets.token_urlsafe(32)
 
@@ -129,7 +182,13 @@ def _rotate_remember_token(app: Flask, user: User) -> None:
         changed = db.session.execute(
             update(SignInSession)
             .where(SignInSession.id == row.id, SignInSession.token_hash == old_hash)
-            .values(token_hash=_hash(token), last_seen_at=now, expires_at=now + _lifetime(True))
+            .values(
+                token_hash=_hash(token),
+                previous_token_hash=old_hash,
+                rotated_at=now,
+                last_seen_at=now,
+                expires_at=now + _lifetime(True),
+            )
         )
         return changed.rowcount == 1  # another request rotated it first
 
@@ -161,18 +220,20 @@ def end_other_sessions(user: User) -> None:
     out, remember-me cookies included (the caller commits)."""
     this_browser = current_user.is_authenticated and current_user.id == user.id
     keep = current_session() if this_browser else None
-    _end_sessions(user, keep)
+    end_sessions(user, keep)
     if this_browser and keep is None:
         session["_user_id"] = user.get_id()  # this browser carries the alternative id
 
 
 def sign_out_everywhere(user: User) -> None:
     """End every session of `user`, this browser's too (the caller commits)."""
-    _end_sessions(user)
+    end_sessions(user)
     logout_user()
 
 
-def _end_sessions(user: User, keep: SignInSession | None = None) -> None:
+def end_sessions(user: User, keep: SignInSession | None = None) -> None:
+    """End every session of `user` but `keep`, wherever it is made (an admin deactivating
+    the account too); the caller commits."""
     query = update(SignInSession).where(
         SignInSession.user_id == user.id, SignInSession.revoked_at.is_(None)
     )

@@ -61,9 +61,15 @@ def _redirect_after_sign_in():
     return redirect(safe_redirect_target(request.args.get("next"), url_for("community.directory")))
 
 
-def _limit(setting: str):
-    """A per-address limit on POSTs, read from configuration when the request comes."""
-    return limiter.limit(lambda: current_app.config[setting], methods=["POST"])
+def _limit(setting: str, key_func=None):
+    """A per-address limit on POSTs (or per `key_func`), read from configuration when the
+    request comes."""
+    return limiter.limit(lambda: current_app.config[setting], key_func=key_func, methods=["POST"])
+
+
+def _this_account() -> str:
+    """The rate-limit key of a signed-in person's account, wherever they send from."""
+    return f"account:{current_user.id}" if current_user.is_authenticated else "anonymous"
 
 
 @bp.route("/signup", methods=["GET", "POST"])
@@ -180,12 +186,11 @@ def sso_callback():
         db.session.rollback()
         flash(error.message, "danger")
         return redirect(url_for("accounts.signin"))
-    sessions.sign_in(user)
+    target = safe_redirect_target(session.pop("sso_next", None), url_for("community.directory"))
+    sessions.sign_in(user)  # a fresh session: nothing from before signing in is kept
     db.session.commit()
     flash(_("Signed in as %(name)s.", name=user.display_name), "success")
-    return redirect(
-        safe_redirect_target(session.pop("sso_next", None), url_for("community.directory"))
-    )
+    return redirect(target)
 
 
 @bp.post("/signout")
@@ -199,9 +204,7 @@ def signout():
 @bp.post("/signout/everywhere")
 @requires("account.view_profile")
 def signout_everywhere():
-    user = current_user._get_current_object()
-    sessions.sign_out_everywhere(user)
-    audit.record(user, "account.signed_out_everywhere", user)
+    services.sign_out_everywhere(current_user._get_current_object())
     db.session.commit()
     flash(_("Signed out on every device, this one too."), "info")
     return redirect(url_for("core.index"))
@@ -227,13 +230,16 @@ def _profile_page(password_form: PasswordChangeForm, status: int = 200):
 
 
 @bp.post("/me/password")
-@_limit("SIGNIN_RATE_LIMIT")  # it checks a password too
+@_limit("PASSWORD_CHANGE_RATE_LIMIT", key_func=_this_account)  # guesses at the password
 @requires("account.view_profile")
 def change_password():
     if current_user.password_hash is None or not current_app.config["PASSWORD_SIGN_IN"]:
         abort(404)
     form = PasswordChangeForm()
     if not form.validate_on_submit():
+        if form.current_password.errors:
+            audit.record(current_user, "account.password_change_refused", current_user)
+            db.session.commit()
         return _profile_page(form, 400)
     user = current_user._get_current_object()
     services.set_new_password(user, form.password.data, "account.password_change")

@@ -33,6 +33,8 @@ ENVIRONMENT = {
     "RATELIMIT_STORAGE_URI": ("memory://", str),
     "RATELIMIT_KEY_PREFIX": (None, str),
     "SIGNIN_RATE_LIMIT": ("10 per minute;50 per hour", str),
+    # Per account: tries at "Change password" (each checks the current password).
+    "PASSWORD_CHANGE_RATE_LIMIT": ("5 per 15 minutes;20 per day", str),
     "SIGNUP_RATE_LIMIT": ("5 per hour", str),
     "PASSWORD_RESET_RATE_LIMIT": ("5 per hour", str),
     "RESET_TOKEN_MAX_AGE": (3600, int),
@@ -49,6 +51,10 @@ ENVIRONMENT = {
     "REMEMBER_COOKIE_SECURE": (None, _bool),
     # How long "Remember me" keeps a person signed in; its token is new at each use.
     "REMEMBER_COOKIE_DAYS": (30, int),
+    # Without "Remember me": signed out after this long without a request, and this
+    # long after signing in whatever the activity.
+    "SESSION_IDLE_HOURS": (24, int),
+    "SESSION_MAX_DAYS": (7, int),
     "SITE_URL": ("http://127.0.0.1:5000", str),
     # Host names the site answers to (Flask's setting); production: SITE_URL's host.
     "TRUSTED_HOSTS": (None, _list),
@@ -104,6 +110,7 @@ def from_environment(instance_path: str) -> dict:
     if database_url := config.pop("DATABASE_URL", None):
         config["SQLALCHEMY_DATABASE_URI"] = database_url
     config["REMEMBER_COOKIE_DURATION"] = timedelta(days=config.pop("REMEMBER_COOKIE_DAYS"))
+    config["PERMANENT_SESSION_LIFETIME"] = timedelta(hours=config.pop("SESSION_IDLE_HOURS"))
     if config["REMEMBER_COOKIE_SECURE"] is None:
         config["REMEMBER_COOKIE_SECURE"] = config["SESSION_COOKIE_SECURE"]
     return config

@@ -90,6 +90,11 @@ def register_input_guard(app: Flask) -> None:
             abort(400)
 
 
+# Longer targets are refused: a Location header that long breaks proxies (a 502), and no
+# page of the site needs one.
+MAX_REDIRECT_TARGET = 2000
+
+
 def is_safe_redirect_target(target: str | None) -> bool:
     """True for a path on this site (`/communities/?kind=practice`), the only kind of
     `next` or referrer a redirect may follow.
@@ -97,9 +102,15 @@ def is_safe_redirect_target(target: str | None) -> bool:
     Browsers read `//host`, `////host`, `/\\host` and `\\\\host` as another site, and
     drop tabs and newlines before reading, so a target starts with one `/` followed by
     neither a slash nor a backslash, and holds no backslash or control character; once
-    percent-decoded (as some proxies do) it must not start with two slashes either.
+    percent-decoded (as some proxies do) it must not start with two slashes either. It
+    is at most MAX_REDIRECT_TARGET characters long.
     """
-    if not target or "\\" in target or any(ord(c) < 32 or ord(c) == 127 for c in target):
+    if (
+        not target
+        or len(target) > MAX_REDIRECT_TARGET
+        or "\\" in target
+        or any(ord(c) < 32 or ord(c) == 127 for c in target)
+    ):
         return False
     decoded = "".join(c for c in unquote(target) if c not in "\t\r\n")
     if not target.startswith("/") or decoded[:2] in ("//", "/\\"):

@@ -58,7 +58,7 @@ def test_an_expired_link_is_refused(client, app, monkeypatch):
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        ({"password": "short", "confirm": "short"}, "Field must be between 8 and 200"),
+        ({"password": "short", "confirm": "short"}, "Use at least 8 characters."),
         ({"password": "long enough", "confirm": "different"}, "The passwords differ."),
         ({}, "This field is required."),
     ],

@@ -6,12 +6,15 @@ import re
 from datetime import timedelta
 
 import pytest
+from flask_login.utils import encode_cookie
 from sqlalchemy import select
 
 from accounts import services
 from accounts import sessions as sign_in_sessions
 from accounts.models import SignInSession
+from core.audit import AuditEntry
 from core.extensions import db
+from core.mail import OutgoingEmail
 from core.models import utcnow
 from tests.conftest import PASSWORD, make_user
 
@@ -83,6 +86,41 @@ def test_a_test_client_session_copied_before_sign_out_opens_nothing_after(app, a
     copied = cookie(browser, "session")
     browser.post("/signout")
     assert not is_signed_in(browser_with(app, session=copied))
+
+
+@pytest.fixture
+def production(app, monkeypatch):
+    """The app as served: not testing."""
+    monkeypatch.setitem(app.config, "TESTING", False)
+    return app
+
+
+def with_user_id(app, user_id: str):
+    browser = app.test_client()
+    with browser.session_transaction() as session:
+        session["_user_id"], session["_fresh"] = user_id, True
+    return browser
+
+
+def test_flask_logins_test_client_signs_in_while_testing(app, ann):
+    # The whole suite signs people in this way: a session without a row of its own.
+    assert app.testing and is_signed_in(app.test_client(user=ann))
+    assert is_signed_in(with_user_id(app, ann.get_id()))
+
+
+def test_a_production_app_refuses_a_session_without_a_row(production, ann):
+    # Anyone holding SECRET_KEY could write "<id>:0" into a session or a remember cookie.
+    assert not is_signed_in(production.test_client(user=ann))
+    assert not is_signed_in(with_user_id(production, ann.get_id()))
+    forged = encode_cookie(ann.get_id())
+    assert not is_signed_in(browser_with(production, remember_token=forged))
+    assert is_signed_in(signed_in(production))  # the sign-in form still works
+
+
+@pytest.mark.parametrize("padded", ["0{id}:0", "{id}:00", "{id}:+0", " {id}:0", "\u0661:0"])
+def test_an_alternative_id_is_read_strictly(app, ann, padded):
+    assert ann.id == 1 and ann.session_generation == 0
+    assert not is_signed_in(with_user_id(app, padded.format(id=ann.id)))
 
 
 def test_a_session_from_before_alternative_ids_is_refused(app, ann):
@@ -220,6 +258,7 @@ def test_last_seen_is_written_at_most_every_few_minutes(app, ann, monkeypatch, c
 
 
 def test_an_idle_session_ends(app, ann, monkeypatch):
+    assert app.permanent_session_lifetime == timedelta(hours=24)  # SESSION_IDLE_HOURS
     browser = signed_in(app)
     later(monkeypatch, app.permanent_session_lifetime + timedelta(minutes=1))
     assert not is_signed_in(browser)
@@ -275,3 +314,123 @@ def signed_in_with_csrf(app):
     data = {"email": "ann@example.com", "password": PASSWORD, "csrf_token": token}
     assert browser.post("/signin", data=data).status_code == 302
     return browser
+
+
+def deactivate(app, ann, active: bool):
+    admin = services.find_user_by_email("ada@example.com") or make_user(
+        "ada@example.com", "Ada", is_admin=True
+    )
+    granted = "1" if active else "0"
+    response = app.test_client(user=admin).post(
+        f"/admin/users/{ann.id}/roles", data={"role": "active", "granted": granted}
+    )
+    assert response.status_code == 302
+
+
+def test_deactivating_an_account_ends_its_sessions_for_good(app, ann):
+    remembered, other = signed_in(app, remember=True), signed_in(app)
+    remember_cookie = cookie(remembered, "remember_token")
+    deactivate(app, ann, False)
+    db.session.refresh(ann)
+    deactivate(app, ann, True)
+    for browser in (remembered, other, browser_with(app, remember_token=remember_cookie)):
+        assert not is_signed_in(browser)
+    assert is_signed_in(signed_in(app))
+
+
+def test_a_deactivated_accounts_remember_me_cookie_is_not_renewed(app, ann):
+    remember_cookie = cookie(signed_in(app, remember=True), "remember_token")
+    ann.active = False  # behind the sessions' back: its rows are still live
+    db.session.commit()
+    returning = browser_with(app, remember_token=remember_cookie)
+    assert not is_signed_in(returning)
+    assert cookie(returning, "remember_token") == remember_cookie
+    row = db.session.execute(select(SignInSession)).scalar_one()
+    assert row.token_hash == hashlib.sha256(remember_cookie.split("|")[0].encode()).hexdigest()
+
+
+def test_signing_in_starts_a_fresh_session_keeping_only_the_language(app, ann):
+    browser = app.test_client()
+    browser.post("/language", data={"language": "uk"})
+    with browser.session_transaction() as session:
+        session["csrf_token"], session["planted"] = "chosen-before-sign-in", "x"
+    response = browser.post("/signin", data={"email": ann.email, "password": PASSWORD})
+    assert response.status_code == 302
+    with browser.session_transaction() as session:
+        assert "csrf_token" not in session and "planted" not in session
+        assert session["locale"] == "uk"
+    assert is_signed_in(browser)
+
+
+def account_emails() -> list:
+    return list(
+        db.session.execute(select(OutgoingEmail).where(OutgoingEmail.kind == "account")).scalars()
+    )
+
+
+def test_a_replaced_remember_me_token_that_comes_back_ends_the_session(app, ann, monkeypatch):
+    owners = cookie(signed_in(app, remember=True), "remember_token")
+    thief = browser_with(app, remember_token=owners)  # a copy, used first: renewed
+    assert is_signed_in(thief)
+    later(monkeypatch, timedelta(minutes=2))
+    assert not is_signed_in(browser_with(app, remember_token=owners))  # the owner comes back
+    assert not is_signed_in(thief)
+    db.session.expire_all()
+    assert db.session.execute(select(SignInSession)).scalar_one().revoked_at is not None
+    [email] = account_emails()
+    assert email.to_address == ann.email and "http://localhost/me" in email.text_body
+    assert db.session.execute(
+        select(AuditEntry).where(AuditEntry.action == "account.remember_token_reused")
+    ).scalar_one()
+
+
+def test_a_replaced_token_racing_its_renewal_ends_nothing(app, ann):
+    old = cookie(signed_in(app, remember=True), "remember_token")
+    returning = browser_with(app, remember_token=old)
+    assert is_signed_in(returning)
+    # Another tab of the same browser, sent before the renewal reached it.
+    assert not is_signed_in(browser_with(app, remember_token=old))
+    assert is_signed_in(returning)
+    assert not account_emails()
+
+
+def test_a_password_change_is_told_by_e_mail_with_a_reset_link(app, ann):
+    assert change_password(signed_in(app)).status_code == 302
+    [email] = account_emails()
+    assert email.subject == "Your Guildhall password was changed"
+    assert "http://localhost/password/reset" in email.text_body
+
+
+def test_a_password_reset_is_told_by_e_mail_too(app, ann):
+    token = services.password_reset_token(ann)
+    app.test_client().post(
+        f"/password/reset/{token}", data={"password": NEW_PASSWORD, "confirm": NEW_PASSWORD}
+    )
+    assert [e.subject for e in account_emails()] == ["Your Guildhall password was changed"]
+
+
+def test_sign_out_everywhere_is_told_by_e_mail_in_the_persons_language(app, ann):
+    ann.locale = "uk"
+    db.session.commit()
+    assert signed_in(app).post("/signout/everywhere").status_code == 302
+    [email] = account_emails()
+    assert email.subject == "Вас виведено з Guildhall на всіх пристроях"
+    assert "«Вийти на всіх пристроях»" in email.text_body
+
+
+def test_a_wrong_current_password_is_audited(app, ann):
+    assert change_password(signed_in(app), current="a guess").status_code == 400
+    entry = db.session.execute(
+        select(AuditEntry).where(AuditEntry.action == "account.password_change_refused")
+    ).scalar_one()
+    assert entry.actor_id == ann.id and entry.subject_id == ann.id
+
+
+def test_a_session_in_use_ends_after_seven_days_all_the_same(app, ann, monkeypatch):
+    # SESSION_MAX_DAYS, 7 unless configured
+    browser = signed_in(app)
+    for hours in range(20, 7 * 24, 20):  # a visit every 20 hours keeps it from idling
+        later(monkeypatch, timedelta(hours=hours))
+        assert is_signed_in(browser), hours
+    later(monkeypatch, timedelta(days=7, minutes=1))
+    assert not is_signed_in(browser)

@@ -69,6 +69,7 @@ def limited_app(request, app, tmp_path, restore_limiter):
         tmp_path,
         request.param,
         SIGNIN_RATE_LIMIT="3 per minute",
+        PASSWORD_CHANGE_RATE_LIMIT="2 per hour",
         SIGNUP_RATE_LIMIT="2 per hour",
         PASSWORD_RESET_RATE_LIMIT="2 per hour",
         CONFIRMATION_RESEND_RATE_LIMIT="2 per hour",
@@ -81,7 +82,8 @@ def limited_app(request, app, tmp_path, restore_limiter):
 # What each limit must guard at least (endpoint, method); routes added later under a
 # configured limit are found by the test below, which tries every route.
 GUARDED = {
-    "SIGNIN_RATE_LIMIT": {("accounts.signin", "POST"), ("accounts.change_password", "POST")},
+    "SIGNIN_RATE_LIMIT": {("accounts.signin", "POST")},
+    "PASSWORD_CHANGE_RATE_LIMIT": {("accounts.change_password", "POST")},
     "SIGNUP_RATE_LIMIT": {("accounts.signup", "POST")},
     "CONFIRMATION_RESEND_RATE_LIMIT": {("accounts.resend_confirmation", "POST")},
     "PASSWORD_RESET_RATE_LIMIT": {
@@ -177,6 +179,17 @@ def test_sign_in_is_limited_per_address_whatever_the_email(limited_app):
         environ_base={"REMOTE_ADDR": "10.0.0.2"},
     )
     assert other_address.status_code == 302
+
+
+def test_password_change_tries_are_limited_per_account_from_any_address(limited_app):
+    ann, bob = make_user("ann@example.com"), make_user("bob@example.com")
+    guess = {"current_password": "a guess", "password": "new password", "confirm": "new password"}
+    laptop = client_as(limited_app, ann)
+    assert [laptop.post("/me/password", data=guess).status_code for _ in range(2)] == [400, 400]
+    phone = client_as(limited_app, ann)
+    elsewhere = {"REMOTE_ADDR": "10.0.0.2"}
+    assert phone.post("/me/password", data=guess, environ_base=elsewhere).status_code == 429
+    assert client_as(limited_app, bob).post("/me/password", data=guess).status_code == 400
 
 
 def test_viewing_the_sign_in_page_is_not_limited(limited_app):

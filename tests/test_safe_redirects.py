@@ -43,6 +43,7 @@ FOREIGN_TARGETS = [
     "/\x7f/evil.example",
     "evil.example",
     "",
+    "/search?q=" + "a" * 20_000,  # a Location that long breaks proxies
 ]
 SITE_TARGETS = [
     "/communities/",
@@ -63,6 +64,11 @@ def test_foreign_and_malformed_targets_are_refused(target):
 @pytest.mark.parametrize("target", SITE_TARGETS)
 def test_paths_on_this_site_are_followed(target):
     assert is_safe_redirect_target(target)
+
+
+def test_a_target_is_at_most_2000_characters():
+    assert is_safe_redirect_target("/search?q=" + "a" * (2000 - len("/search?q=")))
+    assert not is_safe_redirect_target("/search?q=" + "a" * (2001 - len("/search?q=")))
 
 
 def test_nothing_is_no_target():
