@@ -79,8 +79,24 @@ class SignUpForm(FlaskForm):
         if not services.is_allowed_email(field.data):
             domains = ", ".join("@" + d for d in services.allowed_email_domains())
             raise ValidationError(_l("Use your company email (%(domains)s).", domains=domains))
-        if services.find_user_by_email(field.data) is not None:
-            raise ValidationError(_l("An account with this email already exists. Sign in instead."))
+        # An address that has an account already gets the same answer (accounts/services.py).
+
+
+class ConfirmEmailForm(FlaskForm):
+    """The confirmation page's form; the password only where this browser did not sign up."""
+
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)])
+    submit = SubmitField(_l("Confirm my address"))
+
+    def __init__(self, account, needs_password: bool, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.account = account
+        if not needs_password:
+            del self.password
+
+    def validate_password(self, field):
+        if not self.account.check_password(field.data):
+            raise ValidationError(_l("This is not the account's password."))
 
 
 class PasswordResetRequestForm(FlaskForm):

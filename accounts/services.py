@@ -85,6 +85,35 @@ def create_user(
     return user
 
 
+def sign_up(email: str, display_name: str, password: str, locale: str) -> User | None:
+    """A new account, its confirmation link on its way; None when the address has an account
+    already: its owner gets a note instead, and the person signing up sees the same page."""
+    existing = find_user_by_email(email)
+    if existing is not None:
+        # The same work as for a new account, so the answer's timing tells nothing either.
+        generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
+        send_account_exists(existing)
+        return None
+    user = create_user(email, display_name, password)
+    user.locale = locale  # its e-mails speak the language it signed up in
+    send_email_confirmation(user)
+    return user
+
+
+def send_account_exists(user: User) -> None:
+    """Tell the owner that someone signed up with their address: a sign-in link and a
+    password reset link; at most one such note per account and hour."""
+    hour = utcnow().strftime("%Y%m%d%H")
+    mail.email_user(
+        user,
+        "account",
+        "account_exists",
+        dedupe_key=f"account-exists:{user.id}:{hour}",
+        signin_link=mail.external_url("accounts.signin"),
+        reset_link=mail.external_url("accounts.reset_password", token=password_reset_token(user)),
+    )
+
+
 def authenticate(email: str, password: str) -> User | None:
     """The user for these credentials, or None; the same work either way."""
     user = find_user_by_email(email)

@@ -16,6 +16,7 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -50,6 +51,8 @@ profile_sections: list[ProfileSection] = []
 
 # The session key that remembers which unconfirmed account this browser waits for.
 AWAITING_CONFIRMATION = "awaiting_confirmation"
+# The address this browser signed up with (new or not: the pages say the same).
+SIGNED_UP_AS = "signed_up_as"
 
 
 def register_profile_section(template: str, load: Callable[[User], dict]) -> None:
@@ -83,14 +86,17 @@ def signup():
     form = SignUpForm()
     if form.validate_on_submit():
         try:
-            user = services.create_user(form.email.data, form.display_name.data, form.password.data)
+            user = services.sign_up(form.email.data, form.display_name.data, form.password.data,
+                                    locale=str(get_locale()))  # fmt: skip
         except DomainError as error:
             form.email.errors.append(error.message)
         else:
-            # Nobody is signed in until the address is proven (the link in this e-mail).
-            services.send_email_confirmation(user)
+            # Nobody is signed in until the address is proven (the link in the e-mail).
             db.session.commit()
-            session[AWAITING_CONFIRMATION] = user.id
+            session.pop(AWAITING_CONFIRMATION, None)
+            if user is not None:
+                session[AWAITING_CONFIRMATION] = user.id
+            session[SIGNED_UP_AS] = services.normalise_email(form.email.data)
             return redirect(url_for("accounts.check_inbox"))
     return render_template("accounts/signup.html", form=form), 400 if form.errors else 200
 

@@ -69,7 +69,10 @@ ENVIRONMENT = {
     "OIDC_ISSUER": (None, str),
     "OIDC_CLIENT_ID": (None, str),
     "OIDC_CLIENT_SECRET": (None, str),
-    "OIDC_PROVIDER_NAME": ("company account", str),
+    # Unset: "company account", in the page's language.
+    "OIDC_PROVIDER_NAME": (None, str),
+    # Seconds each call to the sign-in provider may take before it counts as unreachable.
+    "OIDC_TIMEOUT": (10.0, float),
     "PASSWORD_SIGN_IN": (True, _bool),
     "BABEL_DEFAULT_LOCALE": ("en", str),
     "BABEL_DEFAULT_TIMEZONE": ("UTC", str),

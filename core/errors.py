@@ -60,7 +60,10 @@ def _error_page(status: int, message: str | None = None):
 
 def register_error_handlers(app: Flask) -> None:
     for status in (400, 403, 404, 405, 429):
-        app.register_error_handler(status, lambda error, status=status: _error_page(status))
+        # A response made for the error (a rate limit's own page) is kept.
+        app.register_error_handler(
+            status, lambda error, status=status: error.response or _error_page(status)
+        )
 
     @app.errorhandler(413)
     def too_large(error):

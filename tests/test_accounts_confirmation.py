@@ -9,7 +9,7 @@ from accounts import services
 from core.audit import AuditEntry
 from core.extensions import db
 from core.mail import OutgoingEmail
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, make_user
 
 SIGNUP = {"display_name": "Nina Newcomer", "email": "nina@example.com",
           "password": "a strong password", "confirm": "a strong password"}  # fmt: skip
@@ -101,13 +101,96 @@ def test_a_reset_link_does_not_confirm_an_address(client):
     assert not services.find_user_by_email("nina@example.com").email_confirmed
 
 
-def test_a_link_opened_in_another_browser_confirms_without_signing_in(client, app):
+def test_a_link_opened_in_another_browser_needs_the_accounts_password(client, app):
+    # The attack: sign up with someone else's address and a password of one's own, and
+    # hope the owner confirms the unexpected mail.
     client.post("/signup", data=SIGNUP)
-    elsewhere = app.test_client()
-    page = elsewhere.post(confirmation_link("nina@example.com"), follow_redirects=True)
-    assert "Your address is confirmed. Sign in to start." in page.get_data(as_text=True)
-    assert elsewhere.get("/me").status_code == 302
+    link = confirmation_link("nina@example.com")
+    assert "Didn't sign up? Don't confirm" in mails_to("nina@example.com")[-1].text_body
+    owner = app.test_client()
+    page = owner.get(link).get_data(as_text=True)
+    assert 'name="password"' in page and "Didn't sign up? Don't confirm" in page
+    assert owner.post(link).status_code == 400
+    wrong = owner.post(link, data={"password": "not the one"})
+    assert wrong.status_code == 400
+    assert "This is not the account's password." in wrong.get_data(as_text=True)
+    assert not services.find_user_by_email("nina@example.com").email_confirmed
+    assert client.post("/signin", data={"email": "nina@example.com",
+                                        "password": SIGNUP["password"]}).location == (
+        "/signup/check-inbox"
+    )  # fmt: skip
+
+    # The person who signed up, on another device, knows the password.
+    done = owner.post(link, data={"password": SIGNUP["password"]}, follow_redirects=True)
+    assert "Welcome to Guildhall, Nina Newcomer!" in done.get_data(as_text=True)
     assert services.find_user_by_email("nina@example.com").email_confirmed
+
+
+def test_the_browser_that_signed_up_confirms_without_the_password(client):
+    client.post("/signup", data=SIGNUP)
+    page = client.get(confirmation_link("nina@example.com")).get_data(as_text=True)
+    assert 'name="password"' not in page and "Didn't sign up? Don't confirm" in page
+    assert client.post(confirmation_link("nina@example.com")).location == "/communities/"
+
+
+def test_signing_up_with_a_taken_address_looks_the_same_and_tells_the_owner(client, app):
+    make_user("taken@example.com", "Tara Taken")
+    new = client.post("/signup", data=SIGNUP)
+    new_page = client.get("/signup/check-inbox").get_data(as_text=True)
+    other = app.test_client()
+    taken = other.post("/signup", data={**SIGNUP, "email": "taken@example.com"})
+    taken_page = other.get("/signup/check-inbox").get_data(as_text=True)
+    assert (new.status_code, new.location) == (taken.status_code, taken.location)
+    csrf = re.compile(r'name="csrf_token" value="[^"]+"')
+    assert csrf.sub("", taken_page.replace("taken@example.com", "nina@example.com")) == csrf.sub(
+        "", new_page
+    )
+    note = mails_to("taken@example.com")
+    assert [m.subject for m in note] == ["Your Guildhall account"]
+    assert "you already have an account" in note[0].text_body
+    assert re.search(r"^https?://[^/\s]+/signin$", note[0].text_body, re.M)
+    reset = re.search(r"https?://[^/\s]+(/password/reset/\S+)", note[0].text_body).group(1)
+    new_password = {"password": "a new password", "confirm": "a new password"}
+    assert other.post(reset, data=new_password).location == "/signin"
+    # "Send the link again" answers alike too, and the owner is not flooded.
+    page = other.post("/signup/check-inbox", follow_redirects=True).get_data(as_text=True)
+    assert "A new link is on its way to taken@example.com." in page
+    other.post("/signup", data={**SIGNUP, "email": "taken@example.com"})
+    assert len(mails_to("taken@example.com")) == 1
+
+
+def test_the_owner_of_a_planted_address_can_still_take_the_account(client, app):
+    client.post("/signup", data=SIGNUP)  # the attacker's password
+    owner = app.test_client()
+    assert owner.post("/signup", data={**SIGNUP, "password": "the owner's password",
+                                       "confirm": "the owner's password"}).location == (
+        "/signup/check-inbox"
+    )  # fmt: skip
+    note = [m for m in mails_to("nina@example.com") if m.subject == "Your Guildhall account"]
+    reset = re.search(r"https?://[^/\s]+(/password/reset/\S+)", note[0].text_body).group(1)
+    new_password = {"password": "the owner's password", "confirm": "the owner's password"}
+    owner.post(reset, data=new_password)
+    sign_in = {"email": "nina@example.com", "password": "the owner's password"}
+    assert owner.post("/signin", data=sign_in).location == "/communities/"
+
+
+def test_a_ukrainian_sign_up_gets_its_mail_in_ukrainian(client):
+    client.post("/language", data={"language": "uk"})
+    client.post("/signup", data=SIGNUP)
+    assert services.find_user_by_email("nina@example.com").locale == "uk"
+    (confirmation,) = mails_to("nina@example.com")
+    assert confirmation.subject == "Підтвердьте адресу для Guildhall"
+    link = re.search(r"https?://[^/\s]+(/signup/confirm/\S+)", confirmation.text_body).group(1)
+    client.post(link)
+    assert mails_to("nina@example.com")[-1].locale == "uk"
+
+
+def test_the_waiting_page_says_how_long_the_link_lasts_and_offers_a_way_out(client):
+    client.post("/signup", data=SIGNUP)
+    page = client.get("/signup/check-inbox").get_data(as_text=True)
+    assert "The link works for 48 hours." in page
+    assert 'Wrong address? <a href="/signup">Sign up again</a>' in page
+    assert 'Already confirmed? <a href="/signin">Sign in</a>' in page
 
 
 def test_signing_in_unconfirmed_says_so_and_offers_the_link_again(client):

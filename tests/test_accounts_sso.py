@@ -1,5 +1,6 @@
 """Single sign-on against a real (fake) OpenID Connect provider on 127.0.0.1."""
 
+import json
 import socket
 import time
 from urllib.parse import urlsplit
@@ -22,16 +23,23 @@ def provider():
     provider.stop()
 
 
-@pytest.fixture
-def sso_app(app, provider, tmp_path):
+def make_sso_app(app, provider, tmp_path, **settings):
     """The test app's database, with SSO pointed at the fake provider."""
     config = test_config(app.config["SQLALCHEMY_DATABASE_URI"], tmp_path)
     config.update(OIDC_ISSUER=provider.issuer, OIDC_CLIENT_ID=CLIENT_ID,
                   OIDC_CLIENT_SECRET=CLIENT_SECRET, OIDC_PROVIDER_NAME="Contoso")  # fmt: skip
+    config.update(settings)
     sso_app = create_app(config)
     sso_app.test_client_class = FlaskLoginClient
-    provider.next_claims = {}
+    return sso_app
+
+
+@pytest.fixture
+def sso_app(app, provider, tmp_path):
+    sso_app = make_sso_app(app, provider, tmp_path)
+    provider.reset()
     yield sso_app
+    provider.reset()
     close_app(sso_app)
 
 
@@ -156,3 +164,140 @@ def test_a_provider_that_cannot_be_reached_gets_a_clear_message(app, tmp_path):
         assert "Contoso cannot be reached right now." in page
     finally:
         close_app(down)
+
+
+USERINFO_ONLY = ("email", "email_verified")  # the ID token leaves these to userinfo
+
+
+NOT_AN_OBJECT = ["[1, 2]", "null", '"text"', "42", "<html>oops</html>"]
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "answer"),
+    [("userinfo", answer) for answer in NOT_AN_OBJECT]
+    + [("token", answer) for answer in NOT_AN_OBJECT]
+    + [("token", '{"access_token": "x", "token_type": "Bearer"}')],  # no ID token
+)
+def test_an_answer_that_is_not_a_usable_json_object_is_refused(sso_app, provider, endpoint, answer):
+    if endpoint == "userinfo":
+        provider.id_token_leaves_out, provider.userinfo_answer = USERINFO_ONLY, answer
+    else:
+        provider.token_answer = answer
+    client = sso_app.test_client()
+    response = sign_in_through_provider(client)
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert "could not be trusted" in page or "Single sign-on did not complete." in page
+    assert client.get("/me").status_code == 302
+    assert services.find_user_by_email("sso.user@example.com") is None
+
+
+def test_a_huge_userinfo_answer_is_not_read(sso_app, provider):
+    provider.id_token_leaves_out = USERINFO_ONLY
+    provider.userinfo_answer = json.dumps({**provider.user, "padding": "x" * 200_000})
+    client = sso_app.test_client()
+    page = sign_in_through_provider(client).get_data(as_text=True)
+    assert "Single sign-on did not complete." in page
+    assert client.get("/me").status_code == 302
+
+
+def test_without_an_id_token_a_userinfo_answer_without_a_subject_is_not_trusted(sso_app, provider):
+    provider.token_answer = json.dumps({"access_token": "x", "token_type": "Bearer"})
+    provider.userinfo = {"email": "sso.user@example.com", "email_verified": True}
+    client = sso_app.test_client()
+    page = sign_in_through_provider(client).get_data(as_text=True)
+    assert "could not be trusted" in page
+    assert client.get("/me").status_code == 302
+
+
+def test_a_userinfo_answer_for_another_subject_is_not_trusted(sso_app, provider):
+    provider.id_token_leaves_out = USERINFO_ONLY
+    provider.userinfo = {"email": "olena@example.com", "email_verified": True}  # no sub
+    client = sso_app.test_client()
+    page = sign_in_through_provider(client).get_data(as_text=True)
+    assert "could not be trusted" in page
+    assert services.find_user_by_email("olena@example.com") is None
+
+
+@pytest.mark.parametrize("discovery", ['{"issuer": "x"}', "[1, 2]", "null", '"text"', "<html>"])
+def test_a_broken_discovery_document_is_a_clear_message_and_is_not_kept(
+    sso_app, provider, discovery
+):
+    provider.discovery = discovery
+    client = sso_app.test_client()
+    response = client.get("/signin/sso")
+    assert response.status_code == 302 and response.location == "/signin"
+    assert "Contoso cannot be reached right now." in client.get("/signin").get_data(as_text=True)
+    provider.discovery = None  # mended: the next sign-in asks the provider again
+    page = sign_in_through_provider(client).get_data(as_text=True)
+    assert "Signed in as Sso User." in page
+
+
+def test_a_slow_provider_is_given_up_on_after_oidc_timeout(app, provider, tmp_path):
+    slow = make_sso_app(app, provider, tmp_path, OIDC_TIMEOUT=0.5)
+    provider.reset()
+    provider.delay = 5
+    try:
+        client = slow.test_client()
+        started = time.monotonic()
+        page = sign_in_through_provider(client).get_data(as_text=True)
+        assert time.monotonic() - started < 3
+        assert "Contoso cannot be reached right now." in page
+        assert client.get("/me").status_code == 302
+    finally:
+        provider.reset()
+        close_app(slow)
+
+
+@pytest.mark.parametrize("verified", ["true", "TRUE"])
+def test_email_verified_sent_as_a_string_is_accepted(sso_app, provider, verified):
+    provider.next_claims = {"email_verified": verified}
+    assert "Signed in as Sso User." in sign_in_through_provider(sso_app.test_client()).get_data(
+        as_text=True
+    )
+
+
+@pytest.mark.parametrize("verified", ["false", "yes", 1, None])
+def test_email_verified_other_than_true_is_refused(sso_app, provider, verified):
+    provider.next_claims = {"email_verified": verified}
+    page = sign_in_through_provider(sso_app.test_client()).get_data(as_text=True)
+    assert "Your email address is not verified" in page
+
+
+def test_email_verified_is_read_from_userinfo_when_the_id_token_leaves_it_out(sso_app, provider):
+    provider.id_token_leaves_out = ("email_verified",)
+    page = sign_in_through_provider(sso_app.test_client()).get_data(as_text=True)
+    assert "Signed in as Sso User." in page
+
+
+def _plant_unconfirmed_account():
+    services.create_user("sso.user@example.com", "Planted", "the attacker's password")
+    db.session.commit()
+
+
+def test_the_refusal_for_an_unconfirmed_address_links_to_the_password_reset(sso_app):
+    _plant_unconfirmed_account()
+    page = sign_in_through_provider(sso_app.test_client()).get_data(as_text=True)
+    assert 'Set a new password for it with <a href="/password/reset">Forgot your password?</a>' in (
+        page
+    )
+
+
+def test_without_password_sign_in_the_refusal_says_to_ask_an_admin(sso_app, monkeypatch):
+    monkeypatch.setitem(sso_app.config, "PASSWORD_SIGN_IN", False)
+    _plant_unconfirmed_account()
+    page = sign_in_through_provider(sso_app.test_client()).get_data(as_text=True)
+    assert "Ask a site admin for help." in page
+    assert "Forgot your password?" not in page
+
+
+def test_the_default_provider_name_speaks_the_pages_language(app, provider, tmp_path):
+    unnamed = make_sso_app(app, provider, tmp_path, OIDC_PROVIDER_NAME=None)
+    try:
+        client = unnamed.test_client()
+        assert "Sign in with company account" in client.get("/signin").get_data(as_text=True)
+        client.post("/language", data={"language": "uk"})
+        page = client.get("/signin").get_data(as_text=True)
+        assert "Увійти через корпоративний обліковий запис" in page
+    finally:
+        close_app(unnamed)

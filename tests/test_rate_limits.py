@@ -1,6 +1,7 @@
 """Every limit in configuration guards the routes it should, in memory and in Redis."""
 
 import os
+import re
 import uuid
 
 import pytest
@@ -211,7 +212,13 @@ def test_sending_the_confirmation_link_again_is_limited_per_account(limited_app)
     assert client.post("/signup", data=signup).location == "/signup/check-inbox"
     for _ in range(2):
         assert client.post("/signup/check-inbox").status_code == 302
-    assert client.post("/signup/check-inbox").status_code == 429
+    refused = client.post("/signup/check-inbox")
+    assert refused.status_code == 429
+    # The waiting page again, saying when to ask next rather than a bare error page.
+    page = refused.get_data(as_text=True)
+    assert "Check your inbox" in page and "nina@example.com" in page
+    assert re.search(r"You can ask again in (60|59) minutes\.", page)
+    assert "Send the link again" not in page
     # A new address does not refill the account's allowance.
     elsewhere = client.post("/signup/check-inbox", environ_base={"REMOTE_ADDR": "10.0.0.2"})
     assert elsewhere.status_code == 429
