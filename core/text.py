@@ -24,10 +24,19 @@ ALLOWED_TAGS = {
     "li", "ol", "p", "pre", "strong", "table", "tbody", "td", "th", "thead", "tr", "ul",
 }  # fmt: skip
 
-# CommonMark with tables; inline HTML is passed on ("unsafe") to the sanitiser, which
-# keeps only the tags above, as the earlier renderer did.
-_OPTIONS = Options.CMARK_OPT_UNSAFE
+# CommonMark with tables. Inline HTML is passed on ("unsafe") to the sanitiser, which
+# keeps only the tags above, as the earlier renderer did, but only within a budget:
+# the HTML parser re-opens every formatting tag left open (<b>, <i>, <a>, ...) at
+# each new block, so 900 open tags before 2,500 paragraphs made 16 MB in 9 s. Its
+# work is at most (raw tags) x (blocks + raw tags); past the budget the raw HTML is
+# left out (the words stay) and the Markdown alone is rendered.
 _EXTENSIONS = ("table",)
+RAW_HTML_BUDGET = 20_000
+_RAW_HTML_OMITTED = "<!-- raw HTML omitted -->"  # what cmark writes without "unsafe"
+# Stored HTML is at most this many times the Markdown (plus a little): a table whose
+# header has hundreds of columns pads every short row below it with empty cells.
+MAX_GROWTH = 10
+_GROWTH_SLACK = 10_000
 
 # cmark stops lists at 100 levels but not block quotes: ">" * 20000 is 20,000 nested
 # <blockquote>s, and sanitising grows with the square of the depth (3 s). Quote
@@ -47,12 +56,25 @@ def _cap_quote_depth(markers: re.Match) -> str:
     return ">".join(parts[: MAX_QUOTE_DEPTH + 1]) + "".join(parts[MAX_QUOTE_DEPTH + 1 :])
 
 
+def _cmark(text: str, options: int = 0) -> str:
+    return cmarkgfm.markdown_to_html_with_extensions(text, options=options, extensions=_EXTENSIONS)
+
+
 def render_markdown(text: str | None) -> Markup:
     if not text:
         return Markup("")
+    largest = MAX_GROWTH * len(text) + _GROWTH_SLACK
     text = _CONTAINER_MARKERS.sub(_cap_quote_depth, text)
-    html = cmarkgfm.markdown_to_html_with_extensions(text, options=_OPTIONS, extensions=_EXTENSIONS)
-    return Markup(nh3.clean(html, tags=ALLOWED_TAGS, link_rel="noopener noreferrer nofollow"))
+    html = _cmark(text)
+    raw = html.count(_RAW_HTML_OMITTED)
+    if raw and raw * (html.count("\n") + raw) <= RAW_HTML_BUDGET:
+        html = _cmark(text, Options.CMARK_OPT_UNSAFE)
+    if len(html) <= largest:
+        html = nh3.clean(html, tags=ALLOWED_TAGS, link_rel="noopener noreferrer nofollow")
+        if len(html) <= largest:
+            return Markup(html)
+    # Too large to keep or to show: the words as written, in one paragraph.
+    return Markup("<p>{}</p>\n").format(text)
 
 
 class SanitisedHTML(TypeDecorator):

@@ -36,6 +36,12 @@ PATHOLOGICAL = {
     "reference bomb": "".join(f"[{i}]: /u{i}\n" for i in range(600))
     + "".join(f"[x][{i}]" for i in range(600)),
     "entities": "&" * LONGEST,
+    # The HTML parser re-opens every formatting tag left open at each new paragraph.
+    "open formatting tags before paragraphs": "".join(f"<b a{i}>" for i in range(900))
+    + "<p>x" * 2500,
+    "a few open tags before many paragraphs": "x"
+    + "".join(f"<b a{i}>" for i in range(20))
+    + "\n\nx" * 6000,
 }
 
 
@@ -46,6 +52,20 @@ def test_pathological_markdown_renders_in_well_under_a_second(text):
     html = render_markdown(text)
     assert time.perf_counter() - started < 0.5
     assert "<script" not in html
+    assert len(html) <= 10 * len(text) + 10_000  # stored, and sent with every page view
+
+
+def test_a_table_padding_short_rows_with_empty_cells_is_not_stored_whole():
+    text = "|a" * 1000 + "\n" + "|-" * 1000 + "\n" + "x\n" * 7000  # 500,000 empty cells
+    started = time.perf_counter()
+    html = render_markdown(text)
+    assert time.perf_counter() - started < 2  # cmark itself needs ~0.5 s to pad them
+    assert len(html) <= 10 * len(text) + 10_000 and "x" in html
+
+
+def test_raw_html_past_its_budget_is_left_out_and_the_words_stay():
+    html = render_markdown("".join(f"<b a{i}>" for i in range(900)) + "<p>word" * 2500)
+    assert "<b>" not in html and html.count("word") == 2500
 
 
 def test_quotes_nest_no_deeper_than_the_limit_and_keep_their_text():
