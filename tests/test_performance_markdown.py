@@ -3,8 +3,10 @@
 import time
 
 import pytest
+from sqlalchemy import update
 
 import core.text
+from community.models import Community
 from core.extensions import db
 from core.text import MAX_QUOTE_DEPTH, render_markdown
 from initiatives import services as initiatives
@@ -141,3 +143,19 @@ def test_a_page_view_never_renders_markdown(everything_written, world, login, mo
         response = admin.get(path)
         assert response.status_code == 200, path
         assert shown in response.get_data(as_text=True), path
+
+
+def test_the_rerender_command_remakes_stale_html_and_keeps_the_rest(world, runner):
+    community = world.community
+    stale = '<p>We <em>lead</em> projects.</p><p><img src="x" onerror="alert(1)"></p>'
+    db.session.execute(
+        update(Community).where(Community.id == community.id).values(description_html=stale)
+    )  # as a sanitiser before a fix might have stored it
+    db.session.commit()
+    result = runner.invoke(args=["markdown", "rerender", "--batch", "1"])
+    assert result.exit_code == 0, result.output
+    assert "communities.description: 1 of" in result.output
+    db.session.expire_all()
+    assert community.description_html == "<p>We <em>lead</em> projects.</p>\n"
+    again = runner.invoke(args=["markdown", "rerender"])
+    assert "communities.description: 0 of" in again.output  # nothing left to change
