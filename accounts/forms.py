@@ -7,6 +7,7 @@ from wtforms import BooleanField, EmailField, PasswordField, StringField, Submit
 from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
 
 from accounts import services
+from core.text import one_line
 
 
 class SignInForm(FlaskForm):
@@ -20,6 +21,7 @@ class SignUpForm(FlaskForm):
     display_name = StringField(
         _l("Name"),
         validators=[DataRequired(), Length(max=120)],
+        filters=[one_line],
         description=_l("How colleagues will see you."),
     )
     email = EmailField(

@@ -28,6 +28,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from core.extensions import db
 from core.locking import lock_row
 from core.models import str_enum, utcnow
+from core.text import one_line
 
 logger = logging.getLogger("guildhall.mail")
 CLAIM_LEASE = timedelta(minutes=10)  # a claim older than this belonged to a worker that died
@@ -119,14 +120,9 @@ def queue_email(
 
 
 def header_value(text: str) -> str:
-    """`text` on one line: every line separator (CR, LF, U+2028, NEL, FF, ...) is a space.
-
-    A display name or an event title reaches the Subject; a line break in it
-    would either start a header of its own or make the message impossible to
-    build. `str.splitlines` knows every separator that Python's e-mail package
-    (and the mail software after it) treats as one.
-    """
-    return " ".join(part.strip() for part in text.splitlines() if part.strip())
+    """`text` for a header: a line break would start a header of its own or make
+    the message impossible to build."""
+    return one_line(text)
 
 
 _ICALENDAR_METHOD = re.compile(rb"^METHOD:([A-Za-z-]+)\r?$", re.MULTILINE)

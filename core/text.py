@@ -124,6 +124,19 @@ def with_html(table: Table, row: dict) -> dict:
     return row
 
 
+def one_line(text: str | None) -> str | None:
+    """`text` on one line: every line separator (CR, LF, U+2028, NEL, FF, ...) is a space.
+
+    For the fields that are a single line (names, titles): a name or a title reaches
+    e-mail subjects and headers, where a line break would cut or spoof them.
+    `str.splitlines` knows every separator that Python's e-mail package (and the
+    mail software after it) treats as one. A form field's filter, and header_value.
+    """
+    if text is None:
+        return None
+    return " ".join(part.strip() for part in text.splitlines() if part.strip())
+
+
 def is_web_address(text: str) -> bool:
     """An http(s) address with a host: never javascript:, data: or a bare word."""
     parts = urlsplit(text.strip())

@@ -22,7 +22,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from core.text import is_web_address
+from core.text import is_web_address, one_line
 from events.models import EventVisibility
 from events.services import (
     MAX_SEATS,
@@ -49,7 +49,9 @@ def _time_zone_choices() -> list[SelectChoice]:
 
 
 class EventForm(FlaskForm):
-    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
+    title = StringField(
+        _l("Title"), validators=[DataRequired(), Length(max=200)], filters=[one_line]
+    )
     description = TextAreaField(
         _l("Description"),
         validators=[Length(max=20000)],
@@ -73,6 +75,7 @@ class EventForm(FlaskForm):
     place = StringField(
         _l("Place"),
         validators=[Length(max=300)],
+        filters=[one_line],
         description=_l("Room or address; leave empty for online-only events."),
     )
     online_url = URLField(

@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 import core.mail
 from accounts import mail
+from accounts.models import User
 from core.extensions import db
 from core.mail import (
     CLAIM_LEASE,
@@ -344,3 +345,19 @@ def test_the_date_is_in_utc_and_the_calendar_declares_its_charset_and_method(inb
     assert attachment.get_param("charset") == "utf-8"
     assert attachment.get_param("method") == "PUBLISH"
     assert "SUMMARY:Зустріч" in attachment.get_content()
+
+
+def test_a_line_break_in_a_name_stays_in_the_subject_and_out_of_the_body(inbox):
+    user = make_user("eve@example.com", "Eve\nBcc: x@evil.example")  # stored before the filter
+    mail.email_user(user, "welcome", "welcome")
+    db.session.commit()
+    assert send_queued()["sent"] == 1
+    [message] = inbox.messages
+    assert message["Subject"] == "Welcome to Guildhall, Eve Bcc: x@evil.example"
+    assert message.get_content().startswith("Hello Eve")
+
+
+def test_single_line_fields_drop_line_breaks_when_submitted(client):
+    client.post("/signup", data=SIGNUP | {"display_name": "Eve\r\nBcc: x@evil.example\u2028Y"})
+    user = db.session.execute(select(User)).scalar_one()
+    assert user.display_name == "Eve Bcc: x@evil.example Y"
