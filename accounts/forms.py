@@ -4,9 +4,10 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, StringField, SubmitField
-from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
+from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
 from accounts import services
+from core.mail import mail_address_validator
 from core.text import one_line
 
 
@@ -25,7 +26,7 @@ class SignUpForm(FlaskForm):
         description=_l("How colleagues will see you."),
     )
     email = EmailField(
-        _l("Email"), validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)]
+        _l("Email"), validators=[DataRequired(), mail_address_validator(), Length(max=254)]
     )
     password = PasswordField(
         _l("Password"),

@@ -21,9 +21,11 @@ from email.utils import format_datetime, make_msgid
 import click
 from flask import current_app
 from flask.cli import AppGroup
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, LargeBinary, String, Text, select, update
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+from wtforms.validators import Email
 
 from core.extensions import db
 from core.locking import lock_row
@@ -117,6 +119,19 @@ def queue_email(
     except IntegrityError:
         return None
     return email
+
+
+def mail_address_validator() -> Email:
+    """A form's check of an address our mail can reach: an address whose part before
+    the @ is not ASCII needs SMTPUTF8, which many relays lack, so the person would
+    never get the confirmation link."""
+    return Email(
+        message=_l(
+            "Enter a valid email address, with Latin letters before the @ (name@example.com)."
+        ),
+        check_deliverability=False,
+        allow_smtputf8=False,
+    )
 
 
 def header_value(text: str) -> str:

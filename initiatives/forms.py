@@ -19,7 +19,6 @@ from wtforms import (
 )
 from wtforms.validators import (
     DataRequired,
-    Email,
     InputRequired,
     Length,
     NumberRange,
@@ -28,6 +27,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from core.mail import mail_address_validator
 from core.text import one_line
 from initiatives.covers import MAX_COVER_BYTES
 from initiatives.models import InitiativeKind, InitiativeStatus, ItemCondition
@@ -184,7 +184,7 @@ class OutsiderFields:
         _l("Your name"), validators=[DataRequired(), Length(max=120)], filters=[one_line]
     )
     email = EmailField(
-        _l("Email"), validators=[DataRequired(), Length(max=254), Email(check_deliverability=False)]
+        _l("Email"), validators=[DataRequired(), Length(max=254), mail_address_validator()]
     )
     consent = BooleanField(
         _l("I agree that the community keeps my name and email to arrange this with me."),

@@ -361,3 +361,12 @@ def test_single_line_fields_drop_line_breaks_when_submitted(client):
     client.post("/signup", data=SIGNUP | {"display_name": "Eve\r\nBcc: x@evil.example\u2028Y"})
     user = db.session.execute(select(User)).scalar_one()
     assert user.display_name == "Eve Bcc: x@evil.example Y"
+
+
+def test_sign_up_refuses_an_address_a_relay_without_smtputf8_cannot_reach(client):
+    response = client.post("/signup", data=SIGNUP | {"email": "jöhn@example.com"})
+    assert response.status_code == 400
+    assert "with Latin letters before the @" in response.get_data(as_text=True)
+    assert db.session.execute(select(User)).first() is None
+    client.post("/signup", data=SIGNUP | {"email": "john@example.com"})  # the same, in ASCII
+    assert db.session.execute(select(User.email)).scalar_one() == "john@example.com"
