@@ -56,6 +56,44 @@ def _cap_quote_depth(markers: re.Match) -> str:
     return ">".join(parts[: MAX_QUOTE_DEPTH + 1]) + "".join(parts[MAX_QUOTE_DEPTH + 1 :])
 
 
+def _cap_all_quotes(text: str) -> str:
+    return _CONTAINER_MARKERS.sub(_cap_quote_depth, text)
+
+
+# A fenced code block's lines are code, whatever they start with: the cap leaves the
+# lines of a fence that opens at the start of a line alone. (Such a line can still be
+# no fence, inside an HTML block: render_markdown then checks the depth cmark made.)
+_LINES = re.compile(r"(\r\n|\r|\n)")
+_FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")
+_QUOTE_TAG = re.compile(r"<(/?)blockquote>")
+
+
+def _cap_quotes_outside_fences(text: str) -> str:
+    parts = _LINES.split(text)  # lines, each followed by its line ending
+    closing = None
+    for index in range(0, len(parts), 2):
+        line = parts[index]
+        if closing is not None:
+            if closing.fullmatch(line):
+                closing = None
+            continue
+        fence = _FENCE.match(line)
+        if fence and not (fence.group(1)[0] == "`" and "`" in line[fence.end() :]):
+            mark, length = fence.group(1)[0], len(fence.group(1))
+            closing = re.compile(rf" {{0,3}}{re.escape(mark)}{{{length},}}[ \t]*")
+            continue
+        parts[index] = _cap_all_quotes(line)
+    return "".join(parts)
+
+
+def _deepest_quote(html: str) -> int:
+    depth = deepest = 0
+    for tag in _QUOTE_TAG.finditer(html):
+        depth += -1 if tag.group(1) else 1
+        deepest = max(deepest, depth)
+    return deepest
+
+
 def _cmark(text: str, options: int = 0) -> str:
     return cmarkgfm.markdown_to_html_with_extensions(text, options=options, extensions=_EXTENSIONS)
 
@@ -64,8 +102,11 @@ def render_markdown(text: str | None) -> Markup:
     if not text:
         return Markup("")
     largest = MAX_GROWTH * len(text) + _GROWTH_SLACK
-    text = _CONTAINER_MARKERS.sub(_cap_quote_depth, text)
-    html = _cmark(text)
+    text = _cap_quotes_outside_fences(text)
+    html = _cmark(text)  # without raw HTML, so every <blockquote> in it is cmark's
+    if _deepest_quote(html) > MAX_QUOTE_DEPTH:  # a "fence" that was not one
+        text = _cap_all_quotes(text)
+        html = _cmark(text)
     raw = html.count(_RAW_HTML_OMITTED)
     if raw and raw * (html.count("\n") + raw) <= RAW_HTML_BUDGET:
         html = _cmark(text, Options.CMARK_OPT_UNSAFE)

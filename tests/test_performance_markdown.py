@@ -27,6 +27,7 @@ PATHOLOGICAL = {
     "quotes after a bullet": "- " + ">" * (LONGEST - 2),
     "quotes after a carriage return": "x\r" + ">" * (LONGEST - 2),
     "quotes and lists": "> - " * (LONGEST // 4),
+    "quotes after a fence in an HTML block": "<!--\n\n```\n-->\n" + ">" * (LONGEST - 14),
     "stars": "*" * LONGEST,
     "underscores": "_" * LONGEST,
     "emphasis runs": "*a " * (LONGEST // 3),
@@ -74,6 +75,16 @@ def test_quotes_nest_no_deeper_than_the_limit_and_keep_their_text():
     html = render_markdown(">" * 500 + " deep words")
     assert html.count("<blockquote>") == MAX_QUOTE_DEPTH and "deep words" in html
     assert render_markdown("> > quoted twice").count("<blockquote>") == 2
+
+
+def test_code_in_a_fence_keeps_its_quote_marks_and_quotes_stay_capped_elsewhere():
+    for fence in ("```", "~~~~", "  ```python"):
+        html = render_markdown(f"{fence}\n{'>' * 25} code\n{fence.strip().split('p')[0]}\n")
+        assert "&gt;" * 25 + " code" in html and "<blockquote>" not in html, fence
+    html = render_markdown("```\n" + ">" * 25 + "\n```\n" + ">" * 500 + " deep")
+    assert "&gt;" * 25 in html and html.count("<blockquote>") == MAX_QUOTE_DEPTH
+    html = render_markdown("<!--\n\n```\n-->\n" + ">" * 500 + " deep")  # no fence after all
+    assert html.count("<blockquote>") == MAX_QUOTE_DEPTH and "deep" in html
 
 
 def test_markdown_keeps_what_pages_use_and_stays_sanitised():
