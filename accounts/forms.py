@@ -7,7 +7,7 @@ from wtforms import BooleanField, EmailField, PasswordField, StringField, Submit
 from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
 from accounts import services
-from core.mail import mail_address_validator
+from core.mail import MailAddress
 from core.text import one_line
 
 
@@ -25,9 +25,7 @@ class SignUpForm(FlaskForm):
         filters=[one_line],
         description=_l("How colleagues will see you."),
     )
-    email = EmailField(
-        _l("Email"), validators=[DataRequired(), mail_address_validator(), Length(max=254)]
-    )
+    email = EmailField(_l("Email"), validators=[DataRequired(), MailAddress(), Length(max=254)])
     password = PasswordField(
         _l("Password"),
         validators=[DataRequired(), Length(min=8, max=200)],

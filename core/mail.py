@@ -25,7 +25,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, LargeBinary, String, Text, select, update
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Mapped, mapped_column, relationship
-from wtforms.validators import Email
+from wtforms.validators import Email, ValidationError
 
 from core.extensions import db
 from core.locking import lock_row
@@ -121,17 +121,23 @@ def queue_email(
     return email
 
 
-def mail_address_validator() -> Email:
+_NON_ASCII_ADDRESS = _l(
+    "Enter a valid email address, with Latin letters before the @ (name@example.com)."
+)
+
+
+class MailAddress(Email):
     """A form's check of an address our mail can reach: an address whose part before
     the @ is not ASCII needs SMTPUTF8, which many relays lack, so the person would
-    never get the confirmation link."""
-    return Email(
-        message=_l(
-            "Enter a valid email address, with Latin letters before the @ (name@example.com)."
-        ),
-        check_deliverability=False,
-        allow_smtputf8=False,
-    )
+    never get the confirmation link. Other mistakes get the usual message."""
+
+    def __init__(self):
+        super().__init__(check_deliverability=False, allow_smtputf8=False)
+
+    def __call__(self, form, field):
+        if not (field.data or "").rpartition("@")[0].isascii():
+            raise ValidationError(_NON_ASCII_ADDRESS)
+        super().__call__(form, field)
 
 
 def header_value(text: str) -> str:

@@ -27,7 +27,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from core.mail import mail_address_validator
+from core.mail import MailAddress
 from core.text import one_line
 from initiatives.covers import MAX_COVER_BYTES
 from initiatives.models import InitiativeKind, InitiativeStatus, ItemCondition
@@ -183,9 +183,7 @@ class OutsiderFields:
     name = StringField(
         _l("Your name"), validators=[DataRequired(), Length(max=120)], filters=[one_line]
     )
-    email = EmailField(
-        _l("Email"), validators=[DataRequired(), Length(max=254), mail_address_validator()]
-    )
+    email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=254), MailAddress()])
     consent = BooleanField(
         _l("I agree that the community keeps my name and email to arrange this with me."),
         validators=[DataRequired(_l("We need your consent to keep your name and email."))],
