@@ -41,6 +41,7 @@ from core.extensions import (
 from core.limits import register_request_limits
 from core.logs import register_request_logging
 from core.mail import mail_cli
+from core.markdown_cli import markdown_cli
 from core.navigation import nav_items
 from core.permissions import can
 from core.security import (
@@ -141,6 +142,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(backup_command)
     app.cli.add_command(mail_cli)
+    app.cli.add_command(markdown_cli)
     app.cli.add_command(events_cli)
     app.cli.add_command(promotions_cli)
     app.cli.add_command(reports_cli)

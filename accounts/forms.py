@@ -4,9 +4,11 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, StringField, SubmitField
-from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
+from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
 from accounts import services
+from core.mail import MailAddress
+from core.text import one_line
 
 # The passwords tried first by anyone guessing (leaked-password lists' top, 8+ characters).
 COMMON_PASSWORDS = frozenset({
@@ -55,11 +57,12 @@ class SignUpForm(FlaskForm):
     display_name = StringField(
         _l("Name"),
         validators=[DataRequired(), Length(max=120)],
+        filters=[one_line],
         description=_l("How colleagues will see you."),
     )
     email = EmailField(
         _l("Email"),
-        validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)],
+        validators=[DataRequired(), MailAddress(), Length(max=254)],
         render_kw=autocomplete("email"),
     )
     password = PasswordField(

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from flask import current_app, g, render_template
+from flask import current_app, g, render_template, render_template_string
 from flask_babel import force_locale
 from sqlalchemy import select
 
@@ -10,6 +10,7 @@ from accounts.models import EmailPreference, User
 from core.extensions import db
 from core.mail import OutgoingEmail, queue_email
 from core.site import external_url, site_context  # noqa: F401  (links in mail: see core/site.py)
+from core.text import one_line
 
 
 @dataclass(frozen=True)
@@ -82,10 +83,21 @@ def email_user(
     if not user.active or kind not in wanted_kinds(user):
         return None
     locale = user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]
+    name = f"email/{template}.txt"
     with site_context(), force_locale(locale):
-        rendered = render_template(f"email/{template}.txt", user=user, **context)
-    subject, _, body = rendered.strip().partition("\n")
+        rendered = render_template(name, user=user, **context).strip()
+        # The subject is what the template's first line makes, rendered alone: a
+        # name or a title with a line break in it stays in the subject, on one line,
+        # and never becomes the first line of the body.
+        subject = render_template_string(_first_line(name), user=user, **context).strip()
+    body = rendered.removeprefix(subject) if rendered.startswith(subject) else rendered
     return queue_email(
-        kind, user.email, subject.strip(), body.strip() + "\n", locale=locale,
+        kind, user.email, one_line(subject), body.strip() + "\n", locale=locale,
         dedupe_key=dedupe_key, attachments=attachments,
     )  # fmt: skip
+
+
+def _first_line(template_name: str) -> str:
+    environment = current_app.jinja_env
+    source, _, _ = environment.loader.get_source(environment, template_name)
+    return source.partition("\n")[0]

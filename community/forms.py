@@ -25,7 +25,7 @@ from wtforms.validators import (
 
 from community.models import CommunityKind, JoinPolicy
 from core.bounds import within_window
-from core.text import is_web_address
+from core.text import is_web_address, one_line
 
 KIND_CHOICES = [
     SelectChoice(CommunityKind.PRACTICE.value, _l("Community of practice")),
@@ -38,7 +38,9 @@ JOIN_POLICY_CHOICES = [
 
 
 class CommunityForm(FlaskForm):
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(min=2, max=120)])
+    name = StringField(
+        _l("Name"), validators=[DataRequired(), Length(min=2, max=120)], filters=[one_line]
+    )
     kind = SelectField(_l("Kind"), choices=KIND_CHOICES)
     description = TextAreaField(
         _l("Description"),
@@ -63,6 +65,7 @@ class ChannelForm(FlaskForm):
     name = StringField(
         _l("Channel name"),
         validators=[DataRequired(), Length(max=80)],
+        filters=[one_line],
         description=_l("For example: Facebook group."),
     )
     url = URLField(

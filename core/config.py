@@ -66,6 +66,8 @@ ENVIRONMENT = {
     "SMTP_PASSWORD": (None, str),
     "SMTP_STARTTLS": (False, _bool),
     "SMTP_SSL": (False, _bool),
+    # Seconds to wait on the mail server (connecting, each answer) before the batch stops.
+    "SMTP_TIMEOUT": (10.0, float),
     "OIDC_ISSUER": (None, str),
     "OIDC_CLIENT_ID": (None, str),
     "OIDC_CLIENT_SECRET": (None, str),

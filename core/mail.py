@@ -21,13 +21,16 @@ from email.utils import format_datetime, make_msgid
 import click
 from flask import current_app
 from flask.cli import AppGroup
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, LargeBinary, String, Text, select, update
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+from wtforms.validators import Email, ValidationError
 
 from core.extensions import db
 from core.locking import lock_row
 from core.models import str_enum, utcnow
+from core.text import one_line
 
 logger = logging.getLogger("guildhall.mail")
 CLAIM_LEASE = timedelta(minutes=10)  # a claim older than this belonged to a worker that died
@@ -118,15 +121,29 @@ def queue_email(
     return email
 
 
-def header_value(text: str) -> str:
-    """`text` on one line: every line separator (CR, LF, U+2028, NEL, FF, ...) is a space.
+_NON_ASCII_ADDRESS = _l(
+    "Enter a valid email address, with Latin letters before the @ (name@example.com)."
+)
 
-    A display name or an event title reaches the Subject; a line break in it
-    would either start a header of its own or make the message impossible to
-    build. `str.splitlines` knows every separator that Python's e-mail package
-    (and the mail software after it) treats as one.
-    """
-    return " ".join(part.strip() for part in text.splitlines() if part.strip())
+
+class MailAddress(Email):
+    """A form's check of an address our mail can reach: an address whose part before
+    the @ is not ASCII needs SMTPUTF8, which many relays lack, so the person would
+    never get the confirmation link. Other mistakes get the usual message."""
+
+    def __init__(self):
+        super().__init__(check_deliverability=False, allow_smtputf8=False)
+
+    def __call__(self, form, field):
+        if not (field.data or "").rpartition("@")[0].isascii():
+            raise ValidationError(_NON_ASCII_ADDRESS)
+        super().__call__(form, field)
+
+
+def header_value(text: str) -> str:
+    """`text` for a header: a line break would start a header of its own or make
+    the message impossible to build."""
+    return one_line(text)
 
 
 _ICALENDAR_METHOD = re.compile(rb"^METHOD:([A-Za-z-]+)\r?$", re.MULTILINE)
@@ -184,49 +201,77 @@ def _claim(email_id: int) -> bool:
     return claimed == 1
 
 
-def _deliver(message: EmailMessage) -> None:
-    config = current_app.config
-    smtp_class = smtplib.SMTP_SSL if config["SMTP_SSL"] else smtplib.SMTP
-    with smtp_class(config["SMTP_HOST"], config["SMTP_PORT"], timeout=30) as smtp:
-        if config["SMTP_STARTTLS"]:
-            smtp.starttls()
-        if config.get("SMTP_USERNAME"):
-            smtp.login(config["SMTP_USERNAME"], config.get("SMTP_PASSWORD", ""))
-        smtp.send_message(message)
+class ServerTrouble(Exception):
+    """The mail server, or the way to it, failed rather than one message.
+
+    Connecting, EHLO, STARTTLS, AUTH, our sender refused (MAIL FROM), a dropped
+    connection: every message would meet the same, so the batch stops, the
+    messages stay queued without an attempt counted, and the next run tries again.
+    """
 
 
 def _smtp_configured() -> bool:
     return bool(current_app.config.get("SMTP_HOST"))
 
 
-def _send_or_log(message: EmailMessage) -> None:
-    if _smtp_configured():
-        _deliver(message)
-    else:
-        logger.info("e-mail not sent (no SMTP configured):\n%s", message.as_string())
+def _connect() -> smtplib.SMTP:
+    """One connection for a batch, greeted, secured and signed in; ServerTrouble if not."""
+    config = current_app.config
+    smtp_class = smtplib.SMTP_SSL if config["SMTP_SSL"] else smtplib.SMTP
+    try:
+        smtp = smtp_class(config["SMTP_HOST"], config["SMTP_PORT"], timeout=config["SMTP_TIMEOUT"])
+    except (OSError, smtplib.SMTPException) as failure:
+        raise ServerTrouble(_error_text(failure)) from failure
+    try:
+        smtp.ehlo_or_helo_if_needed()
+        if config["SMTP_STARTTLS"]:
+            smtp.starttls()
+            smtp.ehlo()
+        if config.get("SMTP_USERNAME"):
+            smtp.login(config["SMTP_USERNAME"], config.get("SMTP_PASSWORD") or "")
+    except (OSError, smtplib.SMTPException) as failure:
+        smtp.close()
+        raise ServerTrouble(_error_text(failure)) from failure
+    return smtp
 
 
-def _is_transient(failure: Exception) -> bool:
-    """Worth another try later: the network or the server's passing trouble.
-
-    A refusal of the message itself (5xx for every recipient or for its data,
-    an address the server cannot take), or an error while encoding it, would
-    only happen again.
-    """
-    if isinstance(failure, smtplib.SMTPRecipientsRefused):
-        return any(code < 500 for code, _ in failure.recipients.values())
-    if isinstance(failure, smtplib.SMTPDataError):
-        return failure.smtp_code < 500
-    if isinstance(failure, smtplib.SMTPNotSupportedError):
-        return False
-    return isinstance(failure, OSError | smtplib.SMTPException)
+def _hang_up(smtp: smtplib.SMTP | None) -> None:
+    if smtp is None:
+        return
+    try:
+        smtp.quit()
+    except (OSError, smtplib.SMTPException):
+        smtp.close()
 
 
 def _error_text(failure: Exception) -> str:
     return f"{type(failure).__name__}: {failure}"[:2000]
 
 
-def _attempt(email: OutgoingEmail) -> tuple[str | None, bool]:
+def _send(smtp: smtplib.SMTP, message: EmailMessage) -> tuple[str | None, bool]:
+    """(None, _) when the server took the message, (error, retry?) when it refused
+    this message alone; ServerTrouble when the server failed.
+
+    Only a refusal of the message itself (its recipients, its data, or an address
+    that needs SMTPUTF8 from a server without it) belongs to the message; a 4xx
+    for it is worth another try later, a 5xx would only happen again.
+    """
+    try:
+        smtp.send_message(message)
+    except smtplib.SMTPRecipientsRefused as failure:
+        return _error_text(failure), any(code < 500 for code, _ in failure.recipients.values())
+    except smtplib.SMTPDataError as failure:
+        return _error_text(failure), failure.smtp_code < 500
+    except smtplib.SMTPNotSupportedError as failure:  # SMTPUTF8: the only one in send_message
+        return _error_text(failure), False
+    except (OSError, smtplib.SMTPException) as failure:  # MAIL FROM refused, dropped, ...
+        raise ServerTrouble(_error_text(failure)) from failure
+    except Exception as failure:  # e.g. a header that cannot be encoded
+        return _error_text(failure), False
+    return None, True
+
+
+def _attempt(email: OutgoingEmail, smtp: smtplib.SMTP | None) -> tuple[str | None, bool]:
     """Build and send (or log) one message: (None, _) when it went, else (error, retry?).
 
     Whatever one message does wrong is its own outcome: the queue goes on.
@@ -237,19 +282,30 @@ def _attempt(email: OutgoingEmail) -> tuple[str | None, bool]:
         raise  # the database, not the message: the worker stops and is restarted
     except Exception as failure:
         return _error_text(failure), False  # it would not build next time either
-    try:
-        _send_or_log(message)
-    except Exception as failure:
-        return _error_text(failure), _is_transient(failure)
-    return None, True
+    if smtp is None:
+        logger.info("e-mail not sent (no SMTP configured):\n%s", message.as_string())
+        return None, True
+    return _send(smtp, message)
+
+
+def _give_back(email_id: int, error: str) -> None:
+    """The server failed while this message was in hand: queued again, attempt not counted."""
+    email = lock_row(OutgoingEmail, email_id)
+    email.status, email.claimed_at = EmailStatus.QUEUED, None
+    email.attempts = max(email.attempts - 1, 0)
+    email.last_error = error
+    db.session.commit()
 
 
 def send_queued(limit: int = 100) -> dict[str, int]:
     """Send (or log) up to `limit` waiting messages; returns how many went which way.
 
-    A message that cannot be built or that the server refuses for good is
-    marked failed with its error at once; the others still go. Only the
-    server's passing troubles are retried, up to MAX_ATTEMPTS times.
+    The batch goes over one SMTP connection. A message that cannot be built or
+    that the server refuses for good is marked failed with its error at once;
+    the others still go. The server's passing refusals of a message are retried,
+    up to MAX_ATTEMPTS times. When the server itself fails (see ServerTrouble)
+    the batch stops with one error in the log, and every message stays queued
+    with its attempts as they were, for the next run.
     """
     counts = {"sent": 0, "logged": 0, "failed": 0, "skipped": 0}
     ids = (
@@ -263,30 +319,53 @@ def send_queued(limit: int = 100) -> dict[str, int]:
         .all()
     )
     db.session.commit()
-    for email_id in ids:
-        if not _claim(email_id):
-            counts["skipped"] += 1
-            continue
-        email = db.session.get(OutgoingEmail, email_id)
-        if email.attempts > MAX_ATTEMPTS:  # each worker that took it died before the outcome
-            error, retry = f"no outcome after {MAX_ATTEMPTS} attempts", False
-        else:
-            error, retry = _attempt(email)
-        # The outcome is written in a transaction of its own, under the row lock
-        # (on SQLite a write after a read could meet another worker's commit).
-        email = lock_row(OutgoingEmail, email_id)
-        if error is None:
-            email.status = EmailStatus.SENT if _smtp_configured() else EmailStatus.LOGGED
-            email.sent_at = utcnow()
-            counts[email.status.value] += 1
-        else:
-            email.last_error = error
-            gave_up = not retry or email.attempts >= MAX_ATTEMPTS
-            email.status = EmailStatus.FAILED if gave_up else EmailStatus.QUEUED
-            logger.warning("e-mail %s not sent (attempt %s): %s", email.id, email.attempts, error)
-            counts["failed"] += 1
-        db.session.commit()
+    if not ids:
+        return counts
+    smtp = None
+    email_id = None
+    try:
+        if _smtp_configured():
+            smtp = _connect()
+        for email_id in ids:
+            if not _claim(email_id):
+                counts["skipped"] += 1
+                email_id = None
+                continue
+            _send_claimed(email_id, smtp, counts)
+            email_id = None
+    except ServerTrouble as trouble:
+        if email_id is not None:
+            _give_back(email_id, str(trouble))
+        config = current_app.config
+        logger.error(
+            "mail server %s:%s failed, the queue waits for the next run: %s",
+            config["SMTP_HOST"], config["SMTP_PORT"], trouble,
+        )  # fmt: skip
+    finally:
+        _hang_up(smtp)
     return counts
+
+
+def _send_claimed(email_id: int, smtp: smtplib.SMTP | None, counts: dict[str, int]) -> None:
+    email = db.session.get(OutgoingEmail, email_id)
+    if email.attempts > MAX_ATTEMPTS:  # each worker that took it died before the outcome
+        error, retry = f"no outcome after {MAX_ATTEMPTS} attempts", False
+    else:
+        error, retry = _attempt(email, smtp)
+    # The outcome is written in a transaction of its own, under the row lock
+    # (on SQLite a write after a read could meet another worker's commit).
+    email = lock_row(OutgoingEmail, email_id)
+    if error is None:
+        email.status = EmailStatus.SENT if smtp is not None else EmailStatus.LOGGED
+        email.sent_at = utcnow()
+        counts[email.status.value] += 1
+    else:
+        email.last_error = error
+        gave_up = not retry or email.attempts >= MAX_ATTEMPTS
+        email.status = EmailStatus.FAILED if gave_up else EmailStatus.QUEUED
+        logger.warning("e-mail %s not sent (attempt %s): %s", email.id, email.attempts, error)
+        counts["failed"] += 1
+    db.session.commit()
 
 
 mail_cli = AppGroup("mail", help="Outgoing e-mail.")

@@ -24,10 +24,19 @@ ALLOWED_TAGS = {
     "li", "ol", "p", "pre", "strong", "table", "tbody", "td", "th", "thead", "tr", "ul",
 }  # fmt: skip
 
-# CommonMark with tables; inline HTML is passed on ("unsafe") to the sanitiser, which
-# keeps only the tags above, as the earlier renderer did.
-_OPTIONS = Options.CMARK_OPT_UNSAFE
+# CommonMark with tables. Inline HTML is passed on ("unsafe") to the sanitiser, which
+# keeps only the tags above, as the earlier renderer did, but only within a budget:
+# the HTML parser re-opens every formatting tag left open (<b>, <i>, <a>, ...) at
+# each new block, so 900 open tags before 2,500 paragraphs made 16 MB in 9 s. Its
+# work is at most (raw tags) x (blocks + raw tags); past the budget the raw HTML is
+# left out (the words stay) and the Markdown alone is rendered.
 _EXTENSIONS = ("table",)
+RAW_HTML_BUDGET = 20_000
+_RAW_HTML_OMITTED = "<!-- raw HTML omitted -->"  # what cmark writes without "unsafe"
+# Stored HTML is at most this many times the Markdown (plus a little): a table whose
+# header has hundreds of columns pads every short row below it with empty cells.
+MAX_GROWTH = 10
+_GROWTH_SLACK = 10_000
 
 # cmark stops lists at 100 levels but not block quotes: ">" * 20000 is 20,000 nested
 # <blockquote>s, and sanitising grows with the square of the depth (3 s). Quote
@@ -47,12 +56,66 @@ def _cap_quote_depth(markers: re.Match) -> str:
     return ">".join(parts[: MAX_QUOTE_DEPTH + 1]) + "".join(parts[MAX_QUOTE_DEPTH + 1 :])
 
 
+def _cap_all_quotes(text: str) -> str:
+    return _CONTAINER_MARKERS.sub(_cap_quote_depth, text)
+
+
+# A fenced code block's lines are code, whatever they start with: the cap leaves the
+# lines of a fence that opens at the start of a line alone. (Such a line can still be
+# no fence, inside an HTML block: render_markdown then checks the depth cmark made.)
+_LINES = re.compile(r"(\r\n|\r|\n)")
+_FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")
+_QUOTE_TAG = re.compile(r"<(/?)blockquote>")
+
+
+def _cap_quotes_outside_fences(text: str) -> str:
+    parts = _LINES.split(text)  # lines, each followed by its line ending
+    closing = None
+    for index in range(0, len(parts), 2):
+        line = parts[index]
+        if closing is not None:
+            if closing.fullmatch(line):
+                closing = None
+            continue
+        fence = _FENCE.match(line)
+        if fence and not (fence.group(1)[0] == "`" and "`" in line[fence.end() :]):
+            mark, length = fence.group(1)[0], len(fence.group(1))
+            closing = re.compile(rf" {{0,3}}{re.escape(mark)}{{{length},}}[ \t]*")
+            continue
+        parts[index] = _cap_all_quotes(line)
+    return "".join(parts)
+
+
+def _deepest_quote(html: str) -> int:
+    depth = deepest = 0
+    for tag in _QUOTE_TAG.finditer(html):
+        depth += -1 if tag.group(1) else 1
+        deepest = max(deepest, depth)
+    return deepest
+
+
+def _cmark(text: str, options: int = 0) -> str:
+    return cmarkgfm.markdown_to_html_with_extensions(text, options=options, extensions=_EXTENSIONS)
+
+
 def render_markdown(text: str | None) -> Markup:
     if not text:
         return Markup("")
-    text = _CONTAINER_MARKERS.sub(_cap_quote_depth, text)
-    html = cmarkgfm.markdown_to_html_with_extensions(text, options=_OPTIONS, extensions=_EXTENSIONS)
-    return Markup(nh3.clean(html, tags=ALLOWED_TAGS, link_rel="noopener noreferrer nofollow"))
+    largest = MAX_GROWTH * len(text) + _GROWTH_SLACK
+    text = _cap_quotes_outside_fences(text)
+    html = _cmark(text)  # without raw HTML, so every <blockquote> in it is cmark's
+    if _deepest_quote(html) > MAX_QUOTE_DEPTH:  # a "fence" that was not one
+        text = _cap_all_quotes(text)
+        html = _cmark(text)
+    raw = html.count(_RAW_HTML_OMITTED)
+    if raw and raw * (html.count("\n") + raw) <= RAW_HTML_BUDGET:
+        html = _cmark(text, Options.CMARK_OPT_UNSAFE)
+    if len(html) <= largest:
+        html = nh3.clean(html, tags=ALLOWED_TAGS, link_rel="noopener noreferrer nofollow")
+        if len(html) <= largest:
+            return Markup(html)
+    # Too large to keep or to show: the words as written, in one paragraph.
+    return Markup("<p>{}</p>\n").format(text)
 
 
 class SanitisedHTML(TypeDecorator):
@@ -100,6 +163,19 @@ def with_html(table: Table, row: dict) -> dict:
         if source in row:
             row[html_key] = render_markdown(row[source])
     return row
+
+
+def one_line(text: str | None) -> str | None:
+    """`text` on one line: every line separator (CR, LF, U+2028, NEL, FF, ...) is a space.
+
+    For the fields that are a single line (names, titles): a name or a title reaches
+    e-mail subjects and headers, where a line break would cut or spoof them.
+    `str.splitlines` knows every separator that Python's e-mail package (and the
+    mail software after it) treats as one. A form field's filter, and header_value.
+    """
+    if text is None:
+        return None
+    return " ".join(part.strip() for part in text.splitlines() if part.strip())
 
 
 def is_web_address(text: str) -> bool:

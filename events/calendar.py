@@ -47,10 +47,12 @@ def calendar_for(events: list[Event], name: str | None = None) -> bytes:
     calendar.add("prodid", PRODUCT_ID)
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
+    # A feed and a file sent by e-mail alike publish (RFC 5546); the mail part then
+    # says method=PUBLISH too (RFC 6047), which some mail programs need to offer it.
+    calendar.add("method", "PUBLISH")
     if name:
         # icalendar does not escape this X- property: a line break would break the feed.
         calendar.add("x-wr-calname", " ".join(name.split()))
-        calendar.add("method", "PUBLISH")
     for event in events:
         calendar.add_component(_entry(event))
     return calendar.to_ical()

@@ -23,7 +23,7 @@ from wtforms.validators import (
 )
 
 from core.bounds import within_window
-from core.text import is_web_address
+from core.text import is_web_address, one_line
 from events.models import EventVisibility
 from events.services import (
     MAX_SEATS,
@@ -50,7 +50,9 @@ def _time_zone_choices() -> list[SelectChoice]:
 
 
 class EventForm(FlaskForm):
-    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
+    title = StringField(
+        _l("Title"), validators=[DataRequired(), Length(max=200)], filters=[one_line]
+    )
     description = TextAreaField(
         _l("Description"),
         validators=[Length(max=20000)],
@@ -74,6 +76,7 @@ class EventForm(FlaskForm):
     place = StringField(
         _l("Place"),
         validators=[Length(max=300)],
+        filters=[one_line],
         description=_l("Room or address; leave empty for online-only events."),
     )
     online_url = URLField(

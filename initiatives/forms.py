@@ -19,7 +19,6 @@ from wtforms import (
 )
 from wtforms.validators import (
     DataRequired,
-    Email,
     InputRequired,
     Length,
     NumberRange,
@@ -29,6 +28,8 @@ from wtforms.validators import (
 )
 
 from core.bounds import money_range, within_window
+from core.mail import MailAddress
+from core.text import one_line
 from initiatives.covers import MAX_COVER_BYTES
 from initiatives.models import InitiativeKind, InitiativeStatus, ItemCondition
 from initiatives.services import MAX_DONATION
@@ -81,7 +82,9 @@ def _amount_field(label, **kwargs) -> DecimalField:
 
 
 class InitiativeForm(FlaskForm):
-    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
+    title = StringField(
+        _l("Title"), validators=[DataRequired(), Length(max=200)], filters=[one_line]
+    )
     kind = SelectField(_l("Kind"), choices=KIND_CHOICES)
     description = TextAreaField(
         _l("Description"),
@@ -152,8 +155,10 @@ class InitiativeForm(FlaskForm):
 
 
 class OfferForm(FlaskForm):
-    title = StringField(_l("Book title"), validators=[DataRequired(), Length(max=200)])
-    author = StringField(_l("Author"), validators=[Length(max=200)])
+    title = StringField(
+        _l("Book title"), validators=[DataRequired(), Length(max=200)], filters=[one_line]
+    )
+    author = StringField(_l("Author"), validators=[Length(max=200)], filters=[one_line])
     category = SelectField(_l("Category"), choices=[])
     condition = SelectField(_l("Condition"), choices=CONDITION_CHOICES, default="good")
     cover = FileField(
@@ -174,10 +179,10 @@ class OfferForm(FlaskForm):
 class OutsiderFields:
     """Name, email and consent of an outside person, plus a field only robots fill in."""
 
-    name = StringField(_l("Your name"), validators=[DataRequired(), Length(max=120)])
-    email = EmailField(
-        _l("Email"), validators=[DataRequired(), Length(max=254), Email(check_deliverability=False)]
+    name = StringField(
+        _l("Your name"), validators=[DataRequired(), Length(max=120)], filters=[one_line]
     )
+    email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=254), MailAddress()])
     consent = BooleanField(
         _l("I agree that the community keeps my name and email to arrange this with me."),
         validators=[DataRequired(_l("We need your consent to keep your name and email."))],

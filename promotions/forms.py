@@ -28,7 +28,7 @@ from wtforms.validators import (
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from core.bounds import count_range, within_window
-from core.text import is_web_address
+from core.text import is_web_address, one_line
 from promotions.models import Audience, Currency, Objective, PostFormat, ReportFrequency
 
 CHOOSE = SelectChoice("", _l("Choose…"))
@@ -70,6 +70,7 @@ class BriefForm(FlaskForm):
     title = StringField(
         _l("What is promoted"),
         validators=[Length(max=200)],
+        filters=[one_line],
         description=_l("Name it as people will see it: SMM writes about one thing at a time."),
     )
     objective = SelectField(
@@ -277,7 +278,7 @@ class ChannelRequirementsForm(FlaskForm):
 
 
 class ChannelForm(ChannelRequirementsForm):
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=60)])
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=60)], filters=[one_line])
     position = IntegerField(
         _l("Position"),
         validators=[Optional(), NumberRange(min=0, max=10_000)],

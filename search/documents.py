@@ -12,7 +12,6 @@ from markupsafe import Markup
 from sqlalchemy.orm import joinedload
 
 from community.models import Community
-from core.text import render_markdown
 from events.models import Event, EventVisibility
 from initiatives.models import CatalogItem, Initiative, ItemStatus
 from promotions.models import PromotionRequest
@@ -28,15 +27,16 @@ from search.registry import (
 )
 
 
-def plain_text(markdown_source: str | None) -> str:
-    """What a reader sees of a Markdown text, without its markup."""
-    return Markup(render_markdown(markdown_source)).striptags()
+def plain_text(stored_html: str | None) -> str:
+    """What a reader sees of a Markdown text, without its markup: from the HTML stored
+    when it was saved (see core.text), so indexing never renders it a second time."""
+    return Markup(stored_html or "").striptags()
 
 
 def community_document(community: Community) -> Document:
     return Document(
         title=community.name,
-        body=plain_text(community.description),
+        body=plain_text(community.description_html),
         # Archived communities stay visible to their leaders (and admins) only.
         audience=[leaders_of(community.id)] if community.is_archived else [EVERYONE],
         endpoint="community.show",
@@ -73,7 +73,7 @@ def event_document(event: Event) -> Document:
         audience = [EVERYONE]
     return Document(
         title=event.title,
-        body=" ".join(filter(None, [plain_text(event.description), event.place])),
+        body=" ".join(filter(None, [plain_text(event.description_html), event.place])),
         audience=audience,
         endpoint="events.show",
         url_args={"event_id": event.id},
@@ -100,7 +100,7 @@ def initiative_document(initiative: Initiative) -> Document:
     community = initiative.community
     return Document(
         title=initiative.title,
-        body=" ".join(filter(None, [initiative.goal, plain_text(initiative.description)])),
+        body=" ".join(filter(None, [initiative.goal, plain_text(initiative.description_html)])),
         # Drafts are their leaders' own until published.
         audience=_community_audience(community, visible_to_all=not initiative.is_draft),
         endpoint="initiatives.show",

@@ -2,14 +2,19 @@
 
 import logging
 import re
+import socket
 import threading
+import time
 from datetime import timedelta
 
+import pytest
+from aiosmtpd.controller import Controller
 from babel.dates import format_date
 from sqlalchemy import select
 
 import core.mail
 from accounts import mail
+from accounts.models import User
 from core.extensions import db
 from core.mail import (
     CLAIM_LEASE,
@@ -20,7 +25,7 @@ from core.mail import (
     send_queued,
 )
 from core.models import utcnow
-from tests.conftest import make_user
+from tests.conftest import Inbox, make_user
 
 SIGNUP = {"display_name": "Nina", "email": "nina@example.com", "password": "long enough",
           "confirm": "long enough"}  # fmt: skip
@@ -104,16 +109,129 @@ def test_a_message_claimed_by_a_live_worker_is_left_alone_until_its_lease_ends(i
     assert send_queued()["sent"] == 1 and len(inbox.messages) == 1
 
 
-def test_smtp_failures_retry_then_give_up(app, monkeypatch):
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def use_smtp(app, monkeypatch, port: int) -> None:
     monkeypatch.setitem(app.config, "SMTP_HOST", "127.0.0.1")
-    monkeypatch.setitem(app.config, "SMTP_PORT", 1)  # nothing listens there
-    queued = queue_email("test", "a@example.com", "S", "B")
+    monkeypatch.setitem(app.config, "SMTP_PORT", port)
+    monkeypatch.setitem(app.config, "SMTP_TIMEOUT", 0.5)
+
+
+def queue_three() -> list[OutgoingEmail]:
+    queued = [queue_email("test", f"p{i}@example.com", f"Message {i}", "B") for i in range(3)]
     db.session.commit()
-    for _ in range(MAX_ATTEMPTS):
-        assert send_queued()["failed"] == 1
-    db.session.refresh(queued)
-    assert queued.status == EmailStatus.FAILED and queued.attempts == MAX_ATTEMPTS
-    assert "ConnectionRefusedError" in queued.last_error
+    return queued
+
+
+def waiting(queued: list[OutgoingEmail]) -> list[tuple[EmailStatus, int]]:
+    db.session.expire_all()
+    return [(email.status, email.attempts) for email in queued]
+
+
+NOTHING_DONE = {"sent": 0, "logged": 0, "failed": 0, "skipped": 0}
+
+
+def test_an_smtp_outage_keeps_the_queue_until_the_server_is_back(app, monkeypatch, caplog):
+    port = free_port()  # nothing listens there yet
+    use_smtp(app, monkeypatch, port)
+    queued = queue_three()
+    with caplog.at_level(logging.ERROR, logger="guildhall.mail"):
+        for _ in range(MAX_ATTEMPTS + 2):
+            assert send_queued() == NOTHING_DONE
+    assert waiting(queued) == [(EmailStatus.QUEUED, 0)] * 3
+    errors = [record.getMessage() for record in caplog.records if record.levelno == logging.ERROR]
+    assert len(errors) == MAX_ATTEMPTS + 2  # one line per run, not one per message
+    assert "127.0.0.1" in errors[0] and "ConnectionRefusedError" in errors[0]
+    server = Inbox()
+    controller = Controller(server, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        assert send_queued()["sent"] == 3
+    finally:
+        controller.stop()
+    assert waiting(queued) == [(EmailStatus.SENT, 1)] * 3
+    assert sorted(message["Subject"] for message in server.messages) == [
+        "Message 0", "Message 1", "Message 2"
+    ]  # fmt: skip
+
+
+def test_a_server_that_never_answers_costs_one_short_timeout_per_run(app, monkeypatch):
+    with socket.socket() as silent:  # takes connections (the backlog) and never greets
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(8)
+        use_smtp(app, monkeypatch, silent.getsockname()[1])
+        queued = queue_three()
+        started = time.perf_counter()
+        assert send_queued() == NOTHING_DONE
+        assert time.perf_counter() - started < 3  # SMTP_TIMEOUT once, not per message
+    assert waiting(queued) == [(EmailStatus.QUEUED, 0)] * 3
+
+
+@pytest.mark.parametrize(
+    "setting, value, error",
+    [("SMTP_STARTTLS", True, "STARTTLS"), ("SMTP_USERNAME", "guildhall", "AUTH")],
+)
+def test_starttls_or_auth_the_server_lacks_stops_the_batch_without_attempts(
+    app, inbox, monkeypatch, caplog, setting, value, error
+):
+    monkeypatch.setitem(app.config, setting, value)
+    queued = queue_three()
+    with caplog.at_level(logging.ERROR, logger="guildhall.mail"):
+        assert send_queued() == NOTHING_DONE
+    assert waiting(queued) == [(EmailStatus.QUEUED, 0)] * 3
+    assert error in caplog.text and "SMTPNotSupportedError" in caplog.text
+    monkeypatch.setitem(app.config, setting, False)  # the setting is put right
+    assert send_queued()["sent"] == 3
+
+
+def test_a_refused_sender_stops_the_batch_without_attempts(inbox, caplog):
+    async def refuse_sender(server, session, envelope, address, mail_options):
+        return "550 5.7.1 Sender not allowed"
+
+    inbox.handle_MAIL = refuse_sender
+    queued = queue_three()
+    with caplog.at_level(logging.ERROR, logger="guildhall.mail"):
+        for _ in range(MAX_ATTEMPTS + 1):
+            assert send_queued() == NOTHING_DONE
+    assert waiting(queued) == [(EmailStatus.QUEUED, 0)] * 3
+    assert "SMTPSenderRefused" in caplog.text and "Sender not allowed" in queued[0].last_error
+    del inbox.handle_MAIL  # the relay lets us send again
+    assert send_queued()["sent"] == 3
+
+
+def test_a_batch_goes_over_one_connection(inbox):
+    greetings = []
+
+    async def count_ehlo(server, session, envelope, hostname, responses):
+        greetings.append(hostname)
+        session.host_name = hostname
+        return responses
+
+    inbox.handle_EHLO = count_ehlo
+    queue_three()
+    assert send_queued()["sent"] == 3
+    assert len(greetings) == 1
+
+
+def test_an_address_that_needs_smtputf8_fails_alone(app, monkeypatch):
+    port = free_port()
+    controller = Controller(Inbox(), hostname="127.0.0.1", port=port, enable_SMTPUTF8=False)
+    controller.start()
+    try:
+        use_smtp(app, monkeypatch, port)
+        queue_email("test", "first@example.com", "S", "B")
+        poisoned = queue_email("test", "jöhn@example.com", "S", "B")
+        queue_email("test", "third@example.com", "S", "B")
+        db.session.commit()
+        assert send_queued() == {"sent": 2, "logged": 0, "failed": 1, "skipped": 0}
+    finally:
+        controller.stop()
+    db.session.refresh(poisoned)
+    assert poisoned.status == EmailStatus.FAILED and "SMTPUTF8" in poisoned.last_error
 
 
 def test_two_workers_send_each_message_once(app, inbox):
@@ -227,3 +345,28 @@ def test_the_date_is_in_utc_and_the_calendar_declares_its_charset_and_method(inb
     assert attachment.get_param("charset") == "utf-8"
     assert attachment.get_param("method") == "PUBLISH"
     assert "SUMMARY:Зустріч" in attachment.get_content()
+
+
+def test_a_line_break_in_a_name_stays_in_the_subject_and_out_of_the_body(inbox):
+    user = make_user("eve@example.com", "Eve\nBcc: x@evil.example")  # stored before the filter
+    mail.email_user(user, "welcome", "welcome")
+    db.session.commit()
+    assert send_queued()["sent"] == 1
+    [message] = inbox.messages
+    assert message["Subject"] == "Welcome to Guildhall, Eve Bcc: x@evil.example"
+    assert message.get_content().startswith("Hello Eve")
+
+
+def test_single_line_fields_drop_line_breaks_when_submitted(client):
+    client.post("/signup", data=SIGNUP | {"display_name": "Eve\r\nBcc: x@evil.example\u2028Y"})
+    user = db.session.execute(select(User)).scalar_one()
+    assert user.display_name == "Eve Bcc: x@evil.example Y"
+
+
+def test_sign_up_refuses_an_address_a_relay_without_smtputf8_cannot_reach(client):
+    response = client.post("/signup", data=SIGNUP | {"email": "jöhn@example.com"})
+    assert response.status_code == 400
+    assert "with Latin letters before the @" in response.get_data(as_text=True)
+    assert db.session.execute(select(User)).first() is None
+    client.post("/signup", data=SIGNUP | {"email": "john@example.com"})  # the same, in ASCII
+    assert db.session.execute(select(User.email)).scalar_one() == "john@example.com"

@@ -30,6 +30,8 @@ def test_registration_confirmation_carries_the_calendar_file(world, inbox):
     calendar = Calendar.from_ical(attachment.get_content())
     [entry] = calendar.walk("VEVENT")
     assert str(entry["UID"]) == f"event-{event.id}@guildhall"
+    assert calendar["METHOD"] == "PUBLISH"  # RFC 6047: the file and its part say it alike
+    assert attachment.get_param("method") == "PUBLISH"
 
 
 def test_the_calendar_file_is_built_once_per_version_of_the_event(world, inbox, monkeypatch):
@@ -64,11 +66,14 @@ def test_waitlist_then_a_freed_seat_are_both_told(world, inbox):
     events.cancel_registration(first, event.id)
     db.session.commit()
     send_queued()
-    to_second = [m["Subject"] for m in inbox.messages if m["To"] == "employee@example.com"]
-    assert to_second == [
+    to_second = [m for m in inbox.messages if m["To"] == "employee@example.com"]
+    assert [m["Subject"] for m in to_second] == [
         f"You are on the waitlist: {event.title}",
         f"A seat is yours: {event.title}",
     ]
+    [calendar_file] = list(to_second[1].iter_attachments())
+    assert calendar_file.get_param("method") == "PUBLISH"
+    assert "METHOD:PUBLISH" in calendar_file.get_content()
 
 
 def test_reminders_go_once_to_confirmed_people_within_the_lead_time(world, inbox, app):

@@ -3,8 +3,10 @@
 import time
 
 import pytest
+from sqlalchemy import update
 
 import core.text
+from community.models import Community
 from core.extensions import db
 from core.text import MAX_QUOTE_DEPTH, render_markdown
 from initiatives import services as initiatives
@@ -25,6 +27,7 @@ PATHOLOGICAL = {
     "quotes after a bullet": "- " + ">" * (LONGEST - 2),
     "quotes after a carriage return": "x\r" + ">" * (LONGEST - 2),
     "quotes and lists": "> - " * (LONGEST // 4),
+    "quotes after a fence in an HTML block": "<!--\n\n```\n-->\n" + ">" * (LONGEST - 14),
     "stars": "*" * LONGEST,
     "underscores": "_" * LONGEST,
     "emphasis runs": "*a " * (LONGEST // 3),
@@ -36,6 +39,12 @@ PATHOLOGICAL = {
     "reference bomb": "".join(f"[{i}]: /u{i}\n" for i in range(600))
     + "".join(f"[x][{i}]" for i in range(600)),
     "entities": "&" * LONGEST,
+    # The HTML parser re-opens every formatting tag left open at each new paragraph.
+    "open formatting tags before paragraphs": "".join(f"<b a{i}>" for i in range(900))
+    + "<p>x" * 2500,
+    "a few open tags before many paragraphs": "x"
+    + "".join(f"<b a{i}>" for i in range(20))
+    + "\n\nx" * 6000,
 }
 
 
@@ -46,12 +55,36 @@ def test_pathological_markdown_renders_in_well_under_a_second(text):
     html = render_markdown(text)
     assert time.perf_counter() - started < 0.5
     assert "<script" not in html
+    assert len(html) <= 10 * len(text) + 10_000  # stored, and sent with every page view
+
+
+def test_a_table_padding_short_rows_with_empty_cells_is_not_stored_whole():
+    text = "|a" * 1000 + "\n" + "|-" * 1000 + "\n" + "x\n" * 7000  # 500,000 empty cells
+    started = time.perf_counter()
+    html = render_markdown(text)
+    assert time.perf_counter() - started < 2  # cmark itself needs ~0.5 s to pad them
+    assert len(html) <= 10 * len(text) + 10_000 and "x" in html
+
+
+def test_raw_html_past_its_budget_is_left_out_and_the_words_stay():
+    html = render_markdown("".join(f"<b a{i}>" for i in range(900)) + "<p>word" * 2500)
+    assert "<b>" not in html and html.count("word") == 2500
 
 
 def test_quotes_nest_no_deeper_than_the_limit_and_keep_their_text():
     html = render_markdown(">" * 500 + " deep words")
     assert html.count("<blockquote>") == MAX_QUOTE_DEPTH and "deep words" in html
     assert render_markdown("> > quoted twice").count("<blockquote>") == 2
+
+
+def test_code_in_a_fence_keeps_its_quote_marks_and_quotes_stay_capped_elsewhere():
+    for fence in ("```", "~~~~", "  ```python"):
+        html = render_markdown(f"{fence}\n{'>' * 25} code\n{fence.strip().split('p')[0]}\n")
+        assert "&gt;" * 25 + " code" in html and "<blockquote>" not in html, fence
+    html = render_markdown("```\n" + ">" * 25 + "\n```\n" + ">" * 500 + " deep")
+    assert "&gt;" * 25 in html and html.count("<blockquote>") == MAX_QUOTE_DEPTH
+    html = render_markdown("<!--\n\n```\n-->\n" + ">" * 500 + " deep")  # no fence after all
+    assert html.count("<blockquote>") == MAX_QUOTE_DEPTH and "deep" in html
 
 
 def test_markdown_keeps_what_pages_use_and_stays_sanitised():
@@ -121,3 +154,19 @@ def test_a_page_view_never_renders_markdown(everything_written, world, login, mo
         response = admin.get(path)
         assert response.status_code == 200, path
         assert shown in response.get_data(as_text=True), path
+
+
+def test_the_rerender_command_remakes_stale_html_and_keeps_the_rest(world, runner):
+    community = world.community
+    stale = '<p>We <em>lead</em> projects.</p><p><img src="x" onerror="alert(1)"></p>'
+    db.session.execute(
+        update(Community).where(Community.id == community.id).values(description_html=stale)
+    )  # as a sanitiser before a fix might have stored it
+    db.session.commit()
+    result = runner.invoke(args=["markdown", "rerender", "--batch", "1"])
+    assert result.exit_code == 0, result.output
+    assert "communities.description: 1 of" in result.output
+    db.session.expire_all()
+    assert community.description_html == "<p>We <em>lead</em> projects.</p>\n"
+    again = runner.invoke(args=["markdown", "rerender"])
+    assert "communities.description: 0 of" in again.output  # nothing left to change

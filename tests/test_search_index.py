@@ -10,6 +10,7 @@ import pytest
 from whoosh import index as whoosh_index
 
 import core.locking  # noqa: F401  (the sqlite_immediate option)
+import core.text
 import search.index
 from accounts.models import User
 from community import services as communities
@@ -299,3 +300,20 @@ def test_a_failed_index_commit_releases_the_lock_for_the_next_write(index, leade
     monkeypatch.setattr(SegmentWriter, "commit", real_commit)
     make_community(leader, "QA Guild")  # the next write gets the lock
     assert titles(leader, "guild") == ["QA Guild"]
+
+
+def test_indexing_reads_the_stored_html_and_never_renders_the_markdown_again(
+    index, leader, monkeypatch
+):
+    community = make_community(leader, "Project Managers", description="Agile")
+    render = core.text.cmarkgfm.markdown_to_html_with_extensions
+    renders = []
+    monkeypatch.setattr(
+        core.text.cmarkgfm,
+        "markdown_to_html_with_extensions",
+        lambda *args, **kwargs: renders.append(1) or render(*args, **kwargs),
+    )
+    community.description = "**Kanban** and <abbr>WIP</abbr> limits"
+    db.session.commit()
+    assert len(renders) == 2  # once for the page (a second pass for its raw HTML), not again
+    assert titles(leader, "kanban") == titles(leader, "wip") == ["Project Managers"]
