@@ -7,12 +7,15 @@ from icalendar import Calendar
 
 from community import services as communities
 from core.extensions import db
+from core.models import utcnow
 from events import services
 from events.models import EventVisibility
 from tests.conftest import make_community, make_user
 from tests.test_events_factories import details, make_event
 
-STARTS = datetime(2031, 3, 1, 16, 0, tzinfo=UTC)  # 18:00 in Kyiv
+# 18:00 in Kyiv (winter time), always more than a year ahead: a past event cannot be
+# cancelled, so a fixed year would fail once it came.
+STARTS = datetime(utcnow().year + 2, 3, 1, 16, 0, tzinfo=UTC)
 
 
 @pytest.fixture
