@@ -74,4 +74,3 @@ def test_every_wrong_sign_in_checks_one_hash_of_the_sites_method(
     assert "Wrong email or password." in response.get_data(as_text=True)
     assert len(password_checks) == 1, password_checks
     assert password_checks[0].startswith("scrypt:"), password_checks
-
