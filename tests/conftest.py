@@ -128,14 +128,21 @@ def close_app(app) -> None:
         db.engine.dispose()
 
 
+# Ids start again at 1 in each test. On PostgreSQL, DELETE and restarting the sequences
+# takes a third of the time TRUNCATE does on tables this small (TRUNCATE makes new files).
+RESTART_SEQUENCES = """DO $$ DECLARE s record; BEGIN
+  FOR s IN SELECT schemaname, sequencename FROM pg_sequences WHERE schemaname = current_schema()
+  LOOP EXECUTE format('ALTER SEQUENCE %I.%I RESTART', s.schemaname, s.sequencename); END LOOP;
+END $$"""
+
+
 def empty_all_tables() -> None:
-    tables = [table.name for table in reversed(db.metadata.sorted_tables)]
+    deletes = [f'DELETE FROM "{table.name}"' for table in reversed(db.metadata.sorted_tables)]
     if db.engine.dialect.name == "postgresql":
-        quoted = ", ".join(f'"{name}"' for name in tables)
-        db.session.execute(text(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE"))
+        db.session.execute(text(";\n".join([*deletes, RESTART_SEQUENCES])))  # one round trip
     else:
-        for name in tables:
-            db.session.execute(text(f'DELETE FROM "{name}"'))
+        for statement in deletes:
+            db.session.execute(text(statement))
     db.session.commit()
     forget_all()  # the rows went behind the ORM's back; so must the figures counted from them
 
