@@ -15,8 +15,13 @@ run: $(VENV)/.installed $(CATALOGS)
 	$(FLASK) seed-demo --if-empty
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
+# The suite runs in PYTEST_WORKERS processes (pytest-xdist; 0: in this one), each on
+# its own SQLite file and PostgreSQL database (tests/conftest.py); tests marked
+# xdist_group run one at a time on one worker. PYTEST_ARGS="-p randomly" shuffles the order.
+PYTEST_WORKERS ?= 2
+
 test: $(VENV)/.installed-test $(CATALOGS) $(AXE) $(ICALJS) chromium wrk
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 # Load benchmark on PostgreSQL with the large data set (see README, "Benchmarks"):
 # the pages, a burst of 500 sign-ups, and 1, 2 and 4 workers; BENCH_ARGS="--help" for options.

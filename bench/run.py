@@ -17,6 +17,7 @@ import os
 import secrets
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -41,7 +42,6 @@ from bench.sessions import HEADERS, sign_in  # noqa: E402
 VENV_BIN = Path(sys.executable).parent
 BENCH = ROOT / "bench"
 PASSWORD = "guildhall-demo"
-FIRST_PORT = 5601
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 SERVERS: dict[str, int] = {}  # base URL -> gunicorn master's pid, while it serves
 
@@ -108,6 +108,13 @@ def ensure_database(url: str, env: dict, scale: str, fresh: bool) -> None:
     if users == 0:
         print(f"Loading the {scale} data set into {parsed.database} (once)…", flush=True)
         subprocess.run([*flask, "seed-demo", "--scale", scale], cwd=ROOT, env=env, check=True)
+
+
+def free_port() -> int:
+    """A port on 127.0.0.1 that nothing listens on now: runs side by side never meet."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 @contextmanager
@@ -231,18 +238,18 @@ def check_pages(site: str, targets: list[Target], cookies: dict[str, str]) -> No
 
 def measure_pages(args, env: dict, targets: list[Target]) -> list[tuple[str, dict]]:
     results, database = [], env["DATABASE_URL"]
-    with gunicorn("bench.hello:app", FIRST_PORT, args.workers, env) as hello:
+    with gunicorn("bench.hello:app", free_port(), args.workers, env) as hello:
         results.append(
             ("bare Flask hello", wrk(hello + "/", "x=1", args.seconds, args.connections))
         )
-    with gunicorn("bench.naive:app", FIRST_PORT + 1, args.workers, env) as naive:
+    with gunicorn("bench.naive:app", free_port(), args.workers, env) as naive:
         results.append(
             (
                 "naive 50-row page",
                 wrk(naive + "/", "x=1", args.seconds, args.connections, database_url=database),
             )
         )
-    with gunicorn("app:create_app()", FIRST_PORT + 2, args.workers, env) as site:
+    with gunicorn("app:create_app()", free_port(), args.workers, env) as site:
         cookies = sessions_for(site, env["DATABASE_URL"])
         check_pages(site, targets, cookies)
         for target in targets:
@@ -257,9 +264,9 @@ def scan_workers(args, env: dict, targets: list[Target]) -> list[tuple[int, dict
     mix = [t.path for t in targets if t.role == "employee"]
     rows = []
     for workers in args.scan:
-        with gunicorn("bench.hello:app", FIRST_PORT, workers, env) as hello:
+        with gunicorn("bench.hello:app", free_port(), workers, env) as hello:
             baseline = wrk(hello + "/", "x=1", args.seconds, args.connections)
-        with gunicorn("app:create_app()", FIRST_PORT + 2, workers, env) as site:
+        with gunicorn("app:create_app()", free_port(), workers, env) as site:
             cookie = sessions_for(site, env["DATABASE_URL"])["employee"]
             rows.append((workers, baseline, wrk(site, cookie, args.seconds, args.connections, mix)))
     return rows
@@ -272,7 +279,7 @@ def run_burst(args, env: dict) -> dict:
         "SECRET_KEY": env["SECRET_KEY"], "SQLALCHEMY_DATABASE_URI": env["DATABASE_URL"],
         "SEARCH_INDEX_DIR": env["SEARCH_INDEX_DIR"],
     })  # fmt: skip
-    with gunicorn("app:create_app()", FIRST_PORT + 2, args.workers, env) as site:
+    with gunicorn("app:create_app()", free_port(), args.workers, env) as site:
         result = burst(app, site, args.burst, args.seats)
     with app.app_context():
         from core.extensions import db

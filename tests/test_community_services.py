@@ -10,6 +10,7 @@ from community.models import CommunityKind, JoinPolicy, Membership, MembershipRo
 from core.audit import AuditEntry
 from core.errors import DomainError
 from core.extensions import db
+from core.models import utcnow
 from core.signals import member_joined, member_left
 from tests.conftest import make_community, make_user
 
@@ -214,7 +215,7 @@ def test_snapshots_replace_the_same_day_and_refuse_bad_counts(community):
     with pytest.raises(DomainError, match="negative"):
         services.record_snapshot(channel, date(2026, 1, 2), -1)
     with pytest.raises(DomainError, match="future"):
-        services.record_snapshot(channel, date.today() + timedelta(days=2), 5)
+        services.record_snapshot(channel, utcnow().date() + timedelta(days=1), 5)
     with pytest.raises(DomainError, match="already listed"):
         services.add_channel(community, "Same", "https://facebook.example/g/pm")
 

@@ -14,6 +14,7 @@ from icalendar import Calendar
 from accounts.models import User
 from community import services as communities
 from core.extensions import db
+from core.models import utcnow
 from events import feeds, services
 from events.models import EventVisibility, FeedLink
 from tests.conftest import make_community, make_user
@@ -23,7 +24,9 @@ from tests.test_events_factories import details, make_event
 ROOT = Path(__file__).resolve().parents[1]
 ICAL_TIMES = ROOT / "tests" / "ical_times.mjs"
 
-STARTS = datetime(2031, 3, 1, 16, 0, tzinfo=UTC)  # 18:00 in Kyiv
+# 18:00 in Kyiv (winter time), always more than a year ahead: a past event cannot be
+# cancelled, so a fixed year would fail once it came.
+STARTS = datetime(utcnow().year + 2, 3, 1, 16, 0, tzinfo=UTC)
 
 
 @pytest.fixture

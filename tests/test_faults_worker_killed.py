@@ -13,7 +13,6 @@ one without its welcome, a registration without its confirmation and calendar fi
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -28,7 +27,7 @@ from accounts.models import User
 from core.extensions import db
 from core.mail import OutgoingEmail
 from events.models import Registration
-from tests.conftest import make_community, make_user
+from tests.conftest import free_port, make_community, make_user
 from tests.test_events_factories import make_event
 from tests.test_faults import report_survived
 
@@ -40,12 +39,6 @@ KILL_ROUNDS = 4
 PASSWORD = "a long enough password"
 TOKEN = re.compile(r'name="csrf_token"[^>]* value="([^"]+)"')
 CONFIRMATION_LINK = re.compile(r"https?://[^/\s]+(/signup/confirm/\S+)")
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def _children(pid: int) -> list[int]:
@@ -64,7 +57,7 @@ class Server:
     """gunicorn serving the app on the test database."""
 
     def __init__(self, database_url: str, folder: Path):
-        self.port = _free_port()
+        self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         env = {
             **os.environ,

@@ -19,6 +19,9 @@ from core.extensions import db, figures_cache
 from tests.conftest import close_app, make_community, make_user, redis_is_up, test_config
 
 REDIS_URL = "redis://127.0.0.1:6379/13"
+# Tests here empty that Redis database: under pytest-xdist they run one at a time on
+# one worker (`--dist loadgroup`).
+pytestmark = pytest.mark.xdist_group("redis-13")
 
 
 class Counter:

@@ -1,6 +1,6 @@
 """Queue, calendar and brief cost a fixed number of SQL statements, whatever the data size."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, time, timedelta
 
 import pytest
 from sqlalchemy import insert, select
@@ -15,13 +15,20 @@ BUDGET = 10
 
 
 def bulk_briefs(size: int):
-    """`size` submitted briefs, each on two channels with two planned posts this week."""
+    """`size` submitted briefs, each on two channels with a planned post; and where the posts are.
+
+    The posts fill ten days from the second of this month: the calendars are asked for
+    that week and that month (`start`), so every post is on them whatever today is (from
+    today, they would run into next month in the month's last days).
+    """
     leader = make_user("lena@example.com", "Lena Leader")
     smm = make_user("sam@example.com", "Sam Smm", is_smm=True)
     community = make_community(leader)
     channels = [channel("Instagram"), channel("Facebook")]
     now = utcnow()
     today = now.date()
+    start = today.replace(day=2)
+    first_post = datetime.combine(start, time(12), UTC)
     db.session.execute(
         insert(PromotionRequest),
         [
@@ -43,26 +50,27 @@ def bulk_briefs(size: int):
         insert(PlannedPost),
         [
             {"request_id": i, "channel_id": c.id, "format": "story", "status": "planned",
-             "scheduled_at": now + timedelta(hours=n), "notes": "", "published_url": "",
+             "scheduled_at": first_post + timedelta(hours=n), "notes": "", "published_url": "",
              "created_at": now}
             for n, (i, c) in enumerate((i, c) for i in ids for c in channels)
         ],
     )  # fmt: skip
     db.session.commit()
-    return leader, smm, ids[0]
+    return leader, smm, ids[0], start
 
 
 @pytest.mark.parametrize("size", [5, 120])
 @pytest.mark.parametrize("role", ["leader", "smm"])
 @pytest.mark.parametrize(
     "path",
-    ["/promotions/", "/promotions/?due=week&status=scheduled", "/promotions/calendar",
-     "/promotions/calendar?view=month", "/promotions/{first}", "/promotions/{first}/brief.md"],
+    ["/promotions/", "/promotions/?due=week&status=scheduled", "/promotions/calendar?start={start}",
+     "/promotions/calendar?view=month&start={start}", "/promotions/{first}",
+     "/promotions/{first}/brief.md"],
 )  # fmt: skip
 def test_promotion_pages_stay_within_the_query_budget(login, count_queries, size, role, path):
-    leader, smm, first = bulk_briefs(size)
+    leader, smm, first, start = bulk_briefs(size)
     client = login(leader if role == "leader" else smm)
-    path = path.format(first=first)
+    path = path.format(first=first, start=start.isoformat())
     client.get(path)  # warm-up: the first request also loads the user and the menu facts
     with count_queries() as statements:
         response = client.get(path)

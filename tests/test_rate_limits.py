@@ -31,12 +31,18 @@ def _limited_app(app, tmp_path, storage: str, **limits):
             pytest.fail("CI runs the rate limits on Redis, and Redis is not reachable")
         pytest.skip("Redis is not reachable on 127.0.0.1:6379: limits checked in memory only")
     config = test_config(app.config["SQLALCHEMY_DATABASE_URI"], tmp_path)
+    prefix = f"guildhall-test-{uuid.uuid4().hex}"
     config.update(
         RATELIMIT_ENABLED=True,
         RATELIMIT_STORAGE_URI=storage,
-        RATELIMIT_KEY_PREFIX=f"guildhall-test-{uuid.uuid4().hex}",  # no state from other runs
+        RATELIMIT_KEY_PREFIX=prefix,  # no state from other runs
         **limits,
     )
+    if storage.startswith("redis"):
+        # limiter.reset() deletes every key under the storage's prefix ("LIMITS" unless
+        # told): only this app's, not those of a test running beside it (another xdist
+        # worker, another suite on the same Redis).
+        config["RATELIMIT_STORAGE_OPTIONS"] = {"key_prefix": f"LIMITS-{prefix}"}
     return create_app(config)
 
 
@@ -78,6 +84,24 @@ def limited_app(request, app, tmp_path, restore_limiter):
     )
     yield limited
     close_app(limited)
+
+
+def test_a_reset_beside_a_test_leaves_its_counters_alone(app, tmp_path, restore_limiter):
+    """A test's teardown (limiter.reset()) while another runs beside it on the same Redis."""
+    ann = make_user("ann@example.com")
+    mine = _limited_app(app, tmp_path / "mine", REDIS_URL, SEARCH_RATE_LIMIT="3 per minute")
+    mine_limiter = dict(vars(limiter))  # the Limiter is process-wide: each app sets it up anew
+    client = client_as(mine, ann)
+    assert [client.get("/search?q=agile").status_code for _ in range(3)] == [200, 200, 200]
+
+    beside = _limited_app(app, tmp_path / "beside", REDIS_URL)
+    limiter.reset()  # the other test ends
+    close_app(beside)
+    vars(limiter).clear()
+    vars(limiter).update(mine_limiter)
+
+    assert client.get("/search?q=agile").status_code == 429
+    close_app(mine)
 
 
 # What each limit must guard at least (endpoint, method); routes added later under a

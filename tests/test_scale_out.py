@@ -23,11 +23,14 @@ from core.models import utcnow
 from events import services as events
 from events.models import EventVisibility, Registration, RegistrationStatus
 from search.index import search_index
-from tests.conftest import PASSWORD, make_user, redis_is_up
+from tests.conftest import PASSWORD, free_port, make_user, redis_is_up
 
 REDIS_URL = "redis://127.0.0.1:6379/14"
 FIGURES = "guildhall:figures:*"  # core/config.py: figures_cache_config
-PORTS = (5711, 5712)
+# Both sites keep their figures under the same keys in that Redis database, and test
+# ids restart with each test: under pytest-xdist this file's tests run one at a time
+# on one worker (`--dist loadgroup`).
+pytestmark = pytest.mark.xdist_group("redis-14")
 
 
 class TwoSites(tuple):
@@ -57,7 +60,7 @@ def two_sites(app, world, monkeypatch):
     prefix = f"scale-out-{secrets.token_hex(4)}"
     env = {
         **os.environ, "GUILDHALL_ENV": "production", "SECRET_KEY": key,
-        "DATABASE_URL": os.environ["GUILDHALL_TEST_DATABASE_URL"], "REDIS_URL": REDIS_URL,
+        "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"], "REDIS_URL": REDIS_URL,
         "RATELIMIT_KEY_PREFIX": prefix, "SIGNIN_RATE_LIMIT": "4 per minute",
         "SEARCH_INDEX_DIR": app.config["SEARCH_INDEX_DIR"], "UPLOAD_DIR": app.config["UPLOAD_DIR"],
         "SESSION_COOKIE_SECURE": "false",  # plain HTTP on loopback: the cookie must come back
@@ -66,8 +69,8 @@ def two_sites(app, world, monkeypatch):
     # Kept figures of an earlier test's rows: the tables restart their ids for each test.
     _forget_figures(shared)
     with (
-        gunicorn("app:create_app()", PORTS[0], 2, env) as first,
-        gunicorn("app:create_app()", PORTS[1], 2, env) as second,
+        gunicorn("app:create_app()", free_port(), 2, env) as first,
+        gunicorn("app:create_app()", free_port(), 2, env) as second,
     ):
         yield TwoSites(first, second, prefix=prefix)
     for name in shared.scan_iter(f"*{prefix}*"):  # limits names keys LIMITS:LIMITER/<prefix>/…
