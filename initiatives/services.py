@@ -13,9 +13,10 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy import case, distinct, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import aliased, joinedload
+from sqlalchemy.orm import joinedload
 
 from accounts.models import User
+from accounts.services import find_user_by_email, is_allowed_email
 from community.models import Community
 from community.services import is_leader
 from core import audit, figures
@@ -590,7 +591,8 @@ def request_item(
     """Reserve the item for the requester; of two people at once, exactly one gets it, and
     nobody holds more than RESERVATION_LIMIT_PER_PERSON books of the catalog."""
     user_id = user.id if user is not None else None  # read before the lock expires `user`
-    email = user.email if user is not None else (outsider.email if outsider else "")
+    if outsider is not None:
+        _check_outside_address(outsider.email)
     # The initiative's row first: one person's parallel requests queue behind each other,
     # so each counts the others' reservations (the item's lock alone would not).
     if lock_row(Initiative, initiative_id) is None:
@@ -606,7 +608,8 @@ def request_item(
         raise DomainError(_("Sorry, someone has just reserved this book."))
     if item.status != ItemStatus.AVAILABLE:
         raise DomainError(_("This book is not available."))
-    _check_reservation_limit(initiative, email, now)
+    _check_reservation_limit(initiative, now, user_id=user_id,
+                             email=outsider.email if outsider is not None else None)  # fmt: skip
     participant = None
     if outsider is not None:
         participant = find_or_add_participant(outsider.name, outsider.email)
@@ -630,16 +633,16 @@ def request_item(
     return item
 
 
-def reservations_held(initiative: Initiative, email: str, now: datetime) -> int:
-    """Books of the catalog reserved (and not run out) by the person with this e-mail, as an
-    employee or on the public page."""
-    email = email.strip().lower()
-    reserver, outsider = aliased(User), aliased(Participant)
-    return db.session.execute(
+def reservations_held(
+    initiative: Initiative, now: datetime, *, user_id: int | None = None, email: str | None = None
+) -> int:
+    """Books of the catalog reserved (and not run out) by one person: an account's own
+    reservations (made signed in, on either page), or an outside e-mail's."""
+    if (user_id is None) == (email is None):
+        raise ValueError("count a user's reservations or an e-mail's")
+    query = (
         select(func.count())
         .select_from(CatalogItem)
-        .outerjoin(reserver, reserver.id == CatalogItem.reserved_by_user_id)
-        .outerjoin(outsider, outsider.id == CatalogItem.reserved_by_participant_id)
         .where(
             CatalogItem.initiative_id == initiative.id,
             CatalogItem.status == ItemStatus.RESERVED,
@@ -647,14 +650,22 @@ def reservations_held(initiative: Initiative, email: str, now: datetime) -> int:
                 CatalogItem.reservation_expires_at.is_(None),
                 CatalogItem.reservation_expires_at > now,
             ),
-            or_(func.lower(reserver.email) == email, func.lower(outsider.email) == email),
         )
-    ).scalar_one()
+    )
+    if user_id is not None:
+        query = query.where(CatalogItem.reserved_by_user_id == user_id)
+    else:
+        query = query.join(
+            Participant, Participant.id == CatalogItem.reserved_by_participant_id
+        ).where(Participant.email == email.strip().lower())
+    return db.session.execute(query).scalar_one()
 
 
-def _check_reservation_limit(initiative: Initiative, email: str, now: datetime) -> None:
+def _check_reservation_limit(
+    initiative: Initiative, now: datetime, *, user_id: int | None, email: str | None
+) -> None:
     limit = current_app.config["RESERVATION_LIMIT_PER_PERSON"]
-    if reservations_held(initiative, email, now) >= limit:
+    if reservations_held(initiative, now, user_id=user_id, email=email) >= limit:
         raise DomainError(
             ngettext(
                 "You already hold %(num)s reserved book here, the most one person may. "
@@ -664,6 +675,13 @@ def _check_reservation_limit(initiative: Initiative, email: str, now: datetime) 
                 limit,
             )
         )
+
+
+def _check_outside_address(email: str) -> None:
+    """A colleague's address reserves only signed in: otherwise anyone could type it on the
+    public page and use up that person's share."""
+    if is_allowed_email(email) or find_user_by_email(email) is not None:
+        raise DomainError(_("Please sign in to reserve a book with a company address."))
 
 
 def confirm_donation(actor: User, initiative: Initiative, item_id: int, amount) -> CatalogItem:

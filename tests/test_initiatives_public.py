@@ -216,3 +216,26 @@ def test_the_same_email_registering_interest_again_updates_its_one_lead(catalog,
     participant = db.session.execute(select(Participant)).scalar_one()
     assert participant.name == "Olha Renamed"
     assert participant.consent_at >= first_consent
+
+
+def test_a_stranger_cannot_use_up_an_employees_share_on_the_public_page(catalog, client, login):
+    books = [catalog.offer(f"Book {n}") for n in range(4)]
+    for book in books[:3]:
+        client.post(
+            f"/public/initiatives/{catalog.initiative.id}/items/{book.id}/request",
+            data={
+                **OUTSIDER,
+                "name": "Not Emma",
+                "email": "employee@example.com",
+                "pledged": "300",
+            },
+        )
+    assert count(CatalogItem, CatalogItem.status == ItemStatus.RESERVED) == 0
+    employee = login(catalog.employee)
+    response = employee.post(
+        f"/initiatives/{catalog.initiative.id}/items/{books[3].id}/request",
+        data={"pledged": "300"},
+        follow_redirects=True,
+    )
+    assert "already hold" not in response.get_data(as_text=True)
+    assert db.session.get(CatalogItem, books[3].id).reserved_by_user_id == catalog.employee.id

@@ -308,14 +308,28 @@ def test_an_outside_email_holds_at_most_three_books_whatever_its_case(catalog):
     _reserve(catalog, books[3], outsider=services.Outsider("Petro", "petro@x.example"))
 
 
-def test_an_employee_and_the_same_email_on_the_public_page_are_one_person(catalog):
+def test_a_company_address_reserves_only_signed_in(catalog):
     books = [catalog.offer(f"Book {n}") for n in range(4)]
-    _reserve(catalog, books[0], user=catalog.employee)
-    as_outsider = services.Outsider("Emma", catalog.employee.email.upper())
-    _reserve(catalog, books[1], outsider=as_outsider)
-    _reserve(catalog, books[2], outsider=as_outsider)
-    with pytest.raises(DomainError, match="already hold 3"):
-        services.request_item(catalog.initiative.id, books[3].id, pledged=1, user=catalog.employee)
+    for email in (catalog.employee.email.upper(), "newcomer@example.com"):
+        with pytest.raises(DomainError, match="Please sign in"):
+            services.request_item(catalog.initiative.id, books[0].id, pledged=1,
+                                  outsider=services.Outsider("Emma", email))  # fmt: skip
+        db.session.rollback()
+    assert db.session.get(CatalogItem, books[0].id).status == ItemStatus.AVAILABLE
+
+
+def test_an_outside_participant_with_an_employees_address_uses_none_of_their_share(catalog):
+    # Say an address was a participant's before it got an account: those books are the
+    # participant's, and the employee still may reserve their own three.
+    books = [catalog.offer(f"Book {n}") for n in range(6)]
+    stranger = Participant(name="Not Emma", email=catalog.employee.email, consent_at=utcnow())
+    db.session.add(stranger)
+    for book in books[:3]:
+        book.status, book.reserved_by_participant = ItemStatus.RESERVED, stranger
+    db.session.commit()
+    for book in books[3:]:
+        _reserve(catalog, book, user=catalog.employee)
+    assert db.session.get(CatalogItem, books[5].id).reserved_by_user_id == catalog.employee.id
 
 
 def test_expired_reservations_do_not_count_and_the_limit_is_a_setting(catalog, app, monkeypatch):
