@@ -3,11 +3,14 @@ outside participants and leads, and totals computed from the items."""
 
 import csv
 import io
+import unicodedata
+from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
 from babel.numbers import list_currencies
+from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import ngettext
@@ -376,9 +379,19 @@ FORGOTTEN_NAME = "—"
 FORGOTTEN_DOMAIN = "forgotten.invalid"
 
 
+def normalise_email(email: str) -> str:
+    """One spelling per address: Unicode NFC, the domain in its IDNA-checked form, all in
+    lower case (as email_validator normalises, then lowered, as addresses are compared)."""
+    email = unicodedata.normalize("NFC", email.strip())
+    # Forgotten participants' placeholders and older addresses stay as they are.
+    with suppress(EmailNotValidError):
+        email = validate_email(email, check_deliverability=False).normalized
+    return email.lower()
+
+
 def participant_by_email(email: str) -> Participant | None:
     return db.session.execute(
-        select(Participant).where(Participant.email == email.strip().lower())
+        select(Participant).where(Participant.email == normalise_email(email))
     ).scalar_one_or_none()
 
 
@@ -404,7 +417,7 @@ def participants_query(term: str = ""):
 
 def find_or_add_participant(name: str, email: str) -> Participant:
     """The one participant with this e-mail, with the name and consent of their latest form."""
-    email = email.strip().lower()
+    email = normalise_email(email)
     participant = participant_by_email(email)
     if participant is None:
         participant = Participant(name=name.strip(), email=email, consent_at=utcnow())
@@ -657,7 +670,7 @@ def reservations_held(
     else:
         query = query.join(
             Participant, Participant.id == CatalogItem.reserved_by_participant_id
-        ).where(Participant.email == email.strip().lower())
+        ).where(Participant.email == normalise_email(email))
     return db.session.execute(query).scalar_one()
 
 
@@ -680,6 +693,7 @@ def _check_reservation_limit(
 def _check_outside_address(email: str) -> None:
     """A colleague's address reserves only signed in: otherwise anyone could type it on the
     public page and use up that person's share."""
+    email = normalise_email(email)
     if is_allowed_email(email) or find_user_by_email(email) is not None:
         raise DomainError(_("Please sign in to reserve a book with a company address."))
 

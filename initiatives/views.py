@@ -527,16 +527,23 @@ def public_request(initiative_id: int, item_id: int):
     if not initiative.is_catalog:
         abort(404)
     item = _load_item(initiative, item_id, services.COUNTED)
-    form = PublicRequestForm()
+    # Signed in, people reserve as themselves, whatever address they might type: their
+    # share is their account's.
+    signed_in = current_user.is_authenticated
+    form = RequestForm() if signed_in else PublicRequestForm()
     if request.method == "GET" and initiative.suggested_donation:
         form.pledged.data = initiative.suggested_donation
     if form.validate_on_submit():
-        if form.is_spam:
+        if not signed_in and form.is_spam:
             return _thank_spam(initiative)
+        who = {"user": current_user._get_current_object()} if signed_in else {}
         commit_or_flash(
             _("The book is reserved for you. The organisers will contact you by email."),
             lambda: services.request_item(
-                initiative.id, item.id, pledged=form.pledged.data, outsider=_outsider(form)
+                initiative.id,
+                item.id,
+                pledged=form.pledged.data,
+                **(who or {"outsider": _outsider(form)}),
             ),
         )
         return redirect(url_for("initiatives.public_show", initiative_id=initiative_id))

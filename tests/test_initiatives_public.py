@@ -239,3 +239,27 @@ def test_a_stranger_cannot_use_up_an_employees_share_on_the_public_page(catalog,
     )
     assert "already hold" not in response.get_data(as_text=True)
     assert db.session.get(CatalogItem, books[3].id).reserved_by_user_id == catalog.employee.id
+
+
+def test_signed_in_the_public_form_reserves_as_the_account_whatever_address_is_typed(
+    catalog, login
+):
+    books = [catalog.offer(f"Book {n}") for n in range(5)]
+    for book in books[:2]:
+        services.request_item(catalog.initiative.id, book.id, pledged=1, user=catalog.employee)
+        db.session.commit()
+    employee = login(catalog.employee)
+    url = f"/public/initiatives/{catalog.initiative.id}/items/{{}}/request"
+    form = {**OUTSIDER, "email": "emma.private@gmail.example", "pledged": "300"}
+    assert employee.post(url.format(books[2].id), data=form).status_code == 302
+    assert db.session.get(CatalogItem, books[2].id).reserved_by_user_id == catalog.employee.id
+    for book, email in (
+        (books[3], "emma.private@gmail.example"),
+        (books[4], "employee+b@example.com"),
+    ):
+        response = employee.post(
+            url.format(book.id), data={**form, "email": email}, follow_redirects=True
+        )
+        assert "already hold 3" in response.get_data(as_text=True)
+        assert db.session.get(CatalogItem, book.id).status == ItemStatus.AVAILABLE
+    assert count(Participant) == 0

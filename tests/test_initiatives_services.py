@@ -1,5 +1,6 @@
 """The exchange flow, expiry, audit, totals, leads and the CSV import, through the services."""
 
+import unicodedata
 from datetime import timedelta
 from decimal import Decimal
 
@@ -385,3 +386,27 @@ def test_an_archived_communitys_initiative_takes_no_one(catalog):
     with pytest.raises(DomainError, match="not open"):
         services.offer_item(catalog.initiative, title="Drive", category="Leadership",
                             user=catalog.leader)  # fmt: skip
+
+
+def test_one_address_however_its_unicode_or_domain_is_written_is_one_person(catalog):
+    books = [catalog.offer(f"Book {n}") for n in range(4)]
+    composed = "jos\u00e9@b\u00fccher.example"  # é and ü as one character each
+    decomposed = unicodedata.normalize("NFD", composed)
+    for book, email in zip(
+        books[:3],
+        [composed, "JOS\u00c9@B\u00dcCHER.example", "jos\u00e9@xn--bcher-kva.example"],
+        strict=True,
+    ):
+        _reserve(catalog, book, outsider=services.Outsider("José", email))
+    with pytest.raises(DomainError, match="already hold 3"):
+        services.request_item(catalog.initiative.id, books[3].id, pledged=1,
+                              outsider=services.Outsider("José", decomposed))  # fmt: skip
+    db.session.rollback()
+    services.register_interest(catalog.initiative, services.Outsider("José", decomposed))
+    db.session.commit()
+    assert db.session.execute(select(Participant.email)).scalars().all() == [composed]
+    leads = db.session.execute(select(Lead.kind)).scalars().all()
+    assert (
+        sorted(kind.value for kind in leads)
+        == ["contribution"] * 4 + ["interest"] + ["request"] * 3
+    )
