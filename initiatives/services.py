@@ -646,48 +646,79 @@ def request_item(
     return item
 
 
+def _held_query(initiative: Initiative, now: datetime, user_id: int | None, email: str | None):
+    if (user_id is None) == (email is None):
+        raise ValueError("count a user's reservations or an e-mail's")
+    query = select(CatalogItem).where(
+        CatalogItem.initiative_id == initiative.id,
+        CatalogItem.status == ItemStatus.RESERVED,
+        or_(
+            CatalogItem.reservation_expires_at.is_(None),
+            CatalogItem.reservation_expires_at > now,
+        ),
+    )
+    if user_id is not None:
+        return query.where(CatalogItem.reserved_by_user_id == user_id)
+    return query.join(Participant, Participant.id == CatalogItem.reserved_by_participant_id).where(
+        Participant.email == normalise_email(email)
+    )
+
+
 def reservations_held(
     initiative: Initiative, now: datetime, *, user_id: int | None = None, email: str | None = None
 ) -> int:
     """Books of the catalog reserved (and not run out) by one person: an account's own
     reservations (made signed in, on either page), or an outside e-mail's."""
-    if (user_id is None) == (email is None):
-        raise ValueError("count a user's reservations or an e-mail's")
-    query = (
-        select(func.count())
-        .select_from(CatalogItem)
-        .where(
-            CatalogItem.initiative_id == initiative.id,
-            CatalogItem.status == ItemStatus.RESERVED,
-            or_(
-                CatalogItem.reservation_expires_at.is_(None),
-                CatalogItem.reservation_expires_at > now,
-            ),
-        )
-    )
-    if user_id is not None:
-        query = query.where(CatalogItem.reserved_by_user_id == user_id)
-    else:
-        query = query.join(
-            Participant, Participant.id == CatalogItem.reserved_by_participant_id
-        ).where(Participant.email == normalise_email(email))
-    return db.session.execute(query).scalar_one()
+    held = _held_query(initiative, now, user_id, email).subquery()
+    return db.session.execute(select(func.count()).select_from(held)).scalar_one()
+
+
+@dataclass
+class Share:
+    """How many books one person may hold reserved, and (when we know who) the ones they do."""
+
+    limit: int
+    books: list[CatalogItem] | None = None  # None: we do not know who is asking
+
+    @property
+    def held(self) -> int:
+        return len(self.books or ())
+
+    @property
+    def full(self) -> bool:
+        return self.books is not None and self.held >= self.limit
+
+
+def reservation_share(
+    initiative: Initiative, *, user_id: int | None = None, email: str | None = None
+) -> Share:
+    limit = current_app.config["RESERVATION_LIMIT_PER_PERSON"]
+    if user_id is None and not email:
+        return Share(limit)
+    query = _held_query(initiative, utcnow(), user_id, email)
+    books = db.session.execute(query.order_by(CatalogItem.reservation_expires_at)).scalars()
+    return Share(limit, list(books))
 
 
 def _check_reservation_limit(
     initiative: Initiative, now: datetime, *, user_id: int | None, email: str | None
 ) -> None:
     limit = current_app.config["RESERVATION_LIMIT_PER_PERSON"]
-    if reservations_held(initiative, now, user_id=user_id, email=email) >= limit:
+    held = reservations_held(initiative, now, user_id=user_id, email=email)
+    if held >= limit:
         raise DomainError(
             ngettext(
                 "You already hold %(num)s reserved book here, the most one person may. "
                 "Another can be reserved once a donation is confirmed or a reservation ends.",
                 "You already hold %(num)s reserved books here, the most one person may. "
                 "Another can be reserved once a donation is confirmed or a reservation ends.",
-                limit,
+                held,
             )
         )
+
+
+class SignInToReserve(DomainError):
+    """The address typed on the public form is a colleague's: they reserve signed in."""
 
 
 def _check_outside_address(email: str) -> None:
@@ -695,7 +726,7 @@ def _check_outside_address(email: str) -> None:
     public page and use up that person's share."""
     email = normalise_email(email)
     if is_allowed_email(email) or find_user_by_email(email) is not None:
-        raise DomainError(_("Please sign in to reserve a book with a company address."))
+        raise SignInToReserve(_("Please sign in to reserve a book with a company address."))
 
 
 def confirm_donation(actor: User, initiative: Initiative, item_id: int, amount) -> CatalogItem:

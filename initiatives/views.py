@@ -240,6 +240,7 @@ def show(initiative_id: int):
             by_category=services.totals_by_category(initiative),
             by_day=services.donations_by_day(initiative) if manage else [],
             pager_args=_pager_args(),
+            share=_share(initiative),
         )
     context["totals"] = services.totals(initiative)
     return render_template("initiatives/show.html", **context)
@@ -279,19 +280,43 @@ def request_item(initiative_id: int, item_id: int):
     form = RequestForm()
     if request.method == "GET" and initiative.suggested_donation:
         form.pledged.data = initiative.suggested_donation
-    if form.validate_on_submit():
-        commit_or_flash(
-            _("The book is reserved for you. Please make your donation to confirm it."),
-            lambda: services.request_item(
-                initiative.id,
-                item.id,
-                pledged=form.pledged.data,
-                user=current_user._get_current_object(),
-            ),
+    if form.validate_on_submit() and _reserved(
+        form, initiative, item, user=current_user._get_current_object()
+    ):
+        flash(
+            _("The book is reserved for you. Please make your donation to confirm it."), "success"
         )
         return redirect(url_for("initiatives.show", initiative_id=initiative_id))
+    return _request_page(form, initiative, item, public=False)
+
+
+def _reserved(form, initiative: Initiative, item: CatalogItem, **who) -> bool:
+    """Reserve the book; a refusal goes beside the field it is about, the form kept."""
+    try:
+        services.request_item(initiative.id, item.id, pledged=form.pledged.data, **who)
+    except DomainError as error:
+        db.session.rollback()
+        field = form.email if isinstance(error, services.SignInToReserve) else form.pledged
+        field.errors.append(error.message)
+        return False
+    db.session.commit()
+    return True
+
+
+def _share(initiative: Initiative) -> services.Share:
+    """The signed-in person's reservations of the catalog; for others, only the limit."""
+    user_id = current_user.id if current_user.is_authenticated else None
+    return services.reservation_share(initiative, user_id=user_id)
+
+
+def _request_page(form, initiative: Initiative, item: CatalogItem, *, public: bool):
     return render_template(
-        "initiatives/request.html", form=form, initiative=initiative, item=item, public=False
+        "initiatives/request.html",
+        form=form,
+        initiative=initiative,
+        item=item,
+        public=public,
+        share=_share(initiative),
     ), (400 if form.errors else 200)
 
 
@@ -467,6 +492,7 @@ def public_show(initiative_id: int):
             page=_catalog_page(query),
             filters=filters,
             pager_args=_pager_args(),
+            share=_share(initiative),
         )
     return render_template(
         "initiatives/public.html",
@@ -537,19 +563,13 @@ def public_request(initiative_id: int, item_id: int):
         if not signed_in and form.is_spam:
             return _thank_spam(initiative)
         who = {"user": current_user._get_current_object()} if signed_in else {}
-        commit_or_flash(
-            _("The book is reserved for you. The organisers will contact you by email."),
-            lambda: services.request_item(
-                initiative.id,
-                item.id,
-                pledged=form.pledged.data,
-                **(who or {"outsider": _outsider(form)}),
-            ),
-        )
-        return redirect(url_for("initiatives.public_show", initiative_id=initiative_id))
-    return render_template(
-        "initiatives/request.html", form=form, initiative=initiative, item=item, public=True
-    ), (400 if form.errors else 200)
+        if _reserved(form, initiative, item, **(who or {"outsider": _outsider(form)})):
+            flash(
+                _("The book is reserved for you. The organisers will contact you by email."),
+                "success",
+            )
+            return redirect(url_for("initiatives.public_show", initiative_id=initiative_id))
+    return _request_page(form, initiative, item, public=True)
 
 
 @bp.route("/public/initiatives/<int:initiative_id>/interest", methods=["GET", "POST"])
