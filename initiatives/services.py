@@ -416,7 +416,8 @@ def participants_query(term: str = ""):
 
 
 def find_or_add_participant(name: str, email: str) -> Participant:
-    """The one participant with this e-mail, with the name and consent of their latest form."""
+    """The one participant with this e-mail: the name of their first form, the consent of
+    their latest."""
     email = normalise_email(email)
     participant = participant_by_email(email)
     if participant is None:
@@ -429,8 +430,7 @@ def find_or_add_participant(name: str, email: str) -> Participant:
             participant = participant_by_email(email)
         else:
             return participant
-    if name.strip():
-        participant.name = name.strip()
+    # The name stays the one they first gave: anyone may type an address into a form.
     participant.consent_at = utcnow()  # consent given again with this form
     return participant
 

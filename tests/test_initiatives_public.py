@@ -214,7 +214,7 @@ def test_the_same_email_registering_interest_again_updates_its_one_lead(catalog,
     lead = db.session.execute(select(Lead)).scalar_one()
     assert (lead.kind, lead.source) == (LeadKind.INTEREST, "instagram")  # where they came from
     participant = db.session.execute(select(Participant)).scalar_one()
-    assert participant.name == "Olha Renamed"
+    assert participant.name == "Olha Outside"  # a form cannot rename a person
     assert participant.consent_at >= first_consent
 
 
@@ -263,3 +263,26 @@ def test_signed_in_the_public_form_reserves_as_the_account_whatever_address_is_t
         assert "already hold 3" in response.get_data(as_text=True)
         assert db.session.get(CatalogItem, book.id).status == ItemStatus.AVAILABLE
     assert count(Participant) == 0
+
+
+def test_nobody_renames_an_outside_participant_by_sending_a_form_with_their_address(
+    catalog, client
+):
+    item = catalog.offer("Drive")
+    services.request_item(catalog.initiative.id, item.id, pledged=1,
+                          outsider=services.Outsider("Olha Real", "olha@x.example"))  # fmt: skip
+    db.session.commit()
+    for path, extra in (("interest", {}), ("offer", {"title": "X", "category": "PMBOK"})):
+        response = client.post(
+            f"/public/initiatives/{catalog.initiative.id}/{path}",
+            data={
+                "name": "Mallory Was Here",
+                "email": "OLHA@x.example",
+                "consent": "y",
+                "condition": "good",
+                **extra,
+            },  # fmt: skip
+        )
+        assert response.status_code == 302
+    assert db.session.execute(select(Participant.name)).scalar_one() == "Olha Real"
+    assert db.session.get(CatalogItem, item.id).reserved_by_name == "Olha Real"
