@@ -111,6 +111,18 @@ def share_url(link: TrackedLink) -> str:
 # --- clicks -------------------------------------------------------------------
 
 
+def has_ended(link: TrackedLink) -> bool:
+    """What the link promotes is over: its community is archived, or the initiative it
+    promotes is no longer running. A click then is no visit, and nothing follows from it."""
+    brief = link.brief
+    if brief.community.is_archived:
+        return True
+    if brief.subject_kind == "initiative":
+        subject = load_subject(brief.subject_kind, brief.subject_id)
+        return subject is None or not subject.view_object.is_active
+    return False
+
+
 def visitor_hash(day: date, address: str) -> str:
     """Who clicked, as a hash that changes every day and cannot be reversed to an address.
 

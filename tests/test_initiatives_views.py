@@ -423,3 +423,19 @@ def test_an_outsider_refused_on_the_public_form_keeps_what_they_typed(catalog, c
     response = client.post(url.format(books[3].id), data={**form, "email": "emma@example.com"})
     assert response.status_code == 400
     assert "Please sign in" in _field_feedback(response.get_data(as_text=True), "email")
+
+
+def test_an_archived_communitys_catalog_takes_nothing_and_offers_no_public_link(catalog, login):
+    from community.services import archive_community
+
+    item = catalog.offer("Drive")
+    archive_community(catalog.leader, catalog.community)
+    db.session.commit()
+    base = f"/initiatives/{catalog.initiative.id}"
+    for person in (catalog.employee, catalog.leader):
+        client = login(person)
+        html = client.get(base).get_data(as_text=True)
+        assert "Request this book" not in html and "Offer a book" not in html
+        assert f"/public/initiatives/{catalog.initiative.id}" not in html
+        assert client.get(f"{base}/offer").status_code in (403, 404)
+        assert client.get(f"{base}/items/{item.id}/request").status_code in (403, 404)

@@ -1005,3 +1005,27 @@ def test_lead_attribution_without_request_context_is_a_no_op(promo):
     record_lead(initiative, LeadKind.INTEREST, user=leader)
     db.session.commit()
     assert db.session.execute(select(func.count()).select_from(Attribution)).scalar_one() == 0
+
+
+@pytest.mark.parametrize("end", ["archive the community", "close the initiative"])
+def test_a_link_to_what_has_ended_counts_no_click_and_says_so(promo, client, end):
+    from initiatives import services as initiatives
+
+    leader, smm, _visitor, community, _event = promo
+    sale = initiatives.create_initiative(
+        leader, community, title="Sale", kind="catalog", is_public=True, status="active",
+        categories="Leadership",
+    )  # fmt: skip
+    db.session.commit()
+    brief = running_brief(leader, smm, load_subject("initiative", sale.id))
+    link = make_link(smm, brief)
+    if end == "archive the community":
+        communities.archive_community(leader, community)
+    else:
+        initiatives.update_initiative(leader, sale, status="closed")
+    db.session.commit()
+    response = client.get(f"/go/{link.code}", environ_base={"REMOTE_ADDR": "203.0.113.9"})
+    assert response.status_code == 404
+    assert "What this link promoted is over" in response.get_data(as_text=True)
+    assert links.COOKIE not in response.headers.get("Set-Cookie", "")
+    assert db.session.execute(select(func.count()).select_from(LinkVisit)).scalar_one() == 0
