@@ -9,6 +9,7 @@ import promotions.
 
 import hashlib
 import hmac
+import ipaddress
 import re
 import secrets
 from contextlib import suppress
@@ -123,12 +124,28 @@ def has_ended(link: TrackedLink) -> bool:
     return False
 
 
+def visitor_address(address: str) -> str:
+    """The part of an address that names one visitor: an IPv4 address (also written as
+    IPv6, ::ffff:192.0.2.1), or an IPv6 /64, which one home or phone is usually given
+    whole."""
+    try:
+        ip = ipaddress.ip_address(address.strip())
+    except ValueError:
+        return address
+    if ip.version == 6:
+        if ip.ipv4_mapped is not None:
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{ip}/64", strict=False))
+    return str(ip)
+
+
 def visitor_hash(day: date, address: str) -> str:
     """Who clicked, as a hash that changes every day and cannot be reversed to an address.
 
     The address alone makes the visitor: a browser string is whatever the client says,
     so counting it would let one machine pass for as many visitors as it likes.
     """
+    address = visitor_address(address)
     salt = hmac.new(
         current_app.config["SECRET_KEY"].encode(), f"visitor:{day}".encode(), hashlib.sha256
     ).digest()

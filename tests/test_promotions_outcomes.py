@@ -1029,3 +1029,15 @@ def test_a_link_to_what_has_ended_counts_no_click_and_says_so(promo, client, end
     assert "What this link promoted is over" in response.get_data(as_text=True)
     assert links.COOKIE not in response.headers.get("Set-Cookie", "")
     assert db.session.execute(select(func.count()).select_from(LinkVisit)).scalar_one() == 0
+
+
+def test_an_ipv6_slash_64_and_an_ipv4_address_written_as_ipv6_are_one_visitor(promo, client):
+    brief = event_brief(promo)
+    link = make_link(promo[1], brief)
+    for address in ("2001:db8:1:2::1", "2001:db8:1:2:ffff::7", "2001:DB8:1:2:0::1"):
+        client.get(f"/go/{link.code}", environ_base={"REMOTE_ADDR": address})
+    client.get(f"/go/{link.code}", environ_base={"REMOTE_ADDR": "2001:db8:1:3::1"})  # next /64
+    for address in ("192.0.2.1", "::ffff:192.0.2.1"):
+        client.get(f"/go/{link.code}", environ_base={"REMOTE_ADDR": address})
+    figures = outcomes.brief_outcome(db.session.get(PromotionRequest, brief.id))
+    assert (figures.total.visitors, figures.total.clicks) == (3, 6)
