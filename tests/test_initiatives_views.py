@@ -172,7 +172,7 @@ def test_a_fourth_reservation_is_refused_with_the_limit_and_in_ukrainian(catalog
     response = employee.post(
         f"{base}/{books[4].id}/request", data={"pledged": "1"}, follow_redirects=True
     )
-    assert "Ви вже тримаєте 3 зарезервовані книги" in response.get_data(as_text=True)
+    assert "Ви вже маєте 3 зарезервовані книги" in response.get_data(as_text=True)
     reserved = db.session.execute(
         select(func.count())
         .select_from(CatalogItem)
