@@ -28,7 +28,13 @@ def _can_manage(user, initiative) -> bool:
 
 @rule("initiative.take_part")
 def _can_take_part(user, initiative) -> bool:
-    return is_signed_in(user) and initiative.is_catalog and initiative.is_active
+    # An archived community's initiatives close with it.
+    return (
+        is_signed_in(user)
+        and initiative.is_catalog
+        and initiative.is_active
+        and not initiative.community.is_archived
+    )
 
 
 @rule("initiative.view_public")

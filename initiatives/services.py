@@ -3,19 +3,23 @@ outside participants and leads, and totals computed from the items."""
 
 import csv
 import io
+import unicodedata
+from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
 from babel.numbers import list_currencies
+from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy import case, distinct, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import aliased, joinedload
+from sqlalchemy.orm import joinedload
 
 from accounts.models import User
+from accounts.services import find_user_by_email, is_allowed_email
 from community.models import Community
 from community.services import is_leader
 from core import audit, figures
@@ -375,9 +379,19 @@ FORGOTTEN_NAME = "—"
 FORGOTTEN_DOMAIN = "forgotten.invalid"
 
 
+def normalise_email(email: str) -> str:
+    """One spelling per address: Unicode NFC, the domain in its IDNA-checked form, all in
+    lower case (as email_validator normalises, then lowered, as addresses are compared)."""
+    email = unicodedata.normalize("NFC", email.strip())
+    # Forgotten participants' placeholders and older addresses stay as they are.
+    with suppress(EmailNotValidError):
+        email = validate_email(email, check_deliverability=False).normalized
+    return email.lower()
+
+
 def participant_by_email(email: str) -> Participant | None:
     return db.session.execute(
-        select(Participant).where(Participant.email == email.strip().lower())
+        select(Participant).where(Participant.email == normalise_email(email))
     ).scalar_one_or_none()
 
 
@@ -402,8 +416,9 @@ def participants_query(term: str = ""):
 
 
 def find_or_add_participant(name: str, email: str) -> Participant:
-    """The one participant with this e-mail, with the name and consent of their latest form."""
-    email = email.strip().lower()
+    """The one participant with this e-mail: the name of their first form, the consent of
+    their latest."""
+    email = normalise_email(email)
     participant = participant_by_email(email)
     if participant is None:
         participant = Participant(name=name.strip(), email=email, consent_at=utcnow())
@@ -415,8 +430,7 @@ def find_or_add_participant(name: str, email: str) -> Participant:
             participant = participant_by_email(email)
         else:
             return participant
-    if name.strip():
-        participant.name = name.strip()
+    # The name stays the one they first gave: anyone may type an address into a form.
     participant.consent_at = utcnow()  # consent given again with this form
     return participant
 
@@ -590,7 +604,8 @@ def request_item(
     """Reserve the item for the requester; of two people at once, exactly one gets it, and
     nobody holds more than RESERVATION_LIMIT_PER_PERSON books of the catalog."""
     user_id = user.id if user is not None else None  # read before the lock expires `user`
-    email = user.email if user is not None else (outsider.email if outsider else "")
+    if outsider is not None:
+        _check_outside_address(outsider.email)
     # The initiative's row first: one person's parallel requests queue behind each other,
     # so each counts the others' reservations (the item's lock alone would not).
     if lock_row(Initiative, initiative_id) is None:
@@ -606,7 +621,8 @@ def request_item(
         raise DomainError(_("Sorry, someone has just reserved this book."))
     if item.status != ItemStatus.AVAILABLE:
         raise DomainError(_("This book is not available."))
-    _check_reservation_limit(initiative, email, now)
+    _check_reservation_limit(initiative, now, user_id=user_id,
+                             email=outsider.email if outsider is not None else None)  # fmt: skip
     participant = None
     if outsider is not None:
         participant = find_or_add_participant(outsider.name, outsider.email)
@@ -630,40 +646,87 @@ def request_item(
     return item
 
 
-def reservations_held(initiative: Initiative, email: str, now: datetime) -> int:
-    """Books of the catalog reserved (and not run out) by the person with this e-mail, as an
-    employee or on the public page."""
-    email = email.strip().lower()
-    reserver, outsider = aliased(User), aliased(Participant)
-    return db.session.execute(
-        select(func.count())
-        .select_from(CatalogItem)
-        .outerjoin(reserver, reserver.id == CatalogItem.reserved_by_user_id)
-        .outerjoin(outsider, outsider.id == CatalogItem.reserved_by_participant_id)
-        .where(
-            CatalogItem.initiative_id == initiative.id,
-            CatalogItem.status == ItemStatus.RESERVED,
-            or_(
-                CatalogItem.reservation_expires_at.is_(None),
-                CatalogItem.reservation_expires_at > now,
-            ),
-            or_(func.lower(reserver.email) == email, func.lower(outsider.email) == email),
-        )
-    ).scalar_one()
+def _held_query(initiative: Initiative, now: datetime, user_id: int | None, email: str | None):
+    if (user_id is None) == (email is None):
+        raise ValueError("count a user's reservations or an e-mail's")
+    query = select(CatalogItem).where(
+        CatalogItem.initiative_id == initiative.id,
+        CatalogItem.status == ItemStatus.RESERVED,
+        or_(
+            CatalogItem.reservation_expires_at.is_(None),
+            CatalogItem.reservation_expires_at > now,
+        ),
+    )
+    if user_id is not None:
+        return query.where(CatalogItem.reserved_by_user_id == user_id)
+    return query.join(Participant, Participant.id == CatalogItem.reserved_by_participant_id).where(
+        Participant.email == normalise_email(email)
+    )
 
 
-def _check_reservation_limit(initiative: Initiative, email: str, now: datetime) -> None:
+def reservations_held(
+    initiative: Initiative, now: datetime, *, user_id: int | None = None, email: str | None = None
+) -> int:
+    """Books of the catalog reserved (and not run out) by one person: an account's own
+    reservations (made signed in, on either page), or an outside e-mail's."""
+    held = _held_query(initiative, now, user_id, email).subquery()
+    return db.session.execute(select(func.count()).select_from(held)).scalar_one()
+
+
+@dataclass
+class Share:
+    """How many books one person may hold reserved, and (when we know who) the ones they do."""
+
+    limit: int
+    books: list[CatalogItem] | None = None  # None: we do not know who is asking
+
+    @property
+    def held(self) -> int:
+        return len(self.books or ())
+
+    @property
+    def full(self) -> bool:
+        return self.books is not None and self.held >= self.limit
+
+
+def reservation_share(
+    initiative: Initiative, *, user_id: int | None = None, email: str | None = None
+) -> Share:
     limit = current_app.config["RESERVATION_LIMIT_PER_PERSON"]
-    if reservations_held(initiative, email, now) >= limit:
+    if user_id is None and not email:
+        return Share(limit)
+    query = _held_query(initiative, utcnow(), user_id, email)
+    books = db.session.execute(query.order_by(CatalogItem.reservation_expires_at)).scalars()
+    return Share(limit, list(books))
+
+
+def _check_reservation_limit(
+    initiative: Initiative, now: datetime, *, user_id: int | None, email: str | None
+) -> None:
+    limit = current_app.config["RESERVATION_LIMIT_PER_PERSON"]
+    held = reservations_held(initiative, now, user_id=user_id, email=email)
+    if held >= limit:
         raise DomainError(
             ngettext(
                 "You already hold %(num)s reserved book here, the most one person may. "
                 "Another can be reserved once a donation is confirmed or a reservation ends.",
                 "You already hold %(num)s reserved books here, the most one person may. "
                 "Another can be reserved once a donation is confirmed or a reservation ends.",
-                limit,
+                held,
             )
         )
+
+
+class SignInToReserve(DomainError):
+    """The address typed on the public form is a colleague's: they reserve signed in."""
+
+
+def _check_outside_address(email: str) -> None:
+    """A colleague's address reserves only signed in: otherwise anyone could type it on the
+    public page and use up that person's share."""
+    email = normalise_email(email)
+    if is_allowed_email(email) or find_user_by_email(email) is not None:
+        raise SignInToReserve(_("Please sign in to reserve a book with a company address."))
 
 
 def confirm_donation(actor: User, initiative: Initiative, item_id: int, amount) -> CatalogItem:

@@ -244,6 +244,7 @@ def show(initiative_id: int):
             by_category=services.totals_by_category(initiative),
             by_day=services.donations_by_day(initiative) if manage else [],
             pager_args=_pager_args(),
+            share=_share(initiative),
         )
     context["totals"] = services.totals(initiative)
     return render_template("initiatives/show.html", **context)
@@ -283,19 +284,43 @@ def request_item(initiative_id: int, item_id: int):
     form = RequestForm()
     if request.method == "GET" and initiative.suggested_donation:
         form.pledged.data = initiative.suggested_donation
-    if form.validate_on_submit():
-        commit_or_flash(
-            _("The book is reserved for you. Please make your donation to confirm it."),
-            lambda: services.request_item(
-                initiative.id,
-                item.id,
-                pledged=form.pledged.data,
-                user=current_user._get_current_object(),
-            ),
+    if form.validate_on_submit() and _reserved(
+        form, initiative, item, user=current_user._get_current_object()
+    ):
+        flash(
+            _("The book is reserved for you. Please make your donation to confirm it."), "success"
         )
         return redirect(url_for("initiatives.show", initiative_id=initiative_id))
+    return _request_page(form, initiative, item, public=False)
+
+
+def _reserved(form, initiative: Initiative, item: CatalogItem, **who) -> bool:
+    """Reserve the book; a refusal goes beside the field it is about, the form kept."""
+    try:
+        services.request_item(initiative.id, item.id, pledged=form.pledged.data, **who)
+    except DomainError as error:
+        db.session.rollback()
+        field = form.email if isinstance(error, services.SignInToReserve) else form.pledged
+        field.errors.append(error.message)
+        return False
+    db.session.commit()
+    return True
+
+
+def _share(initiative: Initiative) -> services.Share:
+    """The signed-in person's reservations of the catalog; for others, only the limit."""
+    user_id = current_user.id if current_user.is_authenticated else None
+    return services.reservation_share(initiative, user_id=user_id)
+
+
+def _request_page(form, initiative: Initiative, item: CatalogItem, *, public: bool):
     return render_template(
-        "initiatives/request.html", form=form, initiative=initiative, item=item, public=False
+        "initiatives/request.html",
+        form=form,
+        initiative=initiative,
+        item=item,
+        public=public,
+        share=_share(initiative),
     ), (400 if form.errors else 200)
 
 
@@ -471,6 +496,7 @@ def public_show(initiative_id: int):
             page=_catalog_page(query),
             filters=filters,
             pager_args=_pager_args(),
+            share=_share(initiative),
         )
     return render_template(
         "initiatives/public.html",
@@ -531,22 +557,23 @@ def public_request(initiative_id: int, item_id: int):
     if not initiative.is_catalog:
         abort(404)
     item = _load_item(initiative, item_id, services.COUNTED)
-    form = PublicRequestForm()
+    # Signed in, people reserve as themselves, whatever address they might type: their
+    # share is their account's.
+    signed_in = current_user.is_authenticated
+    form = RequestForm() if signed_in else PublicRequestForm()
     if request.method == "GET" and initiative.suggested_donation:
         form.pledged.data = initiative.suggested_donation
     if form.validate_on_submit():
-        if form.is_spam:
+        if not signed_in and form.is_spam:
             return _thank_spam(initiative)
-        commit_or_flash(
-            _("The book is reserved for you. The organisers will contact you by email."),
-            lambda: services.request_item(
-                initiative.id, item.id, pledged=form.pledged.data, outsider=_outsider(form)
-            ),
-        )
-        return redirect(url_for("initiatives.public_show", initiative_id=initiative_id))
-    return render_template(
-        "initiatives/request.html", form=form, initiative=initiative, item=item, public=True
-    ), (400 if form.errors else 200)
+        who = {"user": current_user._get_current_object()} if signed_in else {}
+        if _reserved(form, initiative, item, **(who or {"outsider": _outsider(form)})):
+            flash(
+                _("The book is reserved for you. The organisers will contact you by email."),
+                "success",
+            )
+            return redirect(url_for("initiatives.public_show", initiative_id=initiative_id))
+    return _request_page(form, initiative, item, public=True)
 
 
 @bp.route("/public/initiatives/<int:initiative_id>/interest", methods=["GET", "POST"])

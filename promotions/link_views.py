@@ -1,6 +1,7 @@
 """`/go/<code>`: where a tracked link lands, counts the click and passes the visitor on."""
 
-from flask import Blueprint, abort, current_app, redirect, request
+from flask import Blueprint, abort, current_app, redirect, render_template, request
+from flask_babel import gettext as _
 
 from core.extensions import db, limiter
 from core.locking import lock_row
@@ -25,6 +26,14 @@ def follow(code: str):
     # row changed by hand can never turn the site into an open redirect.
     if not links.is_internal_path(link.target_path):
         abort(404)
+    if links.has_ended(link):
+        # Not counted and no cookie: the page it led to is closed or gone.
+        return render_template(
+            "errors/error.html",
+            status=404,
+            title=_("This has ended"),
+            message=_("What this link promoted is over. Thank you for your interest!"),
+        ), 404
     link = lock_row(TrackedLink, link.id)  # SQLite: take the write lock before counting
     if link is None:
         abort(404)

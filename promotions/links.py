@@ -9,6 +9,7 @@ import promotions.
 
 import hashlib
 import hmac
+import ipaddress
 import re
 import secrets
 from contextlib import suppress
@@ -111,12 +112,40 @@ def share_url(link: TrackedLink) -> str:
 # --- clicks -------------------------------------------------------------------
 
 
+def has_ended(link: TrackedLink) -> bool:
+    """What the link promotes is over: its community is archived, or the initiative it
+    promotes is no longer running. A click then is no visit, and nothing follows from it."""
+    brief = link.brief
+    if brief.community.is_archived:
+        return True
+    if brief.subject_kind == "initiative":
+        subject = load_subject(brief.subject_kind, brief.subject_id)
+        return subject is None or not subject.view_object.is_active
+    return False
+
+
+def visitor_address(address: str) -> str:
+    """The part of an address that names one visitor: an IPv4 address (also written as
+    IPv6, ::ffff:192.0.2.1), or an IPv6 /64, which one home or phone is usually given
+    whole."""
+    try:
+        ip = ipaddress.ip_address(address.strip())
+    except ValueError:
+        return address
+    if ip.version == 6:
+        if ip.ipv4_mapped is not None:
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{ip}/64", strict=False))
+    return str(ip)
+
+
 def visitor_hash(day: date, address: str) -> str:
     """Who clicked, as a hash that changes every day and cannot be reversed to an address.
 
     The address alone makes the visitor: a browser string is whatever the client says,
     so counting it would let one machine pass for as many visitors as it likes.
     """
+    address = visitor_address(address)
     salt = hmac.new(
         current_app.config["SECRET_KEY"].encode(), f"visitor:{day}".encode(), hashlib.sha256
     ).digest()

@@ -14,7 +14,7 @@ from decimal import Decimal
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, case, func, or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import aliased, selectinload
 
 from community.models import ChannelSnapshot, ExternalChannel, Membership
 from community.services import member_counts
@@ -123,9 +123,32 @@ def _day_start(day: date) -> datetime:
 
 def _counted_attributions(request_ids: list[int]):
     """Attribution rows of these briefs that count: not a cancelled registration, and a
-    request to join only once a leader approved it (it has a joined date)."""
+    request to join only once a leader approved it (it has a joined date).
+
+    A brief's leads are people: its column `first_of_person` is false for a lead of
+    someone the brief already has an earlier lead of (one person's six offers, request
+    and interest are one lead). Rows that count as outcomes are those where it is true;
+    the others still tell who took part.
+    """
+    lead, earlier_mark, earlier_lead = aliased(Lead), aliased(Attribution), aliased(Lead)
+    same_person = or_(
+        and_(lead.participant_id.is_not(None), earlier_lead.participant_id == lead.participant_id),
+        and_(lead.user_id.is_not(None), earlier_lead.user_id == lead.user_id),
+    )
+    earlier = (
+        select(earlier_mark.id)
+        .join(earlier_lead, earlier_lead.id == earlier_mark.object_id)
+        .where(
+            earlier_mark.request_id == Attribution.request_id,
+            earlier_mark.kind == LEAD,
+            earlier_mark.id < Attribution.id,
+            same_person,
+        )
+        .exists()
+    )
+    first_of_person = or_(lead.id.is_(None), ~earlier).label("first_of_person")
     return (
-        select(Attribution)
+        select(Attribution, first_of_person)
         .outerjoin(
             Registration,
             and_(Attribution.kind == REGISTRATION, Registration.id == Attribution.object_id),
@@ -134,6 +157,7 @@ def _counted_attributions(request_ids: list[int]):
             Membership,
             and_(Attribution.kind == MEMBERSHIP, Membership.id == Attribution.object_id),
         )
+        .outerjoin(lead, and_(Attribution.kind == LEAD, lead.id == Attribution.object_id))
         .where(
             Attribution.request_id.in_(request_ids),
             or_(Registration.id.is_(None), Registration.status != RegistrationStatus.CANCELLED),
@@ -281,9 +305,9 @@ def outcome_lines(
     if ids:
         counted = _counted_attributions(ids).subquery()
         for request_id, kind, number in db.session.execute(
-            select(counted.c.request_id, counted.c.kind, func.count()).group_by(
-                counted.c.request_id, counted.c.kind
-            )
+            select(counted.c.request_id, counted.c.kind, func.count())
+            .where(counted.c.first_of_person)
+            .group_by(counted.c.request_id, counted.c.kind)
         ):
             counts[request_id][kind] = number
         visits = dict(
@@ -348,11 +372,13 @@ class Split:
         """Outcomes per visitor, as a percentage."""
         return 100.0 * self.outcomes / self.visitors if self.visitors else None
 
-    def count(self, kind: str, participant_id: int | None) -> None:
+    def count(self, kind: str, participant_id: int | None, counts: bool = True) -> None:
+        """One outcome; `counts` is false for a further lead of a person already counted,
+        who still took part."""
         if kind == REGISTRATION:
             self.registrations += 1
         elif kind == LEAD:
-            self.leads += 1
+            self.leads += int(counts)
             if participant_id is not None:
                 self.participant_ids.add(participant_id)
         elif kind == MEMBERSHIP:
@@ -421,8 +447,8 @@ def _visits(brief: PromotionRequest):
 
 
 def _attributions(brief: PromotionRequest):
-    """(kind, channel id, link id, when, outside participant, lead kind, channel name) for
-    every outcome that counts."""
+    """(kind, channel id, link id, when, first of its person, outside participant, lead
+    kind, channel name) for every outcome that counts."""
     counted = _counted_attributions([brief.id]).subquery()
     return db.session.execute(
         select(
@@ -430,6 +456,7 @@ def _attributions(brief: PromotionRequest):
             counted.c.channel_id,
             counted.c.link_id,
             counted.c.created_at,
+            counted.c.first_of_person,
             Lead.participant_id,
             Lead.kind.label("lead_kind"),
             Channel.name.label("channel_name"),
@@ -489,7 +516,11 @@ def _daily_actual(brief, days, attributions, visits, growth, start) -> list[int]
     """The actual as it stood at the end of each day (UTC)."""
     if brief.objective in (Objective.REGISTRATIONS, Objective.LEADS):
         kind = REGISTRATION if brief.objective == Objective.REGISTRATIONS else LEAD
-        moments = sorted(row.created_at.date() for row in attributions if row.kind == kind)
+        moments = sorted(
+            row.created_at.date()
+            for row in attributions
+            if row.kind == kind and row.first_of_person
+        )
         return [sum(1 for moment in moments if moment <= day) for day in days]
     if brief.objective == Objective.PAGE_VISITS:
         return [sum(row[2] for row in visits if row[1] <= day) for day in days]
@@ -553,11 +584,14 @@ def brief_outcome(brief: PromotionRequest, today: date | None = None) -> Outcome
             split.visitors += int(visitors)
     for row in attributions:
         taking_part = row.participant_id if row.lead_kind in TAKING_PART else None
-        total.count(row.kind, taking_part)
-        channel = by_channel.setdefault(row.channel_id, Split(channel_names.get(row.channel_id)))
-        channel.count(row.kind, taking_part)
+        splits = [
+            total,
+            by_channel.setdefault(row.channel_id, Split(channel_names.get(row.channel_id))),
+        ]
         if row.link_id is not None:
-            by_link.setdefault(row.link_id, Split("")).count(row.kind, taking_part)
+            splits.append(by_link.setdefault(row.link_id, Split("")))
+        for split in splits:
+            split.count(row.kind, taking_part, counts=bool(row.first_of_person))
 
     growth = _group_growth([brief], today)[brief.id]
     counts = {REGISTRATION: total.registrations, LEAD: total.leads}

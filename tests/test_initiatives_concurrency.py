@@ -2,6 +2,7 @@
 the same instant (both databases); one e-mail is one lead however fast it is sent."""
 
 import threading
+import unicodedata
 
 import pytest
 from sqlalchemy import func, select
@@ -125,3 +126,45 @@ def test_parallel_registrations_of_interest_by_one_email_make_one_lead(app, uplo
     assert (errors, refused, len(done)) == ([], [], 8)
     assert db.session.execute(select(func.count()).select_from(Participant)).scalar_one() == 1
     assert db.session.execute(select(func.count()).select_from(Lead)).scalar_one() == 1
+
+
+def test_one_address_written_in_many_ways_at_once_is_one_person_with_one_share(app, uploads):
+    catalog = build_catalog()
+    item_ids = [catalog.offer(f"Book {n}").id for n in range(6)]
+    initiative_id = catalog.initiative.id
+    composed = "jos\u00e9@b\u00fccher.example"
+    spellings = [
+        composed,
+        unicodedata.normalize("NFD", composed),
+        "JOS\u00c9@B\u00dcCHER.EXAMPLE",
+        "jos\u00e9@xn--bcher-kva.example",
+    ]
+
+    def reserve(n: int) -> None:
+        outsider = services.Outsider("José", spellings[n % len(spellings)])
+        services.request_item(initiative_id, item_ids[n], pledged=1, outsider=outsider)
+
+    reserved, refused, errors = _in_parallel(app, 6, reserve)
+    assert errors == []
+    assert (len(reserved), len(refused)) == (3, 3)
+    assert all("already hold 3 reserved books" in message for message in refused)
+    assert db.session.execute(select(Participant.email)).scalars().all() == [composed]
+
+
+def test_a_colleagues_address_on_the_public_form_takes_nothing_from_their_share(app, uploads):
+    catalog = build_catalog()
+    item_ids = [catalog.offer(f"Book {n}").id for n in range(8)]
+    initiative_id, employee_id = catalog.initiative.id, catalog.employee.id
+
+    def reserve(n: int) -> None:
+        if n % 2:
+            who = {"user": db.session.get(User, employee_id)}
+        else:  # a stranger typing the employee's address, signed out
+            who = {"outsider": services.Outsider("Not Emma", "Employee@Example.com")}
+        services.request_item(initiative_id, item_ids[n], pledged=1, **who)
+
+    reserved, refused, errors = _in_parallel(app, 8, reserve)
+    assert errors == []
+    assert len(reserved) == 3 and all(n % 2 for n in reserved)  # the employee's own three
+    assert refused.count("Please sign in to reserve a book with a company address.") == 4
+    assert sum("already hold 3" in message for message in refused) == 1

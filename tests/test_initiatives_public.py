@@ -214,5 +214,75 @@ def test_the_same_email_registering_interest_again_updates_its_one_lead(catalog,
     lead = db.session.execute(select(Lead)).scalar_one()
     assert (lead.kind, lead.source) == (LeadKind.INTEREST, "instagram")  # where they came from
     participant = db.session.execute(select(Participant)).scalar_one()
-    assert participant.name == "Olha Renamed"
+    assert participant.name == "Olha Outside"  # a form cannot rename a person
     assert participant.consent_at >= first_consent
+
+
+def test_a_stranger_cannot_use_up_an_employees_share_on_the_public_page(catalog, client, login):
+    books = [catalog.offer(f"Book {n}") for n in range(4)]
+    for book in books[:3]:
+        client.post(
+            f"/public/initiatives/{catalog.initiative.id}/items/{book.id}/request",
+            data={
+                **OUTSIDER,
+                "name": "Not Emma",
+                "email": "employee@example.com",
+                "pledged": "300",
+            },
+        )
+    assert count(CatalogItem, CatalogItem.status == ItemStatus.RESERVED) == 0
+    employee = login(catalog.employee)
+    response = employee.post(
+        f"/initiatives/{catalog.initiative.id}/items/{books[3].id}/request",
+        data={"pledged": "300"},
+        follow_redirects=True,
+    )
+    assert "already hold" not in response.get_data(as_text=True)
+    assert db.session.get(CatalogItem, books[3].id).reserved_by_user_id == catalog.employee.id
+
+
+def test_signed_in_the_public_form_reserves_as_the_account_whatever_address_is_typed(
+    catalog, login
+):
+    books = [catalog.offer(f"Book {n}") for n in range(5)]
+    for book in books[:2]:
+        services.request_item(catalog.initiative.id, book.id, pledged=1, user=catalog.employee)
+        db.session.commit()
+    employee = login(catalog.employee)
+    url = f"/public/initiatives/{catalog.initiative.id}/items/{{}}/request"
+    form = {**OUTSIDER, "email": "emma.private@gmail.example", "pledged": "300"}
+    assert employee.post(url.format(books[2].id), data=form).status_code == 302
+    assert db.session.get(CatalogItem, books[2].id).reserved_by_user_id == catalog.employee.id
+    for book, email in (
+        (books[3], "emma.private@gmail.example"),
+        (books[4], "employee+b@example.com"),
+    ):
+        response = employee.post(
+            url.format(book.id), data={**form, "email": email}, follow_redirects=True
+        )
+        assert "already hold 3" in response.get_data(as_text=True)
+        assert db.session.get(CatalogItem, book.id).status == ItemStatus.AVAILABLE
+    assert count(Participant) == 0
+
+
+def test_nobody_renames_an_outside_participant_by_sending_a_form_with_their_address(
+    catalog, client
+):
+    item = catalog.offer("Drive")
+    services.request_item(catalog.initiative.id, item.id, pledged=1,
+                          outsider=services.Outsider("Olha Real", "olha@x.example"))  # fmt: skip
+    db.session.commit()
+    for path, extra in (("interest", {}), ("offer", {"title": "X", "category": "PMBOK"})):
+        response = client.post(
+            f"/public/initiatives/{catalog.initiative.id}/{path}",
+            data={
+                "name": "Mallory Was Here",
+                "email": "OLHA@x.example",
+                "consent": "y",
+                "condition": "good",
+                **extra,
+            },  # fmt: skip
+        )
+        assert response.status_code == 302
+    assert db.session.execute(select(Participant.name)).scalar_one() == "Olha Real"
+    assert db.session.get(CatalogItem, item.id).reserved_by_name == "Olha Real"

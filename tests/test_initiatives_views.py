@@ -172,7 +172,7 @@ def test_a_fourth_reservation_is_refused_with_the_limit_and_in_ukrainian(catalog
     response = employee.post(
         f"{base}/{books[4].id}/request", data={"pledged": "1"}, follow_redirects=True
     )
-    assert "Ви вже тримаєте 3 зарезервовані книги" in response.get_data(as_text=True)
+    assert "Ви вже маєте 3 зарезервовані книги" in response.get_data(as_text=True)
     reserved = db.session.execute(
         select(func.count())
         .select_from(CatalogItem)
@@ -349,3 +349,93 @@ def test_someone_who_does_not_lead_the_community_cannot_edit(catalog, login):
     db.session.commit()
     assert login(other_leader).get(f"/initiatives/{other.id}/edit").status_code == 403
     assert count(Lead) == 0 and count(Participant) == 0
+
+
+# --- the share one person may hold, shown before it is reached --------------------------
+
+
+def _hold(catalog, books, who):
+    for book in books:
+        services.request_item(catalog.initiative.id, book.id, pledged=1, user=who)
+        db.session.commit()
+
+
+def _field_feedback(html: str, field: str) -> str:
+    """The text of the error shown beside `field` (Bootstrap's invalid-feedback after it)."""
+    start = html.index(f'id="{field}"')
+    end = html.index("</div>", html.index("invalid-feedback", start))
+    return html[start:end]
+
+
+def test_the_catalog_shows_the_share_and_the_books_held_and_hides_requests_when_full(
+    catalog, login
+):
+    books = [catalog.offer(f"Book {n}") for n in range(4)]
+    employee = login(catalog.employee)
+    url = f"/initiatives/{catalog.initiative.id}"
+    _hold(catalog, books[:1], catalog.employee)
+    html = employee.get(url).get_data(as_text=True)
+    assert "You may hold up to 3 reserved books; you hold 1." in html
+    assert "Book 0 · kept for you until" in html
+    assert html.count(">Request this book<") == 3
+    _hold(catalog, books[1:3], catalog.employee)
+    html = employee.get(url).get_data(as_text=True)
+    assert "You may hold up to 3 reserved books; you hold 3." in html
+    assert ">Request this book<" not in html
+    html = employee.get(f"{url}/items/{books[3].id}/request").get_data(as_text=True)
+    assert "you hold 3." in html and "Book 2 · kept for you until" in html
+
+
+def test_a_refusal_stays_on_the_form_beside_the_field_with_the_count_held(
+    catalog, login, app, monkeypatch
+):
+    books = [catalog.offer(f"Book {n}") for n in range(4)]
+    _hold(catalog, books[:3], catalog.employee)
+    monkeypatch.setitem(app.config, "RESERVATION_LIMIT_PER_PERSON", 2)  # lowered since
+    response = login(catalog.employee).post(
+        f"/initiatives/{catalog.initiative.id}/items/{books[3].id}/request",
+        data={"pledged": "777"},
+    )
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "You already hold 3 reserved books here" in _field_feedback(html, "pledged")
+    assert 'value="777"' in html
+    assert "You may hold up to 2 reserved books; you hold 3." in html
+
+
+def test_an_outsider_refused_on_the_public_form_keeps_what_they_typed(catalog, client):
+    books = [catalog.offer(f"Book {n}") for n in range(4)]
+    olha = services.Outsider("Olha", "olha@x.example")
+    for book in books[:3]:
+        services.request_item(catalog.initiative.id, book.id, pledged=1, outsider=olha)
+        db.session.commit()
+    assert "One person may hold up to 3 reserved books at a time." in client.get(
+        f"/public/initiatives/{catalog.initiative.id}"
+    ).get_data(as_text=True)
+    url = f"/public/initiatives/{catalog.initiative.id}/items/{{}}/request"
+    form = {"name": "Olha Typed", "email": "olha@x.example", "consent": "y", "pledged": "444"}
+    response = client.post(url.format(books[3].id), data=form)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "You already hold 3 reserved books here" in _field_feedback(html, "pledged")
+    assert 'value="Olha Typed"' in html and 'value="olha@x.example"' in html
+    assert 'value="444"' in html
+    response = client.post(url.format(books[3].id), data={**form, "email": "emma@example.com"})
+    assert response.status_code == 400
+    assert "Please sign in" in _field_feedback(response.get_data(as_text=True), "email")
+
+
+def test_an_archived_communitys_catalog_takes_nothing_and_offers_no_public_link(catalog, login):
+    from community.services import archive_community
+
+    item = catalog.offer("Drive")
+    archive_community(catalog.leader, catalog.community)
+    db.session.commit()
+    base = f"/initiatives/{catalog.initiative.id}"
+    for person in (catalog.employee, catalog.leader):
+        client = login(person)
+        html = client.get(base).get_data(as_text=True)
+        assert "Request this book" not in html and "Offer a book" not in html
+        assert f"/public/initiatives/{catalog.initiative.id}" not in html
+        assert client.get(f"{base}/offer").status_code in (403, 404)
+        assert client.get(f"{base}/items/{item.id}/request").status_code in (403, 404)

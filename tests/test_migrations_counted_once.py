@@ -39,8 +39,13 @@ def test_upgrade_keeps_one_interest_lead_and_one_join_per_person(empty_database_
         olha = Participant(name="Olha", email="olha@elsewhere.example")
         db.session.add(olha)
         leads = [
-            Lead(initiative=initiative, participant=olha, kind=kind)
-            for kind in [LeadKind.INTEREST] * 3 + [LeadKind.CONTRIBUTION]
+            Lead(initiative=initiative, participant=olha, kind=kind, source=source)
+            for kind, source in [
+                (LeadKind.INTEREST, None),  # kept, and given the first source of the others
+                (LeadKind.INTEREST, "facebook"),
+                (LeadKind.INTEREST, "instagram"),
+                (LeadKind.CONTRIBUTION, None),
+            ]
         ]
         db.session.add_all(leads)
         db.session.commit()
@@ -60,6 +65,7 @@ def test_upgrade_keeps_one_interest_lead_and_one_join_per_person(empty_database_
         first_id, visitor_id, kept, *_repeated, contribution = ids
         remaining = db.session.execute(select(Lead.id).order_by(Lead.id)).scalars().all()
         assert remaining == [kept, contribution]
+        assert db.session.get(Lead, kept).source == "facebook"
         credits = db.session.execute(
             text("SELECT kind, object_id, user_id FROM promotion_attributions ORDER BY kind")
         ).all()

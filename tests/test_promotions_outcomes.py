@@ -1005,3 +1005,74 @@ def test_lead_attribution_without_request_context_is_a_no_op(promo):
     record_lead(initiative, LeadKind.INTEREST, user=leader)
     db.session.commit()
     assert db.session.execute(select(func.count()).select_from(Attribution)).scalar_one() == 0
+
+
+@pytest.mark.parametrize("end", ["archive the community", "close the initiative"])
+def test_a_link_to_what_has_ended_counts_no_click_and_says_so(promo, client, end):
+    from initiatives import services as initiatives
+
+    leader, smm, _visitor, community, _event = promo
+    sale = initiatives.create_initiative(
+        leader, community, title="Sale", kind="catalog", is_public=True, status="active",
+        categories="Leadership",
+    )  # fmt: skip
+    db.session.commit()
+    brief = running_brief(leader, smm, load_subject("initiative", sale.id))
+    link = make_link(smm, brief)
+    if end == "archive the community":
+        communities.archive_community(leader, community)
+    else:
+        initiatives.update_initiative(leader, sale, status="closed")
+    db.session.commit()
+    response = client.get(f"/go/{link.code}", environ_base={"REMOTE_ADDR": "203.0.113.9"})
+    assert response.status_code == 404
+    assert "What this link promoted is over" in response.get_data(as_text=True)
+    assert links.COOKIE not in response.headers.get("Set-Cookie", "")
+    assert db.session.execute(select(func.count()).select_from(LinkVisit)).scalar_one() == 0
+
+
+def test_an_ipv6_slash_64_and_an_ipv4_address_written_as_ipv6_are_one_visitor(promo, client):
+    brief = event_brief(promo)
+    link = make_link(promo[1], brief)
+    for address in ("2001:db8:1:2::1", "2001:db8:1:2:ffff::7", "2001:DB8:1:2:0::1"):
+        client.get(f"/go/{link.code}", environ_base={"REMOTE_ADDR": address})
+    client.get(f"/go/{link.code}", environ_base={"REMOTE_ADDR": "2001:db8:1:3::1"})  # next /64
+    for address in ("192.0.2.1", "::ffff:192.0.2.1"):
+        client.get(f"/go/{link.code}", environ_base={"REMOTE_ADDR": address})
+    figures = outcomes.brief_outcome(db.session.get(PromotionRequest, brief.id))
+    assert (figures.total.visitors, figures.total.clicks) == (3, 6)
+
+
+def test_a_briefs_leads_are_people_however_many_forms_one_sends(promo, client):
+    from initiatives import services as initiatives
+    from initiatives.models import CatalogItem
+
+    leader, smm, _visitor, community, _event = promo
+    sale = initiatives.create_initiative(
+        leader, community, title="Sale", kind="catalog", is_public=True, status="active",
+        categories="Leadership",
+    )  # fmt: skip
+    db.session.commit()
+    brief = running_brief(
+        leader, smm, load_subject("initiative", sale.id), objective=Objective.LEADS, target=10
+    )
+    link = make_link(smm, brief)
+    client.get(f"/go/{link.code}")
+    olha = {"name": "Olha", "email": "olha@x.example", "consent": "y"}
+    for n in range(6):
+        client.post(
+            f"/public/initiatives/{sale.id}/offer",
+            data={**olha, "title": f"Junk {n}", "category": "Leadership", "condition": "good"},
+        )
+    for item_id in db.session.execute(select(CatalogItem.id)).scalars().all():
+        initiatives.withdraw_item(leader, sale, item_id)
+        db.session.commit()
+    client.post(f"/public/initiatives/{sale.id}/interest", data=olha)
+    petro = {"name": "Petro", "email": "petro@x.example", "consent": "y"}
+    client.post(f"/public/initiatives/{sale.id}/interest", data=petro)
+    assert db.session.execute(select(func.count()).select_from(Attribution)).scalar_one() == 8
+    brief = db.session.get(PromotionRequest, brief.id)
+    figures = outcomes.brief_outcome(brief)
+    assert (figures.total.leads, figures.total.participants) == (2, 1)
+    assert figures.line.actual == 2 and figures.actual_by_day[-1] == 2
+    assert outcomes.outcome_lines([brief])[brief.id].actual == 2

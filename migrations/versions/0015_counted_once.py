@@ -6,8 +6,9 @@ Create Date: 2026-12-06 01:40:00
 
 Existing duplicates are merged before the unique indexes are made: of an outside
 person's interest leads on one initiative the first stays (the others' attribution
-moves to it if it had none); of one person's join attributions for one brief the
-first that became a membership stays (else the first).
+moves to it if it had none, and so does the first source any of them knew); of one
+person's join attributions for one brief the first that became a membership stays
+(else the first).
 """
 
 from itertools import groupby
@@ -36,7 +37,7 @@ def _delete(conn, table: str, ids: list[int]) -> None:
 def _merge_interest_leads(conn) -> None:
     leads = conn.execute(
         sa.text(
-            "SELECT id, initiative_id, participant_id FROM leads"
+            "SELECT id, initiative_id, participant_id, source FROM leads"
             " WHERE kind = 'interest' AND participant_id IS NOT NULL"
             " ORDER BY initiative_id, participant_id, created_at, id"
         )
@@ -49,7 +50,14 @@ def _merge_interest_leads(conn) -> None:
     }
     extra_leads, extra_marks = [], []
     for _person, rows in groupby(leads, key=lambda row: (row.initiative_id, row.participant_id)):
+        rows = list(rows)
         kept, *others = [row.id for row in rows]
+        source = next((row.source for row in rows if row.source), None)
+        if others and source and not rows[0].source:
+            conn.execute(
+                sa.text("UPDATE leads SET source = :source WHERE id = :kept"),
+                {"source": source, "kept": kept},
+            )
         for lead_id in others:
             extra_leads.append(lead_id)
             mark_id = credited.get(lead_id)
