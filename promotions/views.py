@@ -25,6 +25,7 @@ from markupsafe import Markup
 from community.views import register_community_section
 from core.errors import DomainError
 from core.extensions import db
+from core.limits import accepts_files
 from core.locking import lock_row
 from core.models import utcnow
 from core.navigation import add_nav_item
@@ -256,6 +257,7 @@ def _render_form(form, subject_title, channels, brief=None, community=None, star
 
 
 @bp.route("/new/<kind>/<int:ref>", methods=["GET", "POST"])
+@accepts_files()
 def new(kind: str, ref: int):
     require("site.browse")
     subject = load_subject(kind, ref)
@@ -281,6 +283,7 @@ def new(kind: str, ref: int):
 
 
 @bp.route("/<int:brief_id>/edit", methods=["GET", "POST"])
+@accepts_files()
 def edit(brief_id: int):
     brief = load_brief(brief_id, "promotions.edit")
     channels = services.active_channels()
