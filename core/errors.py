@@ -49,6 +49,9 @@ logger = logging.getLogger("guildhall.errors")
 
 
 def _error_page(status: int, message: str | None = None):
+    if request_ctx and request_ctx.url_adapter is None:
+        # The request's host is not one the site answers to: its links go to the site.
+        request_ctx.url_adapter = site_url_adapter()
     return (
         render_template(
             "errors/error.html", status=status, title=ERROR_TITLES[status], message=message
@@ -72,7 +75,6 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(SecurityError)
     def untrusted_host(error):
         # A Host outside TRUSTED_HOSTS: no links are made from it, the page's go to the site.
-        request_ctx.url_adapter = site_url_adapter()
         return _error_page(400, _("This site is not served at this address."))
 
     @app.errorhandler(CSRFError)

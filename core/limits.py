@@ -5,6 +5,8 @@ from collections.abc import Callable
 from flask import Flask, Request, current_app
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from core.site import register_host_check
+
 
 def accepts_files(setting: str = "MAX_CONTENT_LENGTH") -> Callable:
     """Marks a view whose form takes files: its body may be as large as the setting
@@ -48,6 +50,7 @@ class BoundedRequest(Request):
 
 def register_request_limits(app: Flask) -> None:
     app.request_class = BoundedRequest
+    register_host_check(app)
     # Behind reverse proxies, the client's address is the one the nearest PROXY_FIX_X_FOR
     # of them saw; the rate limits count per address, so they count the real client.
     # With 0 (no proxy) X-Forwarded-For is ignored: anyone could write it.

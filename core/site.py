@@ -10,8 +10,9 @@ in a request or in a CLI job alike; `email_user` renders templates inside
 from contextlib import contextmanager
 from urllib.parse import urlsplit
 
-from flask import Flask, current_app, has_request_context, url_for
+from flask import Flask, current_app, has_request_context, request, url_for
 from flask.globals import request_ctx
+from werkzeug.exceptions import SecurityError
 from werkzeug.routing import MapAdapter
 
 
@@ -56,3 +57,15 @@ def settle_trusted_hosts(app: Flask, production: bool) -> None:
                 f"https://guildhall.example.com, not {app.config['SITE_URL']!r}"
             )
         app.config["TRUSTED_HOSTS"] = [host]
+
+
+def refuse_untrusted_host() -> None:
+    """Flask finds a Host outside TRUSTED_HOSTS while routing but raises it only at
+    dispatch, after the before_request hooks: this one, run first, raises it before any
+    other hook reads the request (and fails its own way, with no links to build)."""
+    if isinstance(request.routing_exception, SecurityError):
+        raise request.routing_exception
+
+
+def register_host_check(app: Flask) -> None:
+    app.before_request_funcs.setdefault(None, []).insert(0, refuse_untrusted_host)

@@ -128,3 +128,23 @@ def test_behind_a_proxy_https_is_recognised_from_x_forwarded_proto(app, tmp_path
 def test_production_refuses_to_start_without_a_full_site_url(app, tmp_path):
     with pytest.raises(ValueError, match="SITE_URL"):
         production_app(app, tmp_path, SITE_URL="guildhall.example.com")
+
+
+@pytest.mark.usefixtures("restore_limiter")
+@pytest.mark.parametrize(
+    "request_args",
+    [
+        {"path": "/?q=%00"},  # refused by a before_request hook
+        {"path": "/signin", "method": "POST", "data": {"email": "x" * 600_000}},  # 413
+    ],
+    ids=["nul-byte", "body-too-large"],
+)
+def test_another_host_with_a_bad_request_gets_the_400_page_not_a_500(app, tmp_path, request_args):
+    served = production_app(app, tmp_path, SITE_URL=SITE, TRUSTED_HOSTS=["guildhall.example.com"])
+    try:
+        response = served.test_client().open(base_url=ATTACKER, **request_args)
+        page = response.get_data(as_text=True)
+        assert response.status_code == 400
+        assert "not served at this address" in page and "attacker.example" not in page
+    finally:
+        close_app(served)
