@@ -59,12 +59,23 @@ def settle_trusted_hosts(app: Flask, production: bool) -> None:
         app.config["TRUSTED_HOSTS"] = [host]
 
 
+def _port_is_the_sites(host: str) -> bool:
+    port = urlsplit(f"//{host}").port
+    site = urlsplit(current_app.config["SITE_URL"])
+    return port in (None, 80, 443, site.port)
+
+
 def refuse_untrusted_host() -> None:
     """Flask finds a Host outside TRUSTED_HOSTS while routing but raises it only at
     dispatch, after the before_request hooks: this one, run first, raises it before any
-    other hook reads the request (and fails its own way, with no links to build)."""
+    other hook reads the request (and fails its own way, with no links to build).
+
+    Flask's check ignores the port: a trusted name on a port other than SITE_URL's
+    (or 80 and 443, where a proxy may write them) is refused here too."""
     if isinstance(request.routing_exception, SecurityError):
         raise request.routing_exception
+    if current_app.config.get("TRUSTED_HOSTS") and not _port_is_the_sites(request.host):
+        raise SecurityError(f"Host {request.host!r} is not on the site's port.")
 
 
 def register_host_check(app: Flask) -> None:

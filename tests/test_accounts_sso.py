@@ -2,7 +2,7 @@
 
 import socket
 import time
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import requests
@@ -156,3 +156,10 @@ def test_a_provider_that_cannot_be_reached_gets_a_clear_message(app, tmp_path):
         assert "Contoso cannot be reached right now." in page
     finally:
         close_app(down)
+
+
+def test_the_provider_is_sent_back_to_the_site_whatever_the_host(sso_app):
+    sso_app.config["SITE_URL"] = "https://guildhall.example.com"
+    start = sso_app.test_client().get("/signin/sso", base_url="http://attacker.example")
+    redirect_uri = parse_qs(urlsplit(start.location).query)["redirect_uri"][0]
+    assert redirect_uri == "https://guildhall.example.com/signin/sso/callback"

@@ -148,3 +148,24 @@ def test_another_host_with_a_bad_request_gets_the_400_page_not_a_500(app, tmp_pa
         assert "not served at this address" in page and "attacker.example" not in page
     finally:
         close_app(served)
+
+
+def test_links_people_copy_from_pages_come_from_the_site(app, site, login):
+    from tests.test_initiatives_support import build_catalog
+
+    catalog = build_catalog()
+    event = make_event(catalog.leader, catalog.community)
+    attacker = {"base_url": ATTACKER}
+    leader = login(catalog.leader)
+    for cookie in list(leader._cookies.values()):  # signed in at the attacker's host too
+        leader.set_cookie(cookie.key, cookie.value, domain="attacker.example")
+    page = leader.get(f"/initiatives/{catalog.initiative.id}", **attacker)
+    assert f'href="{SITE}/public/initiatives/{catalog.initiative.id}"' in page.text
+    ics = leader.get(f"/events/{event.id}/calendar.ics", **attacker).data
+    assert f"{SITE}/events/{event.id}".encode() in ics and b"attacker" not in ics
+    assert b"attacker" not in page.data
+
+
+def test_a_trusted_host_on_another_port_is_refused(client, trusting):
+    assert client.get("/signin", base_url="http://guildhall.example.com:1234").status_code == 400
+    assert client.get("/signin", base_url="http://guildhall.example.com:80").status_code == 200
