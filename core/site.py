@@ -78,5 +78,24 @@ def refuse_untrusted_host() -> None:
         raise SecurityError(f"Host {request.host!r} is not on the site's port.")
 
 
+class NormalHost:
+    """WSGI middleware: `Host: Guildhall.Example.COM.` is the same site as
+    `guildhall.example.com` (host names ignore case, and a trailing dot only says the
+    name is complete), so the header is lowercased and the dot dropped before Flask
+    checks it against TRUSTED_HOSTS."""
+
+    def __init__(self, wsgi_app):
+        self.wsgi_app = wsgi_app
+
+    def __call__(self, environ, start_response):
+        if host := environ.get("HTTP_HOST"):
+            name, colon, port = host.lower().rpartition(":")
+            if not colon or "]" in port:  # no port (an IPv6 address has colons of its own)
+                name, colon, port = host.lower(), "", ""
+            environ["HTTP_HOST"] = name.rstrip(".") + colon + port
+        return self.wsgi_app(environ, start_response)
+
+
 def register_host_check(app: Flask) -> None:
     app.before_request_funcs.setdefault(None, []).insert(0, refuse_untrusted_host)
+    app.wsgi_app = NormalHost(app.wsgi_app)

@@ -169,3 +169,11 @@ def test_links_people_copy_from_pages_come_from_the_site(app, site, login):
 def test_a_trusted_host_on_another_port_is_refused(client, trusting):
     assert client.get("/signin", base_url="http://guildhall.example.com:1234").status_code == 400
     assert client.get("/signin", base_url="http://guildhall.example.com:80").status_code == 200
+
+
+@pytest.mark.parametrize(
+    "host", ["GuildHall.Example.COM", "guildhall.example.com.", "guildhall.example.com.:443"]
+)
+def test_the_sites_host_in_capitals_or_with_a_final_dot_is_served(client, trusting, host):
+    response = client.get("/signin", headers={"Host": host})
+    assert response.status_code == 200
