@@ -73,7 +73,7 @@ ENVIRONMENT = {
     "MAX_FORM_MEMORY_SIZE": (500_000, int),  # one text field
     "MAX_FORM_PARTS": (1000, int),
     # Uploaded images (covers): refused from their header above this many pixels.
-    "MAX_IMAGE_PIXELS": (24_000_000, int),
+    "MAX_IMAGE_PIXELS": (16_000_000, int),  # covers are kept at 1200 px at most
     # How many reverse proxies in front set X-Forwarded-For / X-Forwarded-Proto (ProxyFix).
     "PROXY_FIX_X_FOR": (0, int),
     "PROXY_FIX_X_PROTO": (0, int),

@@ -270,3 +270,10 @@ def test_a_scan_bomb_through_the_public_offer_form_gets_a_message_beside_the_fie
     assert response.status_code == 400
     assert time.perf_counter() - started < 2
     assert "too many passes" in field_error(response.get_data(as_text=True))
+
+
+def test_a_picture_of_over_16_megapixels_is_refused_by_default(catalog, client):
+    # A cover is kept at 1200 px: decoding 24 MP of RGBA took 2-3 s and 220 MB for it.
+    response = offer(client, catalog, png_bomb(4300, 4000))  # 17.2 MP
+    assert response.status_code == 400
+    assert "16.0 megapixels" in field_error(response.get_data(as_text=True))
