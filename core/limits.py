@@ -34,14 +34,19 @@ class BoundedRequest(Request):
             return limit
         config = current_app.config
         body_limit = config.get("MAX_FORM_MEMORY_SIZE")
-        setting = self._upload_limit_setting()
-        if setting and self.mimetype == "multipart/form-data":
-            body_limit = config.get(setting)
+        if self.takes_files:
+            body_limit = config.get(self.upload_limit_setting)
         return body_limit if limit is None else min(limit, body_limit or limit)
 
-    def _upload_limit_setting(self) -> str | None:
+    @property
+    def upload_limit_setting(self) -> str | None:
+        """The setting that bounds this view's uploads; None for a view without files."""
         view = current_app.view_functions.get(self.endpoint) if self.url_rule else None
         return getattr(view, "upload_limit_setting", None)
+
+    @property
+    def takes_files(self) -> bool:
+        return bool(self.upload_limit_setting) and self.mimetype == "multipart/form-data"
 
     @max_content_length.setter
     def max_content_length(self, value: int | None) -> None:

@@ -79,7 +79,7 @@ def test_a_600_mb_offer_is_refused_unread_with_a_friendly_413(catalog, client, c
     assert upload.consumed < 1024 * 1024
     assert elapsed < 2
     text = response.get_data(as_text=True)
-    assert "Too large" in text and "64 MB" in text
+    assert "Too large" in text and "Files may add up to 3 MB" in text  # MAX_SMALL_UPLOAD_SIZE
 
 
 def test_the_413_page_speaks_ukrainian(catalog, client, csrf_on):
@@ -182,3 +182,28 @@ def test_a_brief_still_takes_a_20_mb_file(people, login):  # noqa: F811
     )
     assert response.status_code == 302
     assert db.session.execute(select(BriefAsset)).scalar_one().size == len(pdf)
+
+
+def test_the_413_page_tells_a_long_text_from_large_files(client, app, monkeypatch):
+    text = client.post("/signin", data={"email": "x" * 600_000}).get_data(as_text=True)
+    assert "This text is too long" in text and "Files" not in text
+    monkeypatch.setitem(app.config, "MAX_FORM_PARTS", 50)
+    parts = client.post(
+        "/signin", data={f"f{i}": "x" for i in range(100)}, content_type="multipart/form-data"
+    ).get_data(as_text=True)
+    assert "too many fields" in parts and "Files" not in parts
+
+
+def test_the_413_page_of_a_brief_names_its_own_limit(people, login):  # noqa: F811
+    leader, _smm, _member, community = people
+    upload = HugeUpload(100 * 1024 * 1024)
+    response = post_huge(login(leader), new_url(community), upload)
+    assert response.status_code == 413 and upload.consumed < 1024 * 1024
+    assert "Files may add up to 64 MB" in response.get_data(as_text=True)
+
+
+def test_the_long_text_413_speaks_ukrainian(client):
+    response = client.post(
+        "/signin", data={"email": "x" * 600_000}, headers={"Accept-Language": "uk"}
+    )
+    assert "Цей текст задовгий" in response.get_data(as_text=True)
