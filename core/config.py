@@ -69,7 +69,7 @@ ENVIRONMENT = {
     "BABEL_DEFAULT_TIMEZONE": ("UTC", str),
     # Request bodies (Flask's own settings): refused with 413 before they are read.
     "MAX_CONTENT_LENGTH": (64 * 1024 * 1024, int),  # brief files are up to 20 MB each
-    "MAX_SMALL_UPLOAD_SIZE": (3 * 1024 * 1024, int),  # a form with a cover or a CSV (2 MB)
+    "MAX_SMALL_UPLOAD_SIZE": (4 * 1024 * 1024, int),  # a form with a cover or a CSV (2 MB)
     "MAX_FORM_MEMORY_SIZE": (500_000, int),  # one text field
     "MAX_FORM_PARTS": (1000, int),
     # Uploaded images (covers): refused from their header above this many pixels.

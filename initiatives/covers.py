@@ -31,6 +31,8 @@ MAX_COVER_BYTES = 2 * 1024 * 1024
 MAX_IMAGE_SIDE = 10_000
 MAX_JPEG_SCANS = 64
 FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
+# GIF, BMP, TIFF, Photoshop: named to say which formats to use, never opened.
+OTHER_IMAGE_SIGNATURES = (b"GIF87a", b"GIF89a", b"BM", b"II*\0", b"MM\0*", b"8BPS")
 COVER_SIZE = (1200, 1200)
 THUMB_SIZE = (240, 240)
 SRGB = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
@@ -92,6 +94,8 @@ def jpeg_scan_count(data: bytes, stop_after: int = MAX_JPEG_SCANS) -> int:
 
 def _opened(data: bytes) -> Image.Image:
     """The image with only its header read, refused unless its format and size are right."""
+    if data.startswith(OTHER_IMAGE_SIGNATURES):  # a picture, but not one we keep
+        raise DomainError(_("Upload a JPEG, PNG or WebP image."))
     # Pillow's own bomb check raises here; only our formats' plugins may read it.
     image = Image.open(BytesIO(data), formats=list(FORMATS))
     if image.format not in FORMATS:

@@ -79,7 +79,7 @@ def test_a_600_mb_offer_is_refused_unread_with_a_friendly_413(catalog, client, c
     assert upload.consumed < 1024 * 1024
     assert elapsed < 2
     text = response.get_data(as_text=True)
-    assert "Too large" in text and "Files may add up to 3 MB" in text  # MAX_SMALL_UPLOAD_SIZE
+    assert "Too large" in text and "Files may add up to 4 MB" in text  # MAX_SMALL_UPLOAD_SIZE
 
 
 def test_the_413_page_speaks_ukrainian(catalog, client, csrf_on):
