@@ -38,6 +38,7 @@ from core.mail import EmailStatus, OutgoingEmail
 from core.paging import paginate
 from core.permissions import require, requires
 from core.security import safe_redirect_target
+from core.site import external_url
 
 bp = Blueprint("accounts", __name__)
 mail.register_email_kind("welcome", _l("Welcome messages"))
@@ -176,7 +177,7 @@ def sso_start():
         abort(404)
     session["sso_next"] = safe_redirect_target(request.args.get("next"), None)
     try:
-        return sso.start_sign_in(url_for("accounts.sso_callback", _external=True))
+        return sso.start_sign_in(external_url("accounts.sso_callback"))
     except DomainError as error:
         flash(error.message, "danger")
         return redirect(url_for("accounts.signin"))

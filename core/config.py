@@ -80,10 +80,11 @@ ENVIRONMENT = {
     "BABEL_DEFAULT_TIMEZONE": ("UTC", str),
     # Request bodies (Flask's own settings): refused with 413 before they are read.
     "MAX_CONTENT_LENGTH": (64 * 1024 * 1024, int),  # brief files are up to 20 MB each
+    "MAX_SMALL_UPLOAD_SIZE": (4 * 1024 * 1024, int),  # a form with a cover or a CSV (2 MB)
     "MAX_FORM_MEMORY_SIZE": (500_000, int),  # one text field
     "MAX_FORM_PARTS": (1000, int),
     # Uploaded images (covers): refused from their header above this many pixels.
-    "MAX_IMAGE_PIXELS": (24_000_000, int),
+    "MAX_IMAGE_PIXELS": (16_000_000, int),  # covers are kept at 1200 px at most
     # How many reverse proxies in front set X-Forwarded-For / X-Forwarded-Proto (ProxyFix).
     "PROXY_FIX_X_FOR": (0, int),
     "PROXY_FIX_X_PROTO": (0, int),

@@ -3,7 +3,7 @@
 import logging
 from contextlib import suppress
 
-from flask import Flask, render_template
+from flask import Flask, render_template, request
 from flask.globals import request_ctx
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -50,12 +50,32 @@ logger = logging.getLogger("guildhall.errors")
 
 
 def _error_page(status: int, message: str | None = None):
+    if request_ctx and request_ctx.url_adapter is None:
+        # The request's host is not one the site answers to: its links go to the site.
+        request_ctx.url_adapter = site_url_adapter()
     return (
         render_template(
             "errors/error.html", status=status, title=ERROR_TITLES[status], message=message
         ),
         status,
     )
+
+
+def _too_large_message() -> str:
+    """What was too large: the files, the text, or one field (or the number of fields)."""
+    limit = request.max_content_length
+    length = request.content_length
+    if limit is not None and length is not None and length <= limit:
+        # The body was within bounds: a field was too long, or there were too many.
+        return _("A text in the form is too long, or the form has too many fields: "
+                 "shorten it and send it again.")  # fmt: skip
+    if request.takes_files:
+        # Refused from the Content-Length (or as it was read), before the body was kept.
+        return _("What you sent is more than the site takes at once. Files may add up to "
+                 "%(mb)s MB: send smaller files, or fewer at a time.",
+                 mb=f"{limit / 2**20:g}" if limit else "?")  # fmt: skip
+    return _("This text is too long: the site takes at most %(kb)s KB at once. Shorten "
+             "it and send it again.", kb=limit // 1000 if limit else "?")  # fmt: skip
 
 
 def register_error_handlers(app: Flask) -> None:
@@ -67,16 +87,11 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(413)
     def too_large(error):
-        # Raised from the Content-Length (or the form's parts) before the body is read.
-        limit = app.config.get("MAX_CONTENT_LENGTH")
-        return _error_page(413, _("What you sent is more than the site takes at once. Files "
-                                  "may add up to %(mb)s MB: send smaller files, or fewer at "
-                                  "a time.", mb=limit // 2**20 if limit else "?"))  # fmt: skip
+        return _error_page(413, _too_large_message())
 
     @app.errorhandler(SecurityError)
     def untrusted_host(error):
         # A Host outside TRUSTED_HOSTS: no links are made from it, the page's go to the site.
-        request_ctx.url_adapter = site_url_adapter()
         return _error_page(400, _("This site is not served at this address."))
 
     @app.errorhandler(CSRFError)

@@ -10,8 +10,9 @@ in a request or in a CLI job alike; `email_user` renders templates inside
 from contextlib import contextmanager
 from urllib.parse import urlsplit
 
-from flask import Flask, current_app, has_request_context, url_for
+from flask import Flask, current_app, has_request_context, request, url_for
 from flask.globals import request_ctx
+from werkzeug.exceptions import SecurityError
 from werkzeug.routing import MapAdapter
 
 
@@ -56,3 +57,45 @@ def settle_trusted_hosts(app: Flask, production: bool) -> None:
                 f"https://guildhall.example.com, not {app.config['SITE_URL']!r}"
             )
         app.config["TRUSTED_HOSTS"] = [host]
+
+
+def _port_is_the_sites(host: str) -> bool:
+    port = urlsplit(f"//{host}").port
+    site = urlsplit(current_app.config["SITE_URL"])
+    return port in (None, 80, 443, site.port)
+
+
+def refuse_untrusted_host() -> None:
+    """Flask finds a Host outside TRUSTED_HOSTS while routing but raises it only at
+    dispatch, after the before_request hooks: this one, run first, raises it before any
+    other hook reads the request (and fails its own way, with no links to build).
+
+    Flask's check ignores the port: a trusted name on a port other than SITE_URL's
+    (or 80 and 443, where a proxy may write them) is refused here too."""
+    if isinstance(request.routing_exception, SecurityError):
+        raise request.routing_exception
+    if current_app.config.get("TRUSTED_HOSTS") and not _port_is_the_sites(request.host):
+        raise SecurityError(f"Host {request.host!r} is not on the site's port.")
+
+
+class NormalHost:
+    """WSGI middleware: `Host: Guildhall.Example.COM.` is the same site as
+    `guildhall.example.com` (host names ignore case, and a trailing dot only says the
+    name is complete), so the header is lowercased and the dot dropped before Flask
+    checks it against TRUSTED_HOSTS."""
+
+    def __init__(self, wsgi_app):
+        self.wsgi_app = wsgi_app
+
+    def __call__(self, environ, start_response):
+        if host := environ.get("HTTP_HOST"):
+            name, colon, port = host.lower().rpartition(":")
+            if not colon or "]" in port:  # no port (an IPv6 address has colons of its own)
+                name, colon, port = host.lower(), "", ""
+            environ["HTTP_HOST"] = name.rstrip(".") + colon + port
+        return self.wsgi_app(environ, start_response)
+
+
+def register_host_check(app: Flask) -> None:
+    app.before_request_funcs.setdefault(None, []).insert(0, refuse_untrusted_host)
+    app.wsgi_app = NormalHost(app.wsgi_app)

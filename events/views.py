@@ -18,7 +18,7 @@ from core.extensions import db, login_manager
 from core.navigation import add_nav_item
 from core.paging import paginate
 from core.permissions import can, is_signed_in, require, requires
-from core.site import external_url
+from core.site import external_url, site_context
 from events import calendar, feeds, services
 from events.export import attendees_csv
 from events.forms import AttendanceForm, EventForm
@@ -297,10 +297,16 @@ def _feed_not_found() -> Response:
     )
 
 
+def _calendar(events, name: str | None = None) -> bytes:
+    """The .ics, its links to event pages made from SITE_URL like every link people copy."""
+    with site_context():
+        return calendar.calendar_for(events, name)
+
+
 @bp.route("/events/<int:event_id>/calendar.ics")
 def ics(event_id: int):
     event = load_event(event_id)
-    return _ics(calendar.calendar_for([event]), f"event-{event.id}.ics")
+    return _ics(_calendar([event]), f"event-{event.id}.ics")
 
 
 @bp.route("/communities/<slug>/events.ics")
@@ -319,7 +325,7 @@ def community_feed(slug: str):
         if token is not None:
             return _feed_not_found()
         abort(404)
-    body = calendar.calendar_for(services.feed_events(user, community), community.name)
+    body = _calendar(services.feed_events(user, community), community.name)
     return _ics(body, f"{community.slug}-events.ics")
 
 

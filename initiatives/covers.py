@@ -9,6 +9,11 @@ MAX_IMAGE_PIXELS, and MAX_IMAGE_SIDE on its longest side (a PNG one pixel wide
 costs a row's work per pixel). What is stored is re-encoded from the pixels
 alone: no EXIF, XMP, comments, text chunks or colour profile (colours are
 turned to sRGB, and the EXIF orientation applied, first).
+
+A progressive JPEG is decoded once per scan, each over the whole picture: a small
+file of thousands of empty scans costs minutes of work. Its markers are counted
+before anything is decoded, and more than MAX_JPEG_SCANS scans are refused (real
+progressive photos have about ten).
 """
 
 import secrets
@@ -24,7 +29,10 @@ from core.errors import DomainError
 
 MAX_COVER_BYTES = 2 * 1024 * 1024
 MAX_IMAGE_SIDE = 10_000
+MAX_JPEG_SCANS = 64
 FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
+# GIF, BMP, TIFF, Photoshop: named to say which formats to use, never opened.
+OTHER_IMAGE_SIGNATURES = (b"GIF87a", b"GIF89a", b"BM", b"II*\0", b"MM\0*", b"8BPS")
 COVER_SIZE = (1200, 1200)
 THUMB_SIZE = (240, 240)
 SRGB = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
@@ -49,14 +57,55 @@ def _too_large() -> DomainError:
     )  # fmt: skip
 
 
+def jpeg_scan_count(data: bytes, stop_after: int = MAX_JPEG_SCANS) -> int:
+    """How many scans (SOS markers) a JPEG holds, counting no further than `stop_after` + 1,
+    found by walking its markers without decoding anything."""
+    position, scans, end = 2, 0, len(data)
+    while position + 4 <= end and scans <= stop_after:
+        if data[position] != 0xFF:
+            break  # not a marker: a broken file, left for Pillow to refuse
+        marker = data[position + 1]
+        if marker == 0xFF:  # fill byte
+            position += 1
+            continue
+        if marker == 0xD9:  # end of image
+            break
+        if marker == 0x01 or 0xD0 <= marker <= 0xD7:  # markers without a length
+            position += 2
+            continue
+        position += 2 + int.from_bytes(data[position + 2 : position + 4], "big")
+        if marker != 0xDA:
+            continue
+        scans += 1
+        # The scan's coded data runs to the next marker: 0xFF not followed by a
+        # stuffed 0x00 or a restart marker.
+        while (position := data.find(b"\xff", position)) != -1 and position + 1 < end:
+            following = data[position + 1]
+            if following == 0xFF:
+                position += 1
+            elif following == 0x00 or 0xD0 <= following <= 0xD7:
+                position += 2
+            else:
+                break
+        if position == -1:
+            break
+    return scans
+
+
 def _opened(data: bytes) -> Image.Image:
     """The image with only its header read, refused unless its format and size are right."""
-    image = Image.open(BytesIO(data))  # Pillow's own bomb check raises here
+    if data.startswith(OTHER_IMAGE_SIGNATURES):  # a picture, but not one we keep
+        raise DomainError(_("Upload a JPEG, PNG or WebP image."))
+    # Pillow's own bomb check raises here; only our formats' plugins may read it.
+    image = Image.open(BytesIO(data), formats=list(FORMATS))
     if image.format not in FORMATS:
         raise DomainError(_("Upload a JPEG, PNG or WebP image."))
     width, height = image.size
     if width * height > current_app.config["MAX_IMAGE_PIXELS"] or max(image.size) > MAX_IMAGE_SIDE:
         raise _too_large()
+    if image.format == "JPEG" and jpeg_scan_count(data) > MAX_JPEG_SCANS:
+        raise DomainError(_("This JPEG is built in too many passes to be read safely: "
+                            "save it again as an ordinary JPEG."))  # fmt: skip
     return image
 
 

@@ -24,6 +24,7 @@ from flask_login import current_user
 from community.views import load_community, register_community_section
 from core.errors import DomainError
 from core.extensions import db, limiter
+from core.limits import accepts_files
 from core.navigation import add_nav_item
 from core.paging import page_of_ids, paginate
 from core.permissions import can, require
@@ -251,6 +252,7 @@ def show(initiative_id: int):
 
 
 @bp.route("/initiatives/<int:initiative_id>/offer", methods=["GET", "POST"])
+@accepts_files("MAX_SMALL_UPLOAD_SIZE")
 def offer(initiative_id: int):
     initiative = load_initiative(initiative_id, "initiative.take_part")
     form = OfferForm().set_categories(initiative.category_list)
@@ -405,6 +407,7 @@ def cover(initiative_id: int, item_id: int):
 
 
 @bp.route("/initiatives/<int:initiative_id>/import", methods=["GET", "POST"])
+@accepts_files("MAX_SMALL_UPLOAD_SIZE")
 def import_items(initiative_id: int):
     initiative = load_initiative(initiative_id, "initiative.manage")
     form = ImportForm()
@@ -513,6 +516,7 @@ def _thank_spam(initiative: Initiative):
 
 
 @bp.route("/public/initiatives/<int:initiative_id>/offer", methods=["GET", "POST"])
+@accepts_files("MAX_SMALL_UPLOAD_SIZE")
 @limiter.limit(_public_form_limit, methods=["POST"])
 def public_offer(initiative_id: int):
     initiative = load_public_initiative(initiative_id, taking_part=True)

@@ -26,6 +26,7 @@ from community.views import register_community_section
 from core.bounds import query_day, query_int
 from core.errors import DomainError
 from core.extensions import db
+from core.limits import accepts_files
 from core.locking import lock_row
 from core.models import utcnow
 from core.navigation import add_nav_item
@@ -257,6 +258,7 @@ def _render_form(form, subject_title, channels, brief=None, community=None, star
 
 
 @bp.route("/new/<kind>/<int:ref>", methods=["GET", "POST"])
+@accepts_files()
 def new(kind: str, ref: int):
     require("site.browse")
     subject = load_subject(kind, ref)
@@ -282,6 +284,7 @@ def new(kind: str, ref: int):
 
 
 @bp.route("/<int:brief_id>/edit", methods=["GET", "POST"])
+@accepts_files()
 def edit(brief_id: int):
     brief = load_brief(brief_id, "promotions.edit")
     channels = services.active_channels()

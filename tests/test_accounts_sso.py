@@ -3,7 +3,7 @@
 import json
 import socket
 import time
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import requests
@@ -301,3 +301,10 @@ def test_the_default_provider_name_speaks_the_pages_language(app, provider, tmp_
         assert "Увійти через корпоративний обліковий запис" in page
     finally:
         close_app(unnamed)
+
+
+def test_the_provider_is_sent_back_to_the_site_whatever_the_host(sso_app):
+    sso_app.config["SITE_URL"] = "https://guildhall.example.com"
+    start = sso_app.test_client().get("/signin/sso", base_url="http://attacker.example")
+    redirect_uri = parse_qs(urlsplit(start.location).query)["redirect_uri"][0]
+    assert redirect_uri == "https://guildhall.example.com/signin/sso/callback"

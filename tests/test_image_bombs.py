@@ -223,3 +223,57 @@ def test_a_truncated_image_is_explained_beside_the_field(catalog, client, fmt):
     response = offer(client, catalog, buffer.getvalue()[: buffer.tell() // 2], f"cover.{fmt}")
     assert response.status_code == 400
     assert "not an image we can read" in field_error(response.get_data(as_text=True))
+
+
+@functools.cache
+def jpeg_scan_bomb(width: int, size: int) -> bytes:
+    """A grey progressive JPEG of `width`×`width` grown to `size` bytes with empty
+    refinement scans: each is a few bytes, yet the decoder walks every block for it."""
+    out = BytesIO()
+    Image.new("L", (width, width), 128).save(out, "JPEG", progressive=True, quality=50)
+    base = out.getvalue()[:-2]  # without its end-of-image marker
+    # One Huffman table of a single code (0xE0: a run of 14 zero blocks, then 2**14 more).
+    dht = b"\xff\xc4" + struct.pack(">H", 20) + b"\x11" + bytes([1] + [0] * 15) + b"\xe0"
+    bits = ("0" + "1" * 14) * -(-(((width + 7) // 8) ** 2) // 32767)
+    bits += "1" * (-len(bits) % 8)
+    coded = bytearray()
+    for start in range(0, len(bits), 8):
+        coded.append(int(bits[start : start + 8], 2))
+        if coded[-1] == 0xFF:
+            coded.append(0)  # a stuffed byte
+    scan = b"\xff\xda" + struct.pack(">H", 8) + b"\x01\x01\x01\x01\x3f\x00" + bytes(coded)
+    count = (size - len(base) - len(dht) - 2) // len(scan)
+    return base + dht + scan * count + b"\xff\xd9"
+
+
+def test_a_jpeg_of_thousands_of_scans_is_refused_before_decoding(tmp_path):
+    # 100 KB of empty scans over a 2048×2048 picture: seconds of decoding without the
+    # check (a 300 KB one of 4896×4896 took 41 s); it is refused from its markers.
+    data = jpeg_scan_bomb(2048, 100_000)
+    figures = measure_cover(data, tmp_path)
+    scans = data.count(b"\xff\xda")
+    print(f"\n2048×2048 JPEG of {scans} scans ({len(data) // 1024} KB): {figures}")
+    assert "too many passes" in figures["outcome"]
+    assert figures["seconds"] < 0.5
+
+
+def test_an_ordinary_progressive_jpeg_is_kept(catalog, client, uploads):
+    photo = BytesIO()
+    Image.new("RGB", (800, 600), "teal").save(photo, "JPEG", progressive=True)
+    assert offer(client, catalog, photo.getvalue(), "photo.jpg").status_code == 302
+    assert stored_cover(uploads).exists()
+
+
+def test_a_scan_bomb_through_the_public_offer_form_gets_a_message_beside_the_field(catalog, client):
+    started = time.perf_counter()
+    response = offer(client, catalog, jpeg_scan_bomb(2048, 100_000), "bomb.jpg")
+    assert response.status_code == 400
+    assert time.perf_counter() - started < 2
+    assert "too many passes" in field_error(response.get_data(as_text=True))
+
+
+def test_a_picture_of_over_16_megapixels_is_refused_by_default(catalog, client):
+    # A cover is kept at 1200 px: decoding 24 MP of RGBA took 2-3 s and 220 MB for it.
+    response = offer(client, catalog, png_bomb(4300, 4000))  # 17.2 MP
+    assert response.status_code == 400
+    assert "16.0 megapixels" in field_error(response.get_data(as_text=True))

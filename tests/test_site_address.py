@@ -128,3 +128,52 @@ def test_behind_a_proxy_https_is_recognised_from_x_forwarded_proto(app, tmp_path
 def test_production_refuses_to_start_without_a_full_site_url(app, tmp_path):
     with pytest.raises(ValueError, match="SITE_URL"):
         production_app(app, tmp_path, SITE_URL="guildhall.example.com")
+
+
+@pytest.mark.usefixtures("restore_limiter")
+@pytest.mark.parametrize(
+    "request_args",
+    [
+        {"path": "/?q=%00"},  # refused by a before_request hook
+        {"path": "/signin", "method": "POST", "data": {"email": "x" * 600_000}},  # 413
+    ],
+    ids=["nul-byte", "body-too-large"],
+)
+def test_another_host_with_a_bad_request_gets_the_400_page_not_a_500(app, tmp_path, request_args):
+    served = production_app(app, tmp_path, SITE_URL=SITE, TRUSTED_HOSTS=["guildhall.example.com"])
+    try:
+        response = served.test_client().open(base_url=ATTACKER, **request_args)
+        page = response.get_data(as_text=True)
+        assert response.status_code == 400
+        assert "not served at this address" in page and "attacker.example" not in page
+    finally:
+        close_app(served)
+
+
+def test_links_people_copy_from_pages_come_from_the_site(app, site, login):
+    from tests.test_initiatives_support import build_catalog
+
+    catalog = build_catalog()
+    event = make_event(catalog.leader, catalog.community)
+    attacker = {"base_url": ATTACKER}
+    leader = login(catalog.leader)
+    for cookie in list(leader._cookies.values()):  # signed in at the attacker's host too
+        leader.set_cookie(cookie.key, cookie.value, domain="attacker.example")
+    page = leader.get(f"/initiatives/{catalog.initiative.id}", **attacker)
+    assert f'href="{SITE}/public/initiatives/{catalog.initiative.id}"' in page.text
+    ics = leader.get(f"/events/{event.id}/calendar.ics", **attacker).data
+    assert f"{SITE}/events/{event.id}".encode() in ics and b"attacker" not in ics
+    assert b"attacker" not in page.data
+
+
+def test_a_trusted_host_on_another_port_is_refused(client, trusting):
+    assert client.get("/signin", base_url="http://guildhall.example.com:1234").status_code == 400
+    assert client.get("/signin", base_url="http://guildhall.example.com:80").status_code == 200
+
+
+@pytest.mark.parametrize(
+    "host", ["GuildHall.Example.COM", "guildhall.example.com.", "guildhall.example.com.:443"]
+)
+def test_the_sites_host_in_capitals_or_with_a_final_dot_is_served(client, trusting, host):
+    response = client.get("/signin", headers={"Host": host})
+    assert response.status_code == 200
