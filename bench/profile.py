@@ -35,8 +35,11 @@ def main() -> None:
     parser.add_argument("--search-index-dir")
     parser.add_argument("--html", help="also write pyinstrument's HTML report here")
     args = parser.parse_args()
-    config = {"SQLALCHEMY_DATABASE_URI": args.database_url, "RATELIMIT_ENABLED": False,
-              "SEARCH_AUTO_REBUILD": False, "SECRET_KEY": secrets.token_hex(32)}  # fmt: skip
+    # TESTING: Flask-Login's test client signs people in without a session row, which
+    # only a testing app accepts (accounts/sessions.py); it answers on any host too.
+    config = {"TESTING": True, "SQLALCHEMY_DATABASE_URI": args.database_url,
+              "RATELIMIT_ENABLED": False, "SEARCH_AUTO_REBUILD": False,
+              "SECRET_KEY": secrets.token_hex(32)}  # fmt: skip
     if args.search_index_dir:
         config["SEARCH_INDEX_DIR"] = args.search_index_dir
     app = create_app(config)

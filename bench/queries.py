@@ -24,7 +24,9 @@ from core.extensions import db  # noqa: E402
 
 def count_statements(database_url: str, search_index_dir: str | None = None) -> dict[str, int]:
     """page name → statements run to answer it."""
-    config = {"SQLALCHEMY_DATABASE_URI": database_url, "RATELIMIT_ENABLED": False,
+    # TESTING: Flask-Login's test client signs people in without a session row, which
+    # only a testing app accepts (accounts/sessions.py); it answers on any host too.
+    config = {"TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url, "RATELIMIT_ENABLED": False,
               "SEARCH_AUTO_REBUILD": False, "SECRET_KEY": secrets.token_hex(32)}  # fmt: skip
     if search_index_dir:
         config["SEARCH_INDEX_DIR"] = search_index_dir

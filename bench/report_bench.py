@@ -262,6 +262,7 @@ def main() -> None:
         "SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "report-bench-" + "x" * 40,
         "SEARCH_INDEX_DIR": tempfile.mkdtemp(prefix="guildhall-bench-index-"),
         "BABEL_DEFAULT_TIMEZONE": "Europe/Kyiv", "RATELIMIT_ENABLED": False,
+        "TESTING": True,  # the test client signs in without a session row (accounts/sessions.py)
     })  # fmt: skip
     from flask_login import FlaskLoginClient
 

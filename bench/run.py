@@ -65,6 +65,8 @@ def site_env(url: str) -> dict:
         # Production settings, but served over plain HTTP on loopback: a Secure cookie
         # would never come back, and every signed-in request would be a stranger's.
         "SESSION_COOKIE_SECURE": "false",
+        # Served on loopback under both of its names (the clients use either).
+        "TRUSTED_HOSTS": "127.0.0.1,localhost",
     }  # fmt: skip
 
 
@@ -124,7 +126,9 @@ def gunicorn(target: str, port: int, workers: int, env: dict, timeout: float = 3
         process = subprocess.Popen(
             [str(VENV_BIN / "gunicorn"), "-w", str(workers), "-b", f"127.0.0.1:{port}",
              "--log-level", "warning", "--backlog", "2048", "--timeout", "120", target],
-            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log,
+            # Each server is the site at its own address: links, and the port it answers on.
+            cwd=ROOT, env={**env, "SITE_URL": f"http://127.0.0.1:{port}"},
+            stdout=subprocess.DEVNULL, stderr=log,
         )  # fmt: skip
         try:
             deadline = time.monotonic() + timeout

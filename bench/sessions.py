@@ -11,6 +11,7 @@ import requests
 from flask import Flask, g, session
 from flask_wtf.csrf import generate_csrf
 
+from accounts import sessions
 from accounts.models import User
 from core.extensions import db
 
@@ -42,11 +43,11 @@ def sign_in(base: str, email: str, password: str) -> str:
 def minted(app: Flask, user_id: int) -> tuple[str, str]:
     """A Cookie header signed in as `user_id` and the CSRF token that goes with it."""
     environ = {"REMOTE_ADDR": "127.0.0.1", "HTTP_USER_AGENT": USER_AGENT}
-    with app.test_request_context(environ_base=environ):
-        # Flask-Login's alternative id (accounts/sessions.py), as its own login_user keeps.
-        session["_user_id"] = db.session.get(User, user_id).get_id()
+    with app.test_request_context(base_url=app.config["SITE_URL"], environ_base=environ):
+        # A session row like a sign-in makes: a production site accepts no other.
+        sessions.sign_in(db.session.get(User, user_id))
+        db.session.commit()
         session["_fresh"] = False
-        session["_id"] = app.login_manager._session_identifier_generator()
         g.pop(app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"), None)  # one per session
         token = generate_csrf()
         value = app.session_interface.get_signing_serializer(app).dumps(dict(session))

@@ -178,7 +178,7 @@ def seed_initiatives(rng: random.Random, now: datetime | None = None) -> None:
                     (index // 10) % len(contributors)
                 ].id
             if index < EXCHANGED:
-                taker = interested[index] if index < 14 else None
+                taker = contributors[index % len(contributors)] if index < 14 else None
                 row.update(
                     status=ItemStatus.EXCHANGED,
                     reserved_by_user_id=None if taker else rng.choice(employees).id,
@@ -237,8 +237,8 @@ def seed_initiatives(rng: random.Random, now: datetime | None = None) -> None:
         ],
     )
 
-    # 44 leads: 5 outside people who added books and took 14 more, and 25 registrations of
-    # interest.
+    # 44 leads, a brief counting people: the 5 outside people who added books and took 14
+    # more (their requests count them once), and 39 registrations of interest.
     leads = [
         {"participant_id": p.id, "kind": LeadKind.CONTRIBUTION, "created_at": p.consent_at}
         for p in contributors
@@ -249,7 +249,7 @@ def seed_initiatives(rng: random.Random, now: datetime | None = None) -> None:
     ]
     leads += [
         {"participant_id": p.id, "kind": LeadKind.INTEREST, "created_at": p.consent_at}
-        for p in interested[14:]
+        for p in interested
     ]
     db.session.execute(
         insert(Lead),

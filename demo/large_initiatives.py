@@ -92,13 +92,21 @@ def seed_initiatives(site: LargeSite, bulk_insert: Callable, per_community: int 
     bulk_insert(CatalogItem, books(), "Catalog items", sum(sizes))
 
     def interest():
+        interested = set()  # an outside person's interest is one lead per initiative
         for _ in range(leads):
             outsider = rng.random() < 0.6
+            initiative_id = rng.choice(site.catalog_ids)
+            participant_id = rng.choice(participant_ids) if outsider else None
+            kind = rng.choice(("interest", "contribution", "request"))
+            if kind == "interest" and outsider:
+                if (initiative_id, participant_id) in interested:
+                    kind = "contribution"
+                interested.add((initiative_id, participant_id))
             yield {
-                "initiative_id": rng.choice(site.catalog_ids),
-                "participant_id": rng.choice(participant_ids) if outsider else None,
+                "initiative_id": initiative_id,
+                "participant_id": participant_id,
                 "user_id": None if outsider else rng.choice(site.user_ids),
-                "kind": rng.choice(("interest", "contribution", "request")),
+                "kind": kind,
                 "source": rng.choice((None, "instagram", "facebook", "newsletter")),
                 "created_at": now - timedelta(seconds=rng.random() * 600 * 86400),
             }  # fmt: skip
