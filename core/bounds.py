@@ -12,7 +12,7 @@ from decimal import Decimal
 from flask import request
 from flask_babel import lazy_gettext as _l
 from werkzeug.routing import IntegerConverter
-from wtforms.validators import NumberRange, ValidationError
+from wtforms.validators import NumberRange, StopValidation, ValidationError
 
 MAX_INT = 2**31 - 1  # the largest PostgreSQL INTEGER: every id and count column
 # Dates people type: earlier ones are typing mistakes (the site keeps no older
@@ -70,7 +70,23 @@ def count_range(low: int = 0, high: int = MAX_INT, message=None) -> NumberRange:
     return NumberRange(min=low, max=high, message=message)
 
 
-def money_range(low: str, high: str, message=None) -> NumberRange:
-    """NumberRange for a DecimalField, with Decimal bounds: a float bound such as 0.01 is a
-    little more than 0.01, so the Decimal 0.01 itself would be refused."""
-    return NumberRange(min=Decimal(low), max=Decimal(high), message=message)
+class MoneyRange(NumberRange):
+    """NumberRange for a DecimalField: `finite` first, then the range."""
+
+    def __call__(self, form, field):
+        finite(form, field, self.message)
+        super().__call__(form, field)
+
+
+def finite(form, field, message=None) -> None:
+    """WTForms validator of a DecimalField: "NaN", "sNaN" and "Infinity" parse as decimals,
+    but cannot be compared, and a signaling NaN cannot even be asked whether it is a NaN."""
+    value = field.data
+    if isinstance(value, Decimal) and not value.is_finite():
+        raise StopValidation(message or _l("Enter a number."))
+
+
+def money_range(low: str, high: str, message=None) -> MoneyRange:
+    """MoneyRange with Decimal bounds: a float bound such as 0.01 is a little more than
+    0.01, so the Decimal 0.01 itself would be refused."""
+    return MoneyRange(min=Decimal(low), max=Decimal(high), message=message)

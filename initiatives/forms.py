@@ -23,7 +23,6 @@ from wtforms.validators import (
     Length,
     NumberRange,
     Optional,
-    StopValidation,
     ValidationError,
 )
 
@@ -60,19 +59,12 @@ STATUS_LABELS = {
 IMAGE_TYPES = ["jpg", "jpeg", "png", "webp"]
 
 
-def _finite(form, field) -> None:
-    # "NaN" and "Infinity" parse as decimals, and NaN cannot even be compared.
-    if field.data is not None and not field.data.is_finite():
-        raise StopValidation(_l("Enter an amount between 0.01 and 1,000,000."))
-
-
 def _amount_field(label, **kwargs) -> DecimalField:
     return DecimalField(
         label,
         places=2,
         validators=[
             *kwargs.pop("validators", [InputRequired()]),
-            _finite,
             money_range(
                 "0.01", str(MAX_DONATION), _l("Enter an amount between 0.01 and 1,000,000.")
             ),

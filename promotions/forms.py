@@ -27,7 +27,7 @@ from wtforms.validators import (
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from core.bounds import count_range, within_window
+from core.bounds import count_range, money_range, within_window
 from core.text import is_web_address, one_line
 from promotions.models import Audience, Currency, Objective, PostFormat, ReportFrequency
 
@@ -120,7 +120,7 @@ class BriefForm(FlaskForm):
     ad_budget = DecimalField(
         _l("Ad budget"),
         places=2,
-        validators=[Optional(), NumberRange(min=0, max=1_000_000_000)],
+        validators=[Optional(), money_range("0", "1000000000")],
         description=_l("Paid reach needs money agreed in advance; leave empty for none."),
     )
     currency = SelectField(

@@ -269,6 +269,30 @@ def test_a_donation_under_one_kopeck_is_refused(app, login, amount):
     assert "Enter an amount between 0.01 and 1,000,000." in response.text
 
 
+NOT_FINITE = ["sNaN", "-sNaN", "sNaN123", "NaN", "Infinity", "-Infinity"]
+
+
+@pytest.mark.parametrize("amount", NOT_FINITE)
+def test_an_ad_budget_that_is_no_number_gets_a_message_beside_the_field(people, login, amount):
+    leader, _smm, _admin, community = people
+    response = login(leader).post(new_url(community), data=form_data(ad_budget=amount))
+    assert response.status_code == 400
+    assert "Enter a number." in response.text
+    assert db.session.execute(select(PromotionRequest)).first() is None
+
+
+@pytest.mark.parametrize("amount", NOT_FINITE)
+def test_a_donation_that_is_no_number_gets_a_message_beside_the_field(app, login, amount):
+    catalog = build_catalog()
+    item = catalog.offer()
+    initiatives.request_item(catalog.initiative.id, item.id, pledged=1, user=catalog.employee)
+    db.session.commit()
+    url = f"/initiatives/{catalog.initiative.id}/items/{item.id}/confirm"
+    response = login(catalog.leader).post(url, data={"amount": amount})
+    assert response.status_code == 400
+    assert "Enter an amount between 0.01 and 1,000,000." in response.text
+
+
 # --- every form field, by construction ------------------------------------------------------
 
 
@@ -305,7 +329,7 @@ def _is_bounded(unbound) -> bool:
     from wtforms import DateField, DateTimeLocalField, DecimalField, IntegerField
     from wtforms.validators import NumberRange
 
-    from core.bounds import MAX_INT, within_window
+    from core.bounds import MAX_INT, MoneyRange, within_window
 
     validators = unbound.kwargs.get("validators") or []
     ranges = [v for v in validators if isinstance(v, NumberRange)]
@@ -314,8 +338,9 @@ def _is_bounded(unbound) -> bool:
     if issubclass(unbound.field_class, IntegerField):
         return bool(ranges) and ranges[0].max is not None and ranges[0].max <= MAX_INT
     if issubclass(unbound.field_class, DecimalField):
-        # Decimal or int bounds: a float 0.01 refuses the Decimal 0.01.
-        return bool(ranges) and all(
+        # Not-a-number refused before the range; Decimal or int bounds: a float 0.01
+        # refuses the Decimal 0.01.
+        return isinstance(ranges[0] if ranges else None, MoneyRange) and all(
             isinstance(bound, int | Decimal) for bound in (ranges[0].min, ranges[0].max)
         )
     return True
