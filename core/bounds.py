@@ -71,11 +71,29 @@ def count_range(low: int = 0, high: int = MAX_INT, message=None) -> NumberRange:
 
 
 class MoneyRange(NumberRange):
-    """NumberRange for a DecimalField: `finite` first, then the range."""
+    """NumberRange for a DecimalField: `finite` first, then the range, then at most
+    `places` digits after the point: NUMERIC(…, 2) rounds 0.001 to 0.00 silently, and
+    PostgreSQL refuses 1e-999999999 outright, losing what was typed."""
+
+    def __init__(self, min=None, max=None, message=None, places: int = 2):  # noqa: A002
+        super().__init__(min=min, max=max, message=message)
+        self.places = places
 
     def __call__(self, form, field):
         finite(form, field, self.message)
         super().__call__(form, field)
+        if field.data is not None and decimal_places(field.data) > self.places:
+            raise ValidationError(
+                _l("Enter at most %(places)s digits after the point.", places=self.places)
+            )
+
+
+def decimal_places(value: Decimal) -> int:
+    """How many digits after the point a finite Decimal needs: 1.50 needs 1, 1e-9 needs 9.
+    Read off its digits, with no arithmetic context that could overflow."""
+    _sign, digits, exponent = value.as_tuple()
+    trailing_zeros = len(digits) - len("".join(map(str, digits)).rstrip("0"))
+    return max(0, -(exponent + trailing_zeros)) if any(digits) else 0
 
 
 def finite(form, field, message=None) -> None:
