@@ -10,6 +10,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from flask import request
+from flask_babel import format_number
 from flask_babel import lazy_gettext as _l
 from werkzeug.routing import IntegerConverter
 from wtforms.validators import NumberRange, StopValidation, ValidationError
@@ -63,15 +64,30 @@ def within_window(form, field) -> None:
         )
 
 
-def count_range(low: int = 0, high: int = MAX_INT, message=None) -> NumberRange:
-    """NumberRange for an IntegerField kept in an INTEGER column."""
+class CountRange(NumberRange):
+    """NumberRange whose message names both ends, in the reader's number format, and that
+    stays quiet when the value did not parse: the field already says it is no number."""
+
+    def __call__(self, form, field):
+        if field.data is None or self.min <= field.data <= self.max:
+            return
+        raise ValidationError(self.refusal())
+
+    def refusal(self) -> str:
+        template = self.message or _l("Enter a number from %(low)s to %(high)s.")
+        return str(template) % {"low": format_number(self.min), "high": format_number(self.max)}
+
+
+def count_range(low: int = 0, high: int = MAX_INT, message=None) -> CountRange:
+    """CountRange for an IntegerField kept in an INTEGER column; `message` may name the
+    ends as %(low)s and %(high)s."""
     if high > MAX_INT:
         raise ValueError("an INTEGER column holds at most 2**31 - 1")
-    return NumberRange(min=low, max=high, message=message)
+    return CountRange(min=low, max=high, message=message)
 
 
-class MoneyRange(NumberRange):
-    """NumberRange for a DecimalField: `finite` first, then the range, then at most
+class MoneyRange(CountRange):
+    """CountRange for a DecimalField: `finite` first, then the range, then at most
     `places` digits after the point: NUMERIC(…, 2) rounds 0.001 to 0.00 silently, and
     PostgreSQL refuses 1e-999999999 outright, losing what was typed."""
 
@@ -80,7 +96,7 @@ class MoneyRange(NumberRange):
         self.places = places
 
     def __call__(self, form, field):
-        finite(form, field, self.message)
+        finite(form, field, self.refusal())
         super().__call__(form, field)
         if field.data is not None and decimal_places(field.data) > self.places:
             raise ValidationError(

@@ -17,12 +17,11 @@ from wtforms.validators import (
     DataRequired,
     InputRequired,
     Length,
-    NumberRange,
     Optional,
     ValidationError,
 )
 
-from core.bounds import within_window
+from core.bounds import count_range, within_window
 from core.text import is_web_address, one_line
 from events.models import EventVisibility
 from events.services import (
@@ -87,7 +86,7 @@ class EventForm(FlaskForm):
         _l("Capacity"),
         validators=[
             Optional(),
-            NumberRange(min=1, max=MAX_SEATS, message=_l("Enter at least 1 seat.")),
+            count_range(1, MAX_SEATS, _l("Enter a number of seats from %(low)s to %(high)s.")),
         ],
         description=_l("Seats; leave empty for no limit. When full, people join a waitlist."),
     )
@@ -95,7 +94,9 @@ class EventForm(FlaskForm):
         _l("Registration goal"),
         validators=[
             Optional(),
-            NumberRange(min=1, max=MAX_SEATS, message=_l("Enter a number from 1.")),
+            count_range(
+                1, MAX_SEATS, _l("Enter a number of registrations from %(low)s to %(high)s.")
+            ),
         ],
         description=_l("How many registrations you aim for; promotion requests measure this."),
     )

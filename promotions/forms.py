@@ -21,7 +21,6 @@ from wtforms.validators import (
     DataRequired,
     InputRequired,
     Length,
-    NumberRange,
     Optional,
     ValidationError,
 )
@@ -81,7 +80,7 @@ class BriefForm(FlaskForm):
     )
     target = IntegerField(
         _l("Target number"),
-        validators=[Optional(), NumberRange(min=1, max=10_000_000)],
+        validators=[Optional(), count_range(1, 10_000_000)],
         description=_l("A number makes success measurable: SMM plans reach and budget against it."),
     )
     key_message = TextAreaField(
@@ -281,7 +280,7 @@ class ChannelForm(ChannelRequirementsForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=60)], filters=[one_line])
     position = IntegerField(
         _l("Position"),
-        validators=[Optional(), NumberRange(min=0, max=10_000)],
+        validators=[Optional(), count_range(0, 10_000)],
         description=_l("Channels are listed by this number."),
     )
     active = BooleanField(_l("In use"), default=True)

@@ -162,7 +162,7 @@ def test_reach_and_clicks_beyond_the_column_get_a_message_beside_the_field(peopl
         data = {"published_url": "https://example.org/p", field: str(2**31)}
         response = login(smm).post(url, data=data)
         assert response.status_code == 400, field
-        assert "Number must be between 0 and 2147483647." in response.text
+        assert "Enter a number from 0 to 2,147,483,647." in response.text
     data = {"published_url": "https://example.org/p", "reach": str(2**31 - 1), "clicks": "5"}
     assert login(smm).post(url, data=data).status_code == 302
     db.session.expire_all()
@@ -265,7 +265,7 @@ def test_an_ad_budget_that_is_no_number_gets_a_message_beside_the_field(people, 
     leader, _smm, _admin, community = people
     response = login(leader).post(new_url(community), data=form_data(ad_budget=amount))
     assert response.status_code == 400
-    assert "Enter a number." in response.text
+    assert "Enter a number from 0 to 1,000,000,000." in response.text
     assert db.session.execute(select(PromotionRequest)).first() is None
 
 
@@ -309,6 +309,47 @@ def test_an_ad_budget_in_kopecks_is_saved_as_typed(people, login, amount, saved)
     assert brief.ad_budget == Decimal(saved)
 
 
+SEATS = "Enter a number of seats from 1 to 100,000."
+
+
+@pytest.mark.parametrize(
+    ("changes", "messages"),
+    [
+        ({"capacity": "200000"}, [SEATS]),
+        ({"capacity": "0"}, [SEATS]),
+        ({"registration_goal": "200000"}, ["Enter a number of registrations from 1 to 100,000."]),
+        ({"capacity": "1e3"}, ["Not a valid integer value."]),
+        ({"capacity": "9" * 10_000}, ["Not a valid integer value."]),
+        ({"registration_goal": "ten"}, ["Not a valid integer value."]),
+    ],
+)
+def test_an_event_number_out_of_range_gets_one_message_naming_both_ends(
+    people, login, changes, messages
+):
+    from tests.test_events_pages import FORM
+
+    leader, _smm, _admin, community = people
+    response = login(leader).post(
+        f"/communities/{community.slug}/events/new", data={**FORM, **changes}
+    )
+    assert response.status_code == 400
+    found = re.findall(r"invalid-feedback[^>]*>\s*([^<]+?)\s*<", response.text)
+    assert found == messages
+
+
+def test_the_ends_of_a_range_are_written_the_ukrainian_way(people, login):
+    from tests.test_events_pages import FORM
+
+    leader, _smm, _admin, community = people
+    client = login(leader)
+    client.post("/language", data={"language": "uk"})
+    response = client.post(
+        f"/communities/{community.slug}/events/new", data={**FORM, "capacity": "200000"}
+    )
+    assert response.status_code == 400
+    assert "Введіть кількість місць від 1 до 100\xa0000." in response.text
+
+
 # --- every form field, by construction ------------------------------------------------------
 
 
@@ -345,14 +386,14 @@ def _is_bounded(unbound) -> bool:
     from wtforms import DateField, DateTimeLocalField, DecimalField, IntegerField
     from wtforms.validators import NumberRange
 
-    from core.bounds import MAX_INT, MoneyRange, within_window
+    from core.bounds import MAX_INT, CountRange, MoneyRange, within_window
 
     validators = unbound.kwargs.get("validators") or []
     ranges = [v for v in validators if isinstance(v, NumberRange)]
     if issubclass(unbound.field_class, DateField | DateTimeLocalField):
         return within_window in validators
     if issubclass(unbound.field_class, IntegerField):
-        return bool(ranges) and ranges[0].max is not None and ranges[0].max <= MAX_INT
+        return isinstance(ranges[0] if ranges else None, CountRange) and ranges[0].max <= MAX_INT
     if issubclass(unbound.field_class, DecimalField):
         # Not-a-number refused before the range; Decimal or int bounds: a float 0.01
         # refuses the Decimal 0.01.

@@ -106,11 +106,11 @@ def test_complete_request_goes_to_smm_and_rings_their_bell(people, login):
     ("field", "value", "message"),
     [
         ("target", "forty", "Not a valid integer"),
-        ("target", "-5", "Number must be"),
+        ("target", "-5", "Enter a number from 1 to 10,000,000."),
         ("objective", "likes", "Not a valid choice"),
         ("currency", "GBP", "Not a valid choice"),
         ("channels", ["999"], "not a valid choice"),
-        ("ad_budget", "-1", "Number must be"),
+        ("ad_budget", "-1", "Enter a number from 0 to 1,000,000,000."),
         ("references", "javascript:alert(1)", "is not a web address"),
         ("references", "https://ok.example\nftp://files.example/x", "is not a web address"),
         ("content_deadline", "2020-01-01", "The content deadline has passed"),
