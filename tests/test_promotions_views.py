@@ -379,3 +379,47 @@ def test_an_asset_name_with_control_characters_is_stored_and_served_without_them
     download = login(smm).get(f"/promotions/{brief.id}/assets/{asset.id}")
     assert download.status_code == 200
     assert "teamphoto.png" in download.headers["Content-Disposition"]
+
+
+@pytest.mark.parametrize(
+    ("timezone", "starts_at", "last_day", "refused"),
+    [
+        # 08:00 on 1 March in Kiritimati is still 28 February in UTC: the event's day is 1 March.
+        ("Pacific/Kiritimati", "2031-03-01T08:00", "2031-03-01", False),
+        ("Pacific/Kiritimati", "2031-03-01T08:00", "2031-03-02", True),
+        # 20:00 on 1 March on Adak is already 2 March in UTC: the event's day is still 1 March.
+        ("America/Adak", "2031-03-01T20:00", "2031-03-02", True),
+        ("America/Adak", "2031-03-01T20:00", "2031-03-01", False),
+    ],
+)
+def test_publication_ends_by_the_event_day_where_the_event_takes_place(
+    people, login, timezone, starts_at, last_day, refused
+):
+    from events.models import Event
+    from tests.test_events_pages import FORM
+
+    leader, _smm, _member, community = people
+    client = login(leader)
+    event_form = {**FORM, "timezone": timezone, "starts_at": starts_at}
+    event_form["ends_at"] = starts_at.replace("T08:", "T10:").replace("T20:", "T22:")
+    client.post(f"/communities/{community.slug}/events/new", data=event_form)
+    event = db.session.execute(select(Event)).scalar_one()
+    window = {"content_deadline": "2031-02-20", "publish_from": "2031-02-25"}
+    # Filed and submitted at once, then as a draft edited and submitted.
+    response = client.post(
+        f"/promotions/new/event/{event.id}", data=form_data(**window, publish_until=last_day)
+    )
+    message = "Publication must end by the event day (2031-03-01)."
+    assert (response.status_code, message in response.text) == (
+        (400, True) if refused else (302, False)
+    )
+    draft = form_data(**window, publish_until="2031-02-26", submit=None, save="Save draft")
+    client.post(f"/promotions/new/event/{event.id}", data=draft)
+    drafts = select(PromotionRequest).where(PromotionRequest.status == BriefStatus.DRAFT)
+    brief = db.session.execute(drafts).scalar_one()
+    response = client.post(
+        f"/promotions/{brief.id}/edit", data=form_data(**window, publish_until=last_day)
+    )
+    assert (response.status_code, message in response.text) == (
+        (400, True) if refused else (302, False)
+    )
