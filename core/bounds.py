@@ -21,6 +21,14 @@ MAX_INT = 2**31 - 1  # the largest PostgreSQL INTEGER: every id and count column
 # month after) clear of datetime's limits of years 1 and 9999.
 FIRST_YEAR, LAST_YEAR = 2000, 2100
 FIRST_DAY, LAST_DAY = date(FIRST_YEAR, 1, 1), date(LAST_YEAR, 12, 31)
+# datetime-local inputs send "2026-12-01T18:30", some browsers with seconds; the first
+# format is also how values are shown.
+LOCAL_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
+
+
+def to_the_minute(value: datetime | None) -> datetime | None:
+    """WTForms filter of a DateTimeLocalField for times kept to the minute."""
+    return value.replace(second=0, microsecond=0) if value else value
 
 
 class IdConverter(IntegerConverter):

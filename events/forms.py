@@ -21,7 +21,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from core.bounds import count_range, within_window
+from core.bounds import LOCAL_FORMATS, count_range, within_window
 from core.text import is_web_address, one_line
 from events.models import EventVisibility
 from events.services import (
@@ -34,8 +34,6 @@ from events.services import (
     utc_to_local,
 )
 
-# datetime-local inputs send "2026-12-01T18:30"; the first format is also how values are shown.
-LOCAL_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
 TIME_FIELDS = ("starts_at", "ends_at", "registration_opens_at", "registration_closes_at")
 
 VISIBILITY_CHOICES = [

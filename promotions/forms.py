@@ -26,7 +26,7 @@ from wtforms.validators import (
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from core.bounds import count_range, money_range, within_window
+from core.bounds import LOCAL_FORMATS, count_range, money_range, to_the_minute, within_window
 from core.text import is_web_address, one_line
 from promotions.models import Audience, Currency, Objective, PostFormat, ReportFrequency
 
@@ -182,8 +182,9 @@ class PlannedPostForm(FlaskForm):
     format = SelectField(_l("Format"), choices=FORMAT_CHOICES)
     scheduled_at = DateTimeLocalField(
         _l("Date and time"),
-        format="%Y-%m-%dT%H:%M",
+        format=LOCAL_FORMATS,
         validators=[InputRequired(message=_l("Give the day and time of the post.")), within_window],
+        filters=[to_the_minute],
     )
     notes = TextAreaField(_l("Notes"), validators=[Length(max=2000)], render_kw={"rows": 2})
     submit = SubmitField(_l("Add planned post"))

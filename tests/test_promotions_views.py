@@ -423,3 +423,24 @@ def test_publication_ends_by_the_event_day_where_the_event_takes_place(
     assert (response.status_code, message in response.text) == (
         (400, True) if refused else (302, False)
     )
+
+
+@pytest.mark.parametrize("typed", ["2030-01-01T10:00", "2030-01-01T10:00:30", "2030-01-01 10:00"])
+def test_a_planned_post_takes_the_times_the_event_form_takes_to_the_minute(
+    people, login, app, typed
+):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    leader, smm, _member, community = people
+    brief = brief_in(BriefStatus.ACCEPTED, leader, smm, community)
+    posts = len(brief.posts)
+    data = {"channel": str(brief.channels[0].id), "format": "story", "scheduled_at": typed}
+    response = login(smm).post(f"/promotions/{brief.id}/posts", data=data)
+    assert response.status_code == 302
+    db.session.expire_all()
+    saved = db.session.get(PromotionRequest, brief.id).posts
+    assert len(saved) == posts + 1
+    zone = ZoneInfo(app.config.get("BABEL_DEFAULT_TIMEZONE", "UTC"))
+    new = max(saved, key=lambda post: post.id)
+    assert new.scheduled_at.astimezone(zone).replace(tzinfo=None) == datetime(2030, 1, 1, 10, 0)
