@@ -18,13 +18,12 @@ from wtforms.validators import (
     DataRequired,
     InputRequired,
     Length,
-    NumberRange,
     Optional,
     ValidationError,
 )
 
 from community.models import CommunityKind, JoinPolicy
-from core.bounds import within_window
+from core.bounds import count_range, within_window
 from core.text import is_web_address, one_line
 
 KIND_CHOICES = [
@@ -83,6 +82,6 @@ class ChannelForm(FlaskForm):
 class SnapshotForm(FlaskForm):
     taken_on = DateField(_l("Date"), validators=[InputRequired(), within_window])
     member_count = IntegerField(
-        _l("Members"), validators=[InputRequired(), NumberRange(min=0, max=100_000_000)]
+        _l("Members"), validators=[InputRequired(), count_range(0, 100_000_000)]
     )
     submit = SubmitField(_l("Record member count"))

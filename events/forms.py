@@ -17,12 +17,11 @@ from wtforms.validators import (
     DataRequired,
     InputRequired,
     Length,
-    NumberRange,
     Optional,
     ValidationError,
 )
 
-from core.bounds import within_window
+from core.bounds import LOCAL_FORMATS, count_range, within_window
 from core.text import is_web_address, one_line
 from events.models import EventVisibility
 from events.services import (
@@ -35,8 +34,6 @@ from events.services import (
     utc_to_local,
 )
 
-# datetime-local inputs send "2026-12-01T18:30"; the first format is also how values are shown.
-LOCAL_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
 TIME_FIELDS = ("starts_at", "ends_at", "registration_opens_at", "registration_closes_at")
 
 VISIBILITY_CHOICES = [
@@ -87,7 +84,7 @@ class EventForm(FlaskForm):
         _l("Capacity"),
         validators=[
             Optional(),
-            NumberRange(min=1, max=MAX_SEATS, message=_l("Enter at least 1 seat.")),
+            count_range(1, MAX_SEATS, _l("Enter a number of seats from %(low)s to %(high)s.")),
         ],
         description=_l("Seats; leave empty for no limit. When full, people join a waitlist."),
     )
@@ -95,7 +92,9 @@ class EventForm(FlaskForm):
         _l("Registration goal"),
         validators=[
             Optional(),
-            NumberRange(min=1, max=MAX_SEATS, message=_l("Enter a number from 1.")),
+            count_range(
+                1, MAX_SEATS, _l("Enter a number of registrations from %(low)s to %(high)s.")
+            ),
         ],
         description=_l("How many registrations you aim for; promotion requests measure this."),
     )

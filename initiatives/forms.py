@@ -21,13 +21,11 @@ from wtforms.validators import (
     DataRequired,
     InputRequired,
     Length,
-    NumberRange,
     Optional,
-    StopValidation,
     ValidationError,
 )
 
-from core.bounds import money_range, within_window
+from core.bounds import count_range, money_range, within_window
 from core.mail import MailAddress
 from core.text import one_line
 from initiatives.covers import MAX_COVER_BYTES
@@ -60,19 +58,12 @@ STATUS_LABELS = {
 IMAGE_TYPES = ["jpg", "jpeg", "png", "webp"]
 
 
-def _finite(form, field) -> None:
-    # "NaN" and "Infinity" parse as decimals, and NaN cannot even be compared.
-    if field.data is not None and not field.data.is_finite():
-        raise StopValidation(_l("Enter an amount between 0.01 and 1,000,000."))
-
-
 def _amount_field(label, **kwargs) -> DecimalField:
     return DecimalField(
         label,
         places=2,
         validators=[
             *kwargs.pop("validators", [InputRequired()]),
-            _finite,
             money_range(
                 "0.01", str(MAX_DONATION), _l("Enter an amount between 0.01 and 1,000,000.")
             ),
@@ -99,7 +90,7 @@ class InitiativeForm(FlaskForm):
     )
     target = IntegerField(
         _l("Target number"),
-        validators=[Optional(), NumberRange(min=1, max=1_000_000)],
+        validators=[Optional(), count_range(1, 1_000_000)],
         description=_l("Books to exchange, or people to reach; progress is measured against it."),
     )
     starts_on = DateField(_l("Starts on"), validators=[Optional(), within_window])
@@ -133,7 +124,7 @@ class InitiativeForm(FlaskForm):
     reservation_days = IntegerField(
         _l("Reservation lasts (days)"),
         default=7,
-        validators=[InputRequired(), NumberRange(min=1, max=90)],
+        validators=[InputRequired(), count_range(1, 90)],
     )
     submit = SubmitField(_l("Save initiative"))
 

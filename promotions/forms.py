@@ -21,13 +21,12 @@ from wtforms.validators import (
     DataRequired,
     InputRequired,
     Length,
-    NumberRange,
     Optional,
     ValidationError,
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from core.bounds import count_range, within_window
+from core.bounds import LOCAL_FORMATS, count_range, money_range, to_the_minute, within_window
 from core.text import is_web_address, one_line
 from promotions.models import Audience, Currency, Objective, PostFormat, ReportFrequency
 
@@ -81,7 +80,7 @@ class BriefForm(FlaskForm):
     )
     target = IntegerField(
         _l("Target number"),
-        validators=[Optional(), NumberRange(min=1, max=10_000_000)],
+        validators=[Optional(), count_range(1, 10_000_000)],
         description=_l("A number makes success measurable: SMM plans reach and budget against it."),
     )
     key_message = TextAreaField(
@@ -120,7 +119,7 @@ class BriefForm(FlaskForm):
     ad_budget = DecimalField(
         _l("Ad budget"),
         places=2,
-        validators=[Optional(), NumberRange(min=0, max=1_000_000_000)],
+        validators=[Optional(), money_range("0", "1000000000")],
         description=_l("Paid reach needs money agreed in advance; leave empty for none."),
     )
     currency = SelectField(
@@ -183,8 +182,9 @@ class PlannedPostForm(FlaskForm):
     format = SelectField(_l("Format"), choices=FORMAT_CHOICES)
     scheduled_at = DateTimeLocalField(
         _l("Date and time"),
-        format="%Y-%m-%dT%H:%M",
+        format=LOCAL_FORMATS,
         validators=[InputRequired(message=_l("Give the day and time of the post.")), within_window],
+        filters=[to_the_minute],
     )
     notes = TextAreaField(_l("Notes"), validators=[Length(max=2000)], render_kw={"rows": 2})
     submit = SubmitField(_l("Add planned post"))
@@ -281,7 +281,7 @@ class ChannelForm(ChannelRequirementsForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=60)], filters=[one_line])
     position = IntegerField(
         _l("Position"),
-        validators=[Optional(), NumberRange(min=0, max=10_000)],
+        validators=[Optional(), count_range(0, 10_000)],
         description=_l("Channels are listed by this number."),
     )
     active = BooleanField(_l("In use"), default=True)

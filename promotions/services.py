@@ -38,7 +38,7 @@ from promotions.models import (
     PromotionRequest,
     ReportFrequency,
 )
-from promotions.subjects import Subject
+from promotions.subjects import Subject, subject_day
 from promotions.workflow import COMMUNITY, OPEN, SMM, STATUS_LABELS, transition_for
 
 register_email_kind("briefs", _l("News on the promotion briefs I work on"))
@@ -175,10 +175,10 @@ def suggested_fields(subject: Subject) -> BriefFields:
 LONGEST_WINDOW_DAYS = 366  # a campaign longer than a year is a typing mistake
 
 
-def date_problems(fields: BriefFields, starts_at: datetime | None, today: date) -> dict:
-    """Field name → what is wrong with the dates; empty when they fit together."""
+def date_problems(fields: BriefFields, event_day: date | None, today: date) -> dict:
+    """Field name → what is wrong with the dates; empty when they fit together. `event_day`
+    is the day the subject takes place, in its own time zone."""
     problems = {}
-    event_day = starts_at.date() if starts_at else None
     if fields.content_deadline and fields.content_deadline < today:
         problems["content_deadline"] = _("The content deadline has passed; choose a later day.")
     if fields.publish_from and fields.publish_until and fields.publish_until < fields.publish_from:
@@ -308,7 +308,8 @@ def transition(
     if step.target == BriefStatus.SUBMITTED:
         fields = fields_of(brief)
         problems = missing_for_submission(fields)
-        problems.update(date_problems(fields, brief.subject_starts_at, utcnow().date()))
+        event_day = subject_day(brief.subject_kind, brief.subject_id, brief.subject_starts_at)
+        problems.update(date_problems(fields, event_day, utcnow().date()))
         if problems:
             raise DomainError(
                 _(

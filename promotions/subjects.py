@@ -8,7 +8,8 @@ here; promotions never needs to know more about them than this.
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
 
@@ -26,10 +27,30 @@ class Subject:
     endpoint: str  # its page: url_for(endpoint, **values)
     values: dict = field(default_factory=dict)
     starts_at: datetime | None = None  # publication must end before it
+    timezone: str = "UTC"  # where it takes place: its day is the day there
     objective: Objective | None = None
     target: int | None = None
     view_action: str = "community.view"  # who may see the thing itself
     view_object: object = None
+
+    @property
+    def day(self) -> date | None:
+        return local_day(self.starts_at, self.timezone)
+
+
+def local_day(moment: datetime | None, zone: str) -> date | None:
+    """The day `moment` falls on in the time zone `zone`: 08:00 on 1 March in Kiritimati
+    (UTC+14) is 18:00 on 28 February in UTC."""
+    if moment is None:
+        return None
+    return moment.astimezone(ZoneInfo(zone)).date()
+
+
+def subject_day(kind: str, ref: int, starts_at: datetime | None) -> date | None:
+    """The day of `starts_at`, a brief's copy of its subject's start, where the subject
+    takes place (in UTC when it is gone)."""
+    subject = load_subject(kind, ref) if starts_at else None
+    return local_day(starts_at, subject.timezone if subject else "UTC")
 
 
 @dataclass(frozen=True)
@@ -92,6 +113,7 @@ def _load_event(event_id: int) -> Subject | None:
         endpoint="events.show",
         values={"event_id": event.id},
         starts_at=event.starts_at,
+        timezone=event.timezone,
         objective=Objective.REGISTRATIONS,
         target=event.registration_goal,
         view_action="events.view",

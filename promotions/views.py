@@ -56,7 +56,7 @@ from promotions.models import (
     PromotionRequest,
     ReportFrequency,
 )
-from promotions.subjects import kind_label, load_subject, subject_kinds
+from promotions.subjects import kind_label, load_subject, subject_day, subject_kinds
 from promotions.workflow import (
     COMMUNITY,
     SMM,
@@ -207,14 +207,14 @@ def _uploads(form: BriefForm) -> list[tuple[str, bytes]]:
     return files
 
 
-def _check_brief_form(form: BriefForm, channels, starts_at) -> services.BriefFields | None:
+def _check_brief_form(form: BriefForm, channels, event_day) -> services.BriefFields | None:
     """Validate the form; a submission must also be complete. None when something is wrong."""
     valid = form.validate()
     uploads = _uploads(form)
     if not valid:
         return None
     fields = _fields_from(form, channels)
-    problems = services.date_problems(fields, starts_at, utcnow().date())
+    problems = services.date_problems(fields, event_day, utcnow().date())
     if form.submit.data:
         problems = {**services.missing_for_submission(fields), **problems}
     for name, message in problems.items():
@@ -269,7 +269,7 @@ def new(kind: str, ref: int):
     channels = services.active_channels()
     form = _brief_form(channels, _form_data(services.suggested_fields(subject)))
     if request.method == "POST":
-        fields = _check_brief_form(form, channels, subject.starts_at)
+        fields = _check_brief_form(form, channels, subject.day)
         if fields is not None:
             try:
                 brief = services.create_request(current_user, subject, fields)
@@ -291,7 +291,8 @@ def edit(brief_id: int):
     channels += [c for c in brief.channels if c not in channels]
     form = _brief_form(channels, _form_data(services.fields_of(brief)))
     if request.method == "POST":
-        fields = _check_brief_form(form, channels, brief.subject_starts_at)
+        event_day = subject_day(brief.subject_kind, brief.subject_id, brief.subject_starts_at)
+        fields = _check_brief_form(form, channels, event_day)
         if fields is not None:
             try:
                 services.update_request(current_user, brief, fields)

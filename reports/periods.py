@@ -129,9 +129,13 @@ def parse_week(value: str, today: date, zone: str = "UTC") -> Period:
         year, separator, week = value.strip().upper().partition("-W")
         if not separator or len(year) != 4 or len(week) != 2:
             raise ValueError(value)
-        monday = date.fromisocalendar(int(year), int(week), 1)
+        year, week = int(year), int(week)
+        weeks = date(year, 12, 28).isocalendar().week  # 28 December is in the last week
     except ValueError:
         raise PeriodError(_l("Enter a week as YYYY-Www, e.g. 2026-W43.")) from None
+    if not 1 <= week <= weeks:
+        raise PeriodError(_l("%(year)s has %(weeks)s weeks.", year=year, weeks=weeks))
+    monday = date.fromisocalendar(year, week, 1)
     _check_not_too_early(monday)
     if monday > today:
         raise PeriodError(_l("This week has not started yet; choose this week or an earlier one."))

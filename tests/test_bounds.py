@@ -162,7 +162,7 @@ def test_reach_and_clicks_beyond_the_column_get_a_message_beside_the_field(peopl
         data = {"published_url": "https://example.org/p", field: str(2**31)}
         response = login(smm).post(url, data=data)
         assert response.status_code == 400, field
-        assert "Number must be between 0 and 2147483647." in response.text
+        assert "Enter a number from 0 to 2,147,483,647." in response.text
     data = {"published_url": "https://example.org/p", "reach": str(2**31 - 1), "clicks": "5"}
     assert login(smm).post(url, data=data).status_code == 302
     db.session.expire_all()
@@ -257,8 +257,28 @@ def test_a_donation_of_one_kopeck_is_accepted(app, login):
     assert exchanged.donation_amount == Decimal("0.01")
 
 
-@pytest.mark.parametrize("amount", ["0.009", "0.001"])
-def test_a_donation_under_one_kopeck_is_refused(app, login, amount):
+NOT_FINITE = ["sNaN", "-sNaN", "sNaN123", "NaN", "Infinity", "-Infinity"]
+
+
+@pytest.mark.parametrize("amount", NOT_FINITE)
+def test_an_ad_budget_that_is_no_number_gets_a_message_beside_the_field(people, login, amount):
+    leader, _smm, _admin, community = people
+    response = login(leader).post(new_url(community), data=form_data(ad_budget=amount))
+    assert response.status_code == 400
+    assert "Enter a number from 0 to 1,000,000,000." in response.text
+    assert db.session.execute(select(PromotionRequest)).first() is None
+
+
+BETWEEN = "Enter an amount between 0.01 and 1,000,000."
+PLACES = "Enter at most 2 digits after the point."
+
+
+@pytest.mark.parametrize(
+    ("amount", "message"),
+    [("0.009", BETWEEN), ("0.001", BETWEEN), ("1.001", PLACES), ("5.0000001", PLACES)]
+    + [(amount, BETWEEN) for amount in NOT_FINITE],
+)
+def test_a_donation_that_is_no_sum_in_kopecks_is_refused(app, login, amount, message):
     catalog = build_catalog()
     item = catalog.offer()
     initiatives.request_item(catalog.initiative.id, item.id, pledged=1, user=catalog.employee)
@@ -266,7 +286,68 @@ def test_a_donation_under_one_kopeck_is_refused(app, login, amount):
     url = f"/initiatives/{catalog.initiative.id}/items/{item.id}/confirm"
     response = login(catalog.leader).post(url, data={"amount": amount})
     assert response.status_code == 400
-    assert "Enter an amount between 0.01 and 1,000,000." in response.text
+    assert message in response.text
+
+
+@pytest.mark.parametrize("amount", ["1e-999999999", "1e-20", "0.001", "1500.001"])
+def test_an_ad_budget_finer_than_a_kopeck_gets_a_message_beside_the_field(people, login, amount):
+    # PostgreSQL refused 1e-999999999 with a page that lost the form; 0.001 became 0.00.
+    leader, _smm, _admin, community = people
+    response = login(leader).post(new_url(community), data=form_data(ad_budget=amount))
+    assert response.status_code == 400
+    assert PLACES in response.text
+    assert 'value="' + amount + '"' in response.text  # what was typed stays
+    assert db.session.execute(select(PromotionRequest)).first() is None
+
+
+@pytest.mark.parametrize(("amount", "saved"), [("0.01", "0.01"), ("1.50", "1.5"), ("1E+5", "1E+5")])
+def test_an_ad_budget_in_kopecks_is_saved_as_typed(people, login, amount, saved):
+    leader, _smm, _admin, community = people
+    response = login(leader).post(new_url(community), data=form_data(ad_budget=amount))
+    assert response.status_code == 302
+    brief = db.session.execute(select(PromotionRequest)).scalar_one()
+    assert brief.ad_budget == Decimal(saved)
+
+
+SEATS = "Enter a number of seats from 1 to 100,000."
+
+
+@pytest.mark.parametrize(
+    ("changes", "messages"),
+    [
+        ({"capacity": "200000"}, [SEATS]),
+        ({"capacity": "0"}, [SEATS]),
+        ({"registration_goal": "200000"}, ["Enter a number of registrations from 1 to 100,000."]),
+        ({"capacity": "1e3"}, ["Not a valid integer value."]),
+        ({"capacity": "9" * 10_000}, ["Not a valid integer value."]),
+        ({"registration_goal": "ten"}, ["Not a valid integer value."]),
+    ],
+)
+def test_an_event_number_out_of_range_gets_one_message_naming_both_ends(
+    people, login, changes, messages
+):
+    from tests.test_events_pages import FORM
+
+    leader, _smm, _admin, community = people
+    response = login(leader).post(
+        f"/communities/{community.slug}/events/new", data={**FORM, **changes}
+    )
+    assert response.status_code == 400
+    found = re.findall(r"invalid-feedback[^>]*>\s*([^<]+?)\s*<", response.text)
+    assert found == messages
+
+
+def test_the_ends_of_a_range_are_written_the_ukrainian_way(people, login):
+    from tests.test_events_pages import FORM
+
+    leader, _smm, _admin, community = people
+    client = login(leader)
+    client.post("/language", data={"language": "uk"})
+    response = client.post(
+        f"/communities/{community.slug}/events/new", data={**FORM, "capacity": "200000"}
+    )
+    assert response.status_code == 400
+    assert "Введіть кількість місць від 1 до 100\xa0000." in response.text
 
 
 # --- every form field, by construction ------------------------------------------------------
@@ -305,17 +386,18 @@ def _is_bounded(unbound) -> bool:
     from wtforms import DateField, DateTimeLocalField, DecimalField, IntegerField
     from wtforms.validators import NumberRange
 
-    from core.bounds import MAX_INT, within_window
+    from core.bounds import MAX_INT, CountRange, MoneyRange, within_window
 
     validators = unbound.kwargs.get("validators") or []
     ranges = [v for v in validators if isinstance(v, NumberRange)]
     if issubclass(unbound.field_class, DateField | DateTimeLocalField):
         return within_window in validators
     if issubclass(unbound.field_class, IntegerField):
-        return bool(ranges) and ranges[0].max is not None and ranges[0].max <= MAX_INT
+        return isinstance(ranges[0] if ranges else None, CountRange) and ranges[0].max <= MAX_INT
     if issubclass(unbound.field_class, DecimalField):
-        # Decimal or int bounds: a float 0.01 refuses the Decimal 0.01.
-        return bool(ranges) and all(
+        # Not-a-number refused before the range; Decimal or int bounds: a float 0.01
+        # refuses the Decimal 0.01.
+        return isinstance(ranges[0] if ranges else None, MoneyRange) and all(
             isinstance(bound, int | Decimal) for bound in (ranges[0].min, ranges[0].max)
         )
     return True

@@ -190,7 +190,7 @@ def test_channel_form_bad_input(world, login, data, message):
     [
         ({"taken_on": "", "member_count": "10"}, "This field is required."),
         ({"taken_on": "31.02.2026", "member_count": "10"}, "Not a valid date value."),
-        ({"taken_on": "2026-01-01", "member_count": "-5"}, "Number must be between 0"),
+        ({"taken_on": "2026-01-01", "member_count": "-5"}, "Enter a number from 0 to 100,000,000."),
         ({"taken_on": "2026-01-01", "member_count": "many"}, "Not a valid integer value."),
         ({"taken_on": "2099-01-01", "member_count": "10"}, "cannot be dated in the future"),
     ],

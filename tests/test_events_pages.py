@@ -77,11 +77,14 @@ def test_event_form_uses_the_contract_labels(login, leader, community):
 BAD_INPUT = {
     "end before start": ({"ends_at": "2031-03-01T17:00"}, "must end after it starts"),
     "end equals start": ({"ends_at": "2031-03-01T18:00"}, "must end after it starts"),
-    "capacity 0": ({"capacity": "0"}, "Enter at least 1 seat."),
-    "capacity negative": ({"capacity": "-5"}, "Enter at least 1 seat."),
+    "capacity 0": ({"capacity": "0"}, "Enter a number of seats from 1 to 100,000."),
+    "capacity negative": ({"capacity": "-5"}, "Enter a number of seats from 1 to 100,000."),
     "capacity not a number": ({"capacity": "many"}, "Not a valid integer value."),
-    "capacity huge": ({"capacity": "99999999999999999999"}, "Enter at least 1 seat."),
-    "goal 0": ({"registration_goal": "0"}, "Enter a number from 1."),
+    "capacity huge": (
+        {"capacity": "99999999999999999999"},
+        "Enter a number of seats from 1 to 100,000.",
+    ),
+    "goal 0": ({"registration_goal": "0"}, "Enter a number of registrations from 1 to 100,000."),
     "window closes after the event": (
         {"registration_closes_at": "2031-03-02T09:00"},
         "Registration must close before the event ends.",

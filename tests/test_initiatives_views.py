@@ -61,7 +61,7 @@ def test_leader_creates_a_draft_that_only_leaders_see(catalog, login):
         ("suggested_donation", "-10", "between 0.01 and 1,000,000"),
         ("suggested_donation", "99999999", "between 0.01 and 1,000,000"),
         ("suggested_donation", "lots", "Not a valid decimal value"),
-        ("reservation_days", "0", "between 1 and 90"),
+        ("reservation_days", "0", "Enter a number from 1 to 90."),
         ("categories", "", "at least one category"),
         ("kind", "raffle", "Not a valid choice"),
     ],

@@ -106,11 +106,11 @@ def test_complete_request_goes_to_smm_and_rings_their_bell(people, login):
     ("field", "value", "message"),
     [
         ("target", "forty", "Not a valid integer"),
-        ("target", "-5", "Number must be"),
+        ("target", "-5", "Enter a number from 1 to 10,000,000."),
         ("objective", "likes", "Not a valid choice"),
         ("currency", "GBP", "Not a valid choice"),
         ("channels", ["999"], "not a valid choice"),
-        ("ad_budget", "-1", "Number must be"),
+        ("ad_budget", "-1", "Enter a number from 0 to 1,000,000,000."),
         ("references", "javascript:alert(1)", "is not a web address"),
         ("references", "https://ok.example\nftp://files.example/x", "is not a web address"),
         ("content_deadline", "2020-01-01", "The content deadline has passed"),
@@ -379,3 +379,68 @@ def test_an_asset_name_with_control_characters_is_stored_and_served_without_them
     download = login(smm).get(f"/promotions/{brief.id}/assets/{asset.id}")
     assert download.status_code == 200
     assert "teamphoto.png" in download.headers["Content-Disposition"]
+
+
+@pytest.mark.parametrize(
+    ("timezone", "starts_at", "last_day", "refused"),
+    [
+        # 08:00 on 1 March in Kiritimati is still 28 February in UTC: the event's day is 1 March.
+        ("Pacific/Kiritimati", "2031-03-01T08:00", "2031-03-01", False),
+        ("Pacific/Kiritimati", "2031-03-01T08:00", "2031-03-02", True),
+        # 20:00 on 1 March on Adak is already 2 March in UTC: the event's day is still 1 March.
+        ("America/Adak", "2031-03-01T20:00", "2031-03-02", True),
+        ("America/Adak", "2031-03-01T20:00", "2031-03-01", False),
+    ],
+)
+def test_publication_ends_by_the_event_day_where_the_event_takes_place(
+    people, login, timezone, starts_at, last_day, refused
+):
+    from events.models import Event
+    from tests.test_events_pages import FORM
+
+    leader, _smm, _member, community = people
+    client = login(leader)
+    event_form = {**FORM, "timezone": timezone, "starts_at": starts_at}
+    event_form["ends_at"] = starts_at.replace("T08:", "T10:").replace("T20:", "T22:")
+    client.post(f"/communities/{community.slug}/events/new", data=event_form)
+    event = db.session.execute(select(Event)).scalar_one()
+    window = {"content_deadline": "2031-02-20", "publish_from": "2031-02-25"}
+    # Filed and submitted at once, then as a draft edited and submitted.
+    response = client.post(
+        f"/promotions/new/event/{event.id}", data=form_data(**window, publish_until=last_day)
+    )
+    message = "Publication must end by the event day (2031-03-01)."
+    assert (response.status_code, message in response.text) == (
+        (400, True) if refused else (302, False)
+    )
+    draft = form_data(**window, publish_until="2031-02-26", submit=None, save="Save draft")
+    client.post(f"/promotions/new/event/{event.id}", data=draft)
+    drafts = select(PromotionRequest).where(PromotionRequest.status == BriefStatus.DRAFT)
+    brief = db.session.execute(drafts).scalar_one()
+    response = client.post(
+        f"/promotions/{brief.id}/edit", data=form_data(**window, publish_until=last_day)
+    )
+    assert (response.status_code, message in response.text) == (
+        (400, True) if refused else (302, False)
+    )
+
+
+@pytest.mark.parametrize("typed", ["2030-01-01T10:00", "2030-01-01T10:00:30", "2030-01-01 10:00"])
+def test_a_planned_post_takes_the_times_the_event_form_takes_to_the_minute(
+    people, login, app, typed
+):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    leader, smm, _member, community = people
+    brief = brief_in(BriefStatus.ACCEPTED, leader, smm, community)
+    posts = len(brief.posts)
+    data = {"channel": str(brief.channels[0].id), "format": "story", "scheduled_at": typed}
+    response = login(smm).post(f"/promotions/{brief.id}/posts", data=data)
+    assert response.status_code == 302
+    db.session.expire_all()
+    saved = db.session.get(PromotionRequest, brief.id).posts
+    assert len(saved) == posts + 1
+    zone = ZoneInfo(app.config.get("BABEL_DEFAULT_TIMEZONE", "UTC"))
+    new = max(saved, key=lambda post: post.id)
+    assert new.scheduled_at.astimezone(zone).replace(tzinfo=None) == datetime(2030, 1, 1, 10, 0)

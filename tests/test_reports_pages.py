@@ -216,7 +216,9 @@ def test_every_promotion_on_the_chart_says_what_stayed_a_month_later(october, lo
     [
         ("period=month&month=2026-13", "month", "Enter a month as YYYY-MM"),
         ("period=month&month=2099-01", "month", "has not started yet"),
-        ("period=week&week=2026-W99", "week", "Enter a week as YYYY-Www"),
+        ("period=week&week=2026-W99", "week", "2026 has 53 weeks."),
+        ("period=week&week=2024-W53", "week", "2024 has 52 weeks."),
+        ("period=week&week=2026-43", "week", "Enter a week as YYYY-Www"),
         ("period=week&week=2099-W01", "week", "has not started yet"),
         ("period=range&start=2020-01-01&end=2026-01-01", "end", "at most three years"),
         ("period=range&start=2026-03-01&end=2026-02-01", "end", "before the first day"),

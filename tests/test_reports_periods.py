@@ -79,7 +79,14 @@ def test_this_month_so_far_may_be_reported_on():
 
 @pytest.mark.parametrize(
     "value, message",
-    [("2026-W54", "YYYY-Www"), ("2026-43", "YYYY-Www"), ("2026-W49", "has not started")],
+    [
+        ("2026-W54", "2026 has 53 weeks."),
+        ("2024-W53", "2024 has 52 weeks."),
+        ("2024-W00", "2024 has 52 weeks."),
+        ("2026-43", "YYYY-Www"),
+        ("0000-W01", "YYYY-Www"),
+        ("2026-W49", "has not started"),
+    ],
 )
 def test_weeks_that_cannot_be_reported_on_are_explained(value, message):
     with pytest.raises(PeriodError, match=message):
