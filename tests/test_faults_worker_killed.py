@@ -69,6 +69,7 @@ class Server:
             "SIGNIN_RATE_LIMIT": "10000 per hour",
             "RATELIMIT_STORAGE_URI": "memory://",
             "SESSION_COOKIE_SECURE": "false",  # served over plain HTTP here
+            "SITE_URL": self.url,  # the site answers only at its own address
         }
         self.mailbox = create_engine(database_url)  # where clients read their e-mail
         self.log = (folder / "gunicorn.log").open("w")
@@ -158,6 +159,11 @@ class Client(threading.Thread):
             )
             if response is None or response.headers.get("Location") != "/communities/":
                 continue  # not confirmed (cut off): no registering without being signed in
+            try:  # signing in starts a fresh session, with a CSRF token of its own
+                token = TOKEN.search(session.get(self.server.url + "/me", timeout=60).text)[1]
+            except requests.RequestException:
+                self.interrupted += 1
+                continue
             for event_id in self.event_ids:
                 response = self.post(session, f"/events/{event_id}/register", {"csrf_token": token})
                 if response is not None and response.status_code == 302:
