@@ -47,6 +47,7 @@ class LiveServer:
         self.app = app
         self._server = make_server("127.0.0.1", 0, app, threaded=True)
         self.url = f"http://127.0.0.1:{self._server.server_port}"
+        app.config["SITE_URL"] = self.url  # links people copy (feeds, public pages) lead here
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
     def start(self):
