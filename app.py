@@ -9,7 +9,7 @@ from flask_login import current_user
 import accounts.confirmation_views  # noqa: F401  (its routes join the accounts blueprint)
 import accounts.permissions  # noqa: F401  (importing a permissions module registers its rules)
 import community.permissions  # noqa: F401
-import core.locking  # noqa: F401  (SQLite transaction handling for row locks)
+import core.commands  # noqa: F401  (SQLite transaction handling for row locks)
 import events.permissions  # noqa: F401
 import events.personal_data  # noqa: F401  (registers its part of the person's data download)
 import initiatives.permissions  # noqa: F401

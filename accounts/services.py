@@ -13,9 +13,9 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from accounts import mail, sessions
 from accounts.models import User
 from core import audit
+from core.commands import lock_row
 from core.errors import DomainError
 from core.extensions import db
-from core.locking import lock_row
 from core.models import utcnow
 
 SITE_ROLES = ("admin", "smm")

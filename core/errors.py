@@ -16,11 +16,13 @@ from core.site import site_url_adapter
 
 
 class DomainError(Exception):
-    """A rule of the product was broken; the message is shown to people."""
+    """A rule of the product was broken; the message is shown to people, beside the
+    form field named by `field` when there is one."""
 
-    def __init__(self, message: str):
+    def __init__(self, message: str, field: str | None = None):
         super().__init__(message)
         self.message = message
+        self.field = field
 
 
 def flush_or_refuse(message: str) -> None:

@@ -27,8 +27,8 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from wtforms.validators import Email, ValidationError
 
+from core.commands import lock_row
 from core.extensions import db
-from core.locking import lock_row
 from core.models import str_enum, utcnow
 from core.text import one_line
 

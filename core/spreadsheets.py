@@ -10,7 +10,10 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def safe_cell(value):
-    """Text that a spreadsheet would run as a formula gets a leading apostrophe."""
+    """Text that a spreadsheet would run as a formula gets a leading apostrophe; numbers
+    and dates stay what they are, and None is an empty cell."""
+    if value is None:
+        return ""
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return "'" + value
     return value

@@ -5,15 +5,8 @@ import io
 
 from flask_babel import gettext as _
 
+from core.spreadsheets import safe_cell
 from events.models import Registration
-
-# A cell starting with one of these is run as a formula by spreadsheet apps.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(value) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 def attendees_csv(registrations: list[Registration]) -> str:

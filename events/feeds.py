@@ -5,8 +5,8 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import select
 
 from accounts.models import User
+from core.commands import lock_row
 from core.extensions import db
-from core.locking import lock_row
 from core.models import utcnow
 from events.models import FeedLink
 

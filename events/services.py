@@ -14,9 +14,9 @@ from accounts.models import User
 from community.models import Community, Membership, MembershipStatus
 from core import audit
 from core.bounds import FIRST_YEAR, LAST_YEAR
+from core.commands import lock_row
 from core.errors import DomainError
 from core.extensions import db
-from core.locking import lock_row
 from core.models import utcnow
 from core.permissions import is_admin
 from core.signals import event_registered
@@ -28,10 +28,6 @@ MAX_SEATS = 100_000
 
 class EventRuleError(DomainError):
     """A rule about an event's details was broken; `field` names the form field to blame."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
 
 
 # --- time zones ------------------------------------------------------------

@@ -3,7 +3,7 @@
 from datetime import datetime
 
 from babel.dates import format_skeleton
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
 from flask_babel import get_locale, get_timezone
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -12,9 +12,9 @@ from flask_login import current_user
 from accounts.views import register_profile_section
 from community import services as communities
 from community.views import load_community, register_community_section
+from core import commands
 from core.bounds import query_int
-from core.errors import DomainError
-from core.extensions import db, login_manager
+from core.extensions import login_manager
 from core.navigation import add_nav_item
 from core.paging import paginate
 from core.permissions import can, is_signed_in, require, requires
@@ -23,7 +23,6 @@ from events import calendar, feeds, services
 from events.export import attendees_csv
 from events.forms import AttendanceForm, EventForm
 from events.models import Event, RegistrationStatus
-from events.services import EventRuleError
 
 bp = Blueprint("events", __name__)
 
@@ -183,15 +182,13 @@ def create(slug: str):
             abort(404)
         form.fill_from(services.copy_details(source))
     if form.validate_on_submit():
-        try:
-            event = services.create_event(current_user, community, form.validated_details)
-        except EventRuleError as error:
-            db.session.rollback()
-            form.blame(error)
-        else:
-            db.session.commit()
-            flash(_("Event %(title)s is planned.", title=event.title), "success")
-            return redirect(url_for("events.show", event_id=event.id))
+        outcome = commands.run(
+            lambda: services.create_event(current_user, community, form.validated_details),
+            done=lambda event: _("Event %(title)s is planned.", title=event.title),
+            form=form,
+        )
+        if outcome.ok:
+            return redirect(url_for("events.show", event_id=outcome.value.id))
     return _render_form(form, community, None)
 
 
@@ -209,70 +206,46 @@ def edit(event_id: int):
     if request.method == "GET":
         form.fill_from(services.EventDetails.of(event))
     if form.validate_on_submit():
-        try:
-            services.update_event(current_user, event.id, form.validated_details)
-        except EventRuleError as error:
-            db.session.rollback()
-            form.blame(error)
-        else:
-            db.session.commit()
-            flash(_("Saved."), "success")
+        outcome = commands.run(
+            lambda: services.update_event(current_user, event.id, form.validated_details),
+            done=_("Saved."),
+            form=form,
+        )
+        if outcome.ok:
             return redirect(url_for("events.show", event_id=event.id))
     return _render_form(form, event.community, event)
-
-
-def _act(event: Event, message: str, action) -> Response:
-    """Run a service call; commit and flash `message`, or flash the rule it broke."""
-    try:
-        action()
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "warning")
-    else:
-        db.session.commit()
-        flash(message, "success")
-    return redirect(url_for("events.show", event_id=event.id))
 
 
 @bp.post("/events/<int:event_id>/cancel")
 def cancel(event_id: int):
     event = load_event(event_id, "events.manage")
-    return _act(
-        event,
-        _("The event is cancelled."),
-        lambda: services.cancel_event(current_user, event.id),
+    commands.run(
+        lambda: services.cancel_event(current_user, event.id), done=_("The event is cancelled.")
     )
+    return redirect(url_for("events.show", event_id=event.id))
+
+
+def _registered(registration) -> str:
+    if registration.status == RegistrationStatus.CONFIRMED:
+        return _("You are registered.")
+    return _("The event is full: you are on the waitlist.")
 
 
 @bp.post("/events/<int:event_id>/register")
 def register(event_id: int):
     event = load_event(event_id, "events.register")
-    try:
-        registration = services.register_for_event(current_user, event.id)
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "warning")
-    else:
-        if registration.status == RegistrationStatus.CONFIRMED:
-            message = _("You are registered."), "success"
-        else:
-            message = _("The event is full: you are on the waitlist."), "info"
-        # The event's row lock ends with the commit, so nothing waits for the database
-        # before it; the message is chosen first, while the person is loaded (after the
-        # commit their locale would be read again).
-        db.session.commit()
-        flash(*message)
+    commands.run(lambda: services.register_for_event(current_user, event.id), done=_registered)
     return redirect(url_for("events.show", event_id=event_id))
 
 
 @bp.post("/events/<int:event_id>/unregister")
 def unregister(event_id: int):
     event = load_event(event_id)
-    return _act(
-        event,
-        _("Your registration is cancelled."),
+    commands.run(
         lambda: services.cancel_registration(current_user, event.id),
+        done=_("Your registration is cancelled."),
     )
+    return redirect(url_for("events.show", event_id=event.id))
 
 
 # --- calendars ----------------------------------------------------------------
@@ -338,14 +311,12 @@ def reset_feed_link(slug: str):
     community = load_community(slug)
     if request.method == "GET":
         return render_template("events/reset_feed.html", community=community)
-    feeds.reset_feed_link(current_user)
-    db.session.commit()
-    flash(
-        _(
+    commands.run(
+        lambda: feeds.reset_feed_link(current_user),
+        done=_(
             "Your calendar feed link has been reset. The old link no longer works for any "
             "of your communities; subscribe again with the new link below."
         ),
-        "success",
     )
     return redirect(url_for("community.show", slug=community.slug, _anchor="calendar-feed"))
 
@@ -390,12 +361,8 @@ def attendance(event_id: int):
         for value in request.form.getlist("attended")
         if value.isascii() and value.isdigit() and len(value) < 19  # a user id, nothing else
     }
-    try:
-        came = services.mark_attendance(current_user, event, attended)
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "warning")
-    else:
-        db.session.commit()
-        flash(_("Attendance saved: %(num)s came.", num=came), "success")
+    commands.run(
+        lambda: services.mark_attendance(current_user, event, attended),
+        done=lambda came: _("Attendance saved: %(num)s came.", num=came),
+    )
     return redirect(url_for("events.attendees", event_id=event.id))

@@ -43,6 +43,11 @@ class ItemStatus(enum.StrEnum):
     WITHDRAWN = "withdrawn"
 
 
+# The catalog's items that count in its figures: listed now or exchanged already
+# (an offer waiting for a leader, or a withdrawn book, is not in the catalog).
+COUNTED_ITEM_STATUSES = (ItemStatus.AVAILABLE, ItemStatus.RESERVED, ItemStatus.EXCHANGED)
+
+
 class LeadKind(enum.StrEnum):
     INTEREST = "interest"
     CONTRIBUTION = "contribution"

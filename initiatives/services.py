@@ -23,13 +23,15 @@ from accounts.services import find_user_by_email, is_allowed_email
 from community.models import Community
 from community.services import is_leader
 from core import audit, figures
+from core.commands import lock_row
 from core.errors import DomainError
 from core.extensions import db
-from core.locking import lock_row
 from core.models import utcnow
 from core.signals import lead_created
+from core.spreadsheets import safe_cell
 from initiatives import covers
 from initiatives.models import (
+    COUNTED_ITEM_STATUSES,
     DEFAULT_CATEGORIES,
     CatalogItem,
     Initiative,
@@ -45,7 +47,6 @@ from initiatives.models import (
 MAX_DONATION = Decimal("1000000")
 MAX_IMPORT_ROWS = 2000
 # Items that count in the catalog's totals: not waiting for approval, not withdrawn.
-COUNTED = (ItemStatus.AVAILABLE, ItemStatus.RESERVED, ItemStatus.EXCHANGED)
 
 
 # --- reading ---------------------------------------------------------------
@@ -85,7 +86,7 @@ def catalog_query(
     category: str | None = None,
     status: ItemStatus | None = None,
     text: str | None = None,
-    statuses: tuple[ItemStatus, ...] = COUNTED,
+    statuses: tuple[ItemStatus, ...] = COUNTED_ITEM_STATUSES,
 ):
     """Items of the catalog, with the people a page shows loaded in the same query."""
     query = select(CatalogItem).options(*ITEM_PEOPLE)
@@ -98,7 +99,7 @@ def catalog_ids_query(
     category: str | None = None,
     status: ItemStatus | None = None,
     text: str | None = None,
-    statuses: tuple[ItemStatus, ...] = COUNTED,
+    statuses: tuple[ItemStatus, ...] = COUNTED_ITEM_STATUSES,
 ):
     """The ids of `catalog_query`'s items, in its order: what a page pages over.
 
@@ -168,7 +169,7 @@ def totals(initiative: Initiative) -> Totals:
 
 
 def _totals(initiative: Initiative) -> Totals:
-    counted = CatalogItem.status.in_(COUNTED)
+    counted = CatalogItem.status.in_(COUNTED_ITEM_STATUSES)
     row = db.session.execute(
         select(
             _count_where(counted),
@@ -219,7 +220,10 @@ def _totals_by_category(initiative: Initiative) -> list[CategoryTotals]:
             _count_where(CatalogItem.status == ItemStatus.EXCHANGED),
             func.coalesce(func.sum(CatalogItem.donation_amount), 0),
         )
-        .where(CatalogItem.initiative_id == initiative.id, CatalogItem.status.in_(COUNTED))
+        .where(
+            CatalogItem.initiative_id == initiative.id,
+            CatalogItem.status.in_(COUNTED_ITEM_STATUSES),
+        )
         .group_by(CatalogItem.category)
         .order_by(CatalogItem.category)
     )
@@ -257,15 +261,6 @@ def leads_query(initiative: Initiative):
     )
 
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def spreadsheet_safe(value) -> str:
-    """A cell a spreadsheet will not run as a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
-
-
 def leads_csv(initiative: Initiative) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
@@ -275,7 +270,7 @@ def leads_csv(initiative: Initiative) -> str:
         name = lead.participant.name if lead.participant else lead.user.display_name
         writer.writerow(
             [
-                spreadsheet_safe(value)
+                safe_cell(value)
                 for value in (
                     lead.created_at.isoformat(timespec="seconds"),
                     lead.kind.value,

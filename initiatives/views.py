@@ -44,6 +44,7 @@ from initiatives.forms import (
     RequestForm,
 )
 from initiatives.models import (
+    COUNTED_ITEM_STATUSES,
     CatalogItem,
     Initiative,
     InitiativeKind,
@@ -234,7 +235,7 @@ def show(initiative_id: int):
     context = {"initiative": initiative, "manage": manage, "page": None}
     if initiative.is_catalog:
         _check_reservations(initiative)
-        statuses = tuple(ItemStatus) if manage else services.COUNTED
+        statuses = tuple(ItemStatus) if manage else COUNTED_ITEM_STATUSES
         filters = _catalog_filters(statuses)
         context.update(
             page=_catalog_page(
@@ -282,7 +283,7 @@ def offer(initiative_id: int):
 @bp.route("/initiatives/<int:initiative_id>/items/<int:item_id>/request", methods=["GET", "POST"])
 def request_item(initiative_id: int, item_id: int):
     initiative = load_initiative(initiative_id, "initiative.take_part")
-    item = _load_item(initiative, item_id, services.COUNTED)
+    item = _load_item(initiative, item_id, COUNTED_ITEM_STATUSES)
     form = RequestForm()
     if request.method == "GET" and initiative.suggested_donation:
         form.pledged.data = initiative.suggested_donation
@@ -389,7 +390,7 @@ def cover(initiative_id: int, item_id: int):
     )
     if not visible:
         abort(404)
-    item = _load_item(initiative, item_id, None if manage else services.COUNTED)
+    item = _load_item(initiative, item_id, None if manage else COUNTED_ITEM_STATUSES)
     if not item.cover_file:
         abort(404)
     path = covers.cover_path(item.cover_file, thumb=request.args.get("size") == "thumb")
@@ -560,7 +561,7 @@ def public_request(initiative_id: int, item_id: int):
     initiative = load_public_initiative(initiative_id, taking_part=True)
     if not initiative.is_catalog:
         abort(404)
-    item = _load_item(initiative, item_id, services.COUNTED)
+    item = _load_item(initiative, item_id, COUNTED_ITEM_STATUSES)
     # Signed in, people reserve as themselves, whatever address they might type: their
     # share is their account's.
     signed_in = current_user.is_authenticated

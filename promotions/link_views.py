@@ -3,8 +3,8 @@
 from flask import Blueprint, abort, current_app, redirect, render_template, request
 from flask_babel import gettext as _
 
+from core.commands import lock_row
 from core.extensions import db, limiter
-from core.locking import lock_row
 from core.models import utcnow
 from promotions import links
 from promotions.models import TrackedLink

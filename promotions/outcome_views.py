@@ -9,9 +9,9 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from core.charts import line_chart
+from core.commands import lock_row
 from core.errors import DomainError
 from core.extensions import db
-from core.locking import lock_row
 from core.permissions import can
 from core.spreadsheets import csv_response
 from core.views import commit_or_flash

@@ -22,8 +22,15 @@ from core.bounds import FIRST_DAY, LAST_DAY
 from core.extensions import db
 from core.models import utcnow
 from events.models import Registration, RegistrationStatus
-from initiatives.models import CatalogItem, Initiative, InitiativeKind, ItemStatus, Lead, LeadKind
-from initiatives.services import COUNTED
+from initiatives.models import (
+    COUNTED_ITEM_STATUSES,
+    CatalogItem,
+    Initiative,
+    InitiativeKind,
+    ItemStatus,
+    Lead,
+    LeadKind,
+)
 from promotions.links import LEAD, MEMBERSHIP, REGISTRATION
 from promotions.models import (
     Attribution,
@@ -476,7 +483,7 @@ def _catalog_figures(brief: PromotionRequest, start: date, end: date) -> Catalog
     exchanged = CatalogItem.status == ItemStatus.EXCHANGED
     in_window = and_(exchanged, CatalogItem.exchanged_at >= low, CatalogItem.exchanged_at < high)
     added = and_(CatalogItem.created_at >= low, CatalogItem.created_at < high)
-    listed = CatalogItem.status.in_(COUNTED)
+    listed = CatalogItem.status.in_(COUNTED_ITEM_STATUSES)
     row = db.session.execute(
         select(
             func.count(case((and_(added, listed), 1))),

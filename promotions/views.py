@@ -24,10 +24,10 @@ from markupsafe import Markup
 
 from community.views import register_community_section
 from core.bounds import query_day, query_int
+from core.commands import lock_row
 from core.errors import DomainError
 from core.extensions import db
 from core.limits import accepts_files
-from core.locking import lock_row
 from core.models import utcnow
 from core.navigation import add_nav_item
 from core.paging import page_of_ids

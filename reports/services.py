@@ -18,7 +18,14 @@ from core.bounds import LAST_DAY
 from core.extensions import db
 from core.models import utcnow
 from events.models import Event, Registration, RegistrationStatus
-from initiatives.models import CatalogItem, Initiative, InitiativeStatus, ItemStatus, Lead
+from initiatives.models import (
+    COUNTED_ITEM_STATUSES,
+    CatalogItem,
+    Initiative,
+    InitiativeStatus,
+    ItemStatus,
+    Lead,
+)
 from promotions.models import BriefComment, BriefStatus, PromotionRequest
 from promotions.outcomes import OutcomeLine, outcome_lines
 from reports.periods import Period, local_midnight
@@ -33,7 +40,6 @@ CAMPAIGN_STATUSES = (
 )
 # What stayed of a campaign's lift is read this long after its window.
 AFTER_A_CAMPAIGN = timedelta(days=30)
-COUNTED_ITEMS = (ItemStatus.AVAILABLE, ItemStatus.RESERVED, ItemStatus.EXCHANGED)
 
 
 def percent_change(before: float, after: float) -> float | None:
@@ -360,7 +366,7 @@ def initiative_progress(community: Community, period: Period) -> list[Initiative
     in_catalog = and_(
         CatalogItem.created_at < period.ends_at,
         or_(
-            CatalogItem.status.in_(COUNTED_ITEMS),
+            CatalogItem.status.in_(COUNTED_ITEM_STATUSES),
             and_(CatalogItem.status == ItemStatus.WITHDRAWN, withdrawn_at.c.at >= period.ends_at),
         ),
     )

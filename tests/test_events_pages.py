@@ -10,8 +10,8 @@ from sqlalchemy import func, select
 from community import services as communities
 from core.extensions import db
 from core.models import utcnow
+from core.spreadsheets import safe_cell
 from events import services
-from events.export import safe_cell
 from events.models import Event, EventVisibility, RegistrationStatus
 from tests.conftest import make_community, make_user
 from tests.test_events_factories import make_event, make_past_event, register

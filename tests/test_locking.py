@@ -5,8 +5,8 @@ import threading
 import pytest
 
 from community.models import Community
+from core.commands import lock_row
 from core.extensions import db
-from core.locking import lock_row
 from tests.conftest import make_community, make_user
 
 THREADS = 25

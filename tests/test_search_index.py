@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from whoosh import index as whoosh_index
 
-import core.locking  # noqa: F401  (the sqlite_immediate option)
+import core.commands  # noqa: F401  (the sqlite_immediate option)
 import core.text
 import search.index
 from accounts.models import User
@@ -177,7 +177,7 @@ def test_a_second_reindex_waits_its_turn(index):
 
 THREADS = 6
 PER_THREAD = 4
-# SQLite: take the write lock up front, as core.locking does (PostgreSQL ignores it).
+# SQLite: take the write lock up front, as core.commands does (PostgreSQL ignores it).
 WRITE_TRANSACTION = {"sqlite_immediate": True}
 
 
