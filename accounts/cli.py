@@ -4,8 +4,7 @@ import click
 from flask.cli import AppGroup
 
 from accounts import services
-from core.errors import DomainError
-from core.extensions import db
+from core import commands
 
 users_cli = AppGroup("users", help="Manage user accounts.")
 
@@ -22,7 +21,7 @@ def create_user_command(email: str, name: str, password: str, admin: bool, smm: 
         raise click.ClickException("The password needs at least 8 characters.")
     if "@" not in email:
         raise click.ClickException(f"{email!r} is not an email address.")
-    try:
+    with commands.cli_transaction(f"{email}: "):
         # The CLI is how operators make accounts outside the sign-up domains.
         user = services.create_user(
             email,
@@ -33,9 +32,5 @@ def create_user_command(email: str, name: str, password: str, admin: bool, smm: 
             check_domain=False,
             email_confirmed=True,  # an operator vouches for the address
         )
-    except DomainError as error:
-        db.session.rollback()
-        raise click.ClickException(f"{email}: {error.message}") from None
-    db.session.commit()
     roles = ", ".join(r for r, on in (("admin", admin), ("smm", smm)) if on) or "employee"
     click.echo(f"Created {user.email} ({roles}).")

@@ -11,8 +11,9 @@ from accounts import services, sessions
 from accounts.forms import ConfirmEmailForm
 from accounts.models import User
 from accounts.views import AWAITING_CONFIRMATION, SIGNED_UP_AS, _limit, bp
-from core.errors import DomainError
+from core import commands
 from core.extensions import db, limiter
+from core.navigation import home_url
 
 
 def _awaiting_confirmation() -> User | None:
@@ -63,7 +64,7 @@ def _asked_too_often(request_limit):
 @bp.get("/signup/check-inbox")
 def check_inbox():
     if current_user.is_authenticated:
-        return redirect(url_for("community.directory"))
+        return redirect(home_url())
     if _waiting_address() is None:
         return redirect(url_for("accounts.signin"))
     return _check_inbox_page()
@@ -77,16 +78,15 @@ def check_inbox():
 )
 def resend_confirmation():
     if current_user.is_authenticated:
-        return redirect(url_for("community.directory"))
+        return redirect(home_url())
     user = _awaiting_confirmation()
     email = _waiting_address()
     if email is None:
         return redirect(url_for("accounts.signin"))
     if user is not None:
-        services.send_email_confirmation(user)
+        commands.run(lambda: services.send_email_confirmation(user))
     elif (existing := services.find_user_by_email(email)) is not None:
-        services.send_account_exists(existing)
-    db.session.commit()
+        commands.run(lambda: services.send_account_exists(existing))
     flash(_("A new link is on its way to %(email)s.", email=email), "info")
     return redirect(url_for("accounts.check_inbox"))
 
@@ -108,20 +108,25 @@ def confirm_email(token: str):
         return render_template("accounts/confirm_email.html", user=user, form=form), (
             400 if form.errors else 200
         )
-    try:
-        user = services.confirm_email(user.id)
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "info")
+    # Signed in only where the account's password was given (at sign-up or just now).
+    signs_in = signed_up_here or "password" in form
+
+    def confirm() -> User:
+        confirmed = services.confirm_email(user.id)
+        if signs_in:
+            sessions.sign_in(confirmed)
+        return confirmed
+
+    outcome = commands.run(
+        confirm,
+        done=lambda confirmed: (
+            _("Welcome to Guildhall, %(name)s!", name=confirmed.display_name)
+            if signs_in
+            else _("Your address is confirmed. Sign in to start.")
+        ),
+    )
+    if not outcome.ok:
         return redirect(url_for("accounts.signin"))
-    db.session.commit()
     session.pop(AWAITING_CONFIRMATION, None)
     session.pop(SIGNED_UP_AS, None)
-    # Signed in only where the account's password was given (at sign-up or just now).
-    if signed_up_here or "password" in form:
-        sessions.sign_in(user)
-        db.session.commit()
-        flash(_("Welcome to Guildhall, %(name)s!", name=user.display_name), "success")
-        return redirect(url_for("community.directory"))
-    flash(_("Your address is confirmed. Sign in to start."), "success")
-    return redirect(url_for("accounts.signin"))
+    return redirect(home_url() if signs_in else url_for("accounts.signin"))

@@ -72,10 +72,11 @@ def create_user(
             _(
                 "Sign-up is open to %(domains)s addresses only.",
                 domains=", ".join("@" + d for d in allowed_email_domains()),
-            )
+            ),
+            field="email",
         )
     if find_user_by_email(email) is not None:
-        raise DomainError(_("An account with this email already exists."))
+        raise DomainError(_("An account with this email already exists."), field="email")
     user = User(email=email, display_name=display_name.strip(), is_admin=is_admin, is_smm=is_smm,
                 email_confirmed_at=utcnow() if email_confirmed else None)  # fmt: skip
     if password:

@@ -156,7 +156,13 @@ def _idle_expiry(created_at, last_seen_at):
 
 def _commit_if_clean(change) -> bool:
     """Make `change` and commit it at once, even in a GET, unless the request has changes
-    of its own in flight (they are not ours to commit): then another request will."""
+    of its own in flight (they are not ours to commit): then another request will.
+
+    Not a command (core/commands.py) on purpose: this is bookkeeping that rides along on
+    any request while Flask-Login loads the person, and it gives way instead of waiting.
+    A command would wait for SQLite's write lock and fail the page when it could not
+    write; a missed touch or rotation costs nothing and the next request tries again.
+    """
     if db.session.new or db.session.dirty or db.session.deleted or db.session.info.get("written"):
         return False
     try:

@@ -31,10 +31,10 @@ from accounts.forms import (
     SignUpForm,
 )
 from accounts.models import User
-from core import audit
-from core.errors import DomainError
+from core import audit, commands
 from core.extensions import db, limiter
 from core.mail import EmailStatus, OutgoingEmail
+from core.navigation import add_start_action, home_url
 from core.paging import paginate
 from core.permissions import require, requires
 from core.security import safe_redirect_target
@@ -43,6 +43,8 @@ from core.site import external_url
 bp = Blueprint("accounts", __name__)
 mail.register_email_kind("welcome", _l("Welcome messages"))
 mail.register_email_kind("account", _l("Account security"), optional=False)
+add_start_action("accounts.signin", _l("Sign in"), primary=True)
+add_start_action("accounts.signup", _l("Sign up"))
 
 # Higher features add their part of the profile ("My communities", "My events")
 # here, so accounts never imports them.
@@ -62,7 +64,7 @@ def register_profile_section(template: str, load: Callable[[User], dict]) -> Non
 
 
 def _redirect_after_sign_in():
-    return redirect(safe_redirect_target(request.args.get("next"), url_for("community.directory")))
+    return redirect(safe_redirect_target(request.args.get("next"), home_url()))
 
 
 def _limit(setting: str, key_func=None):
@@ -80,23 +82,22 @@ def _this_account() -> str:
 @_limit("SIGNUP_RATE_LIMIT")
 def signup():
     if current_user.is_authenticated:
-        return redirect(url_for("community.directory"))
+        return redirect(home_url())
     if not current_app.config["PASSWORD_SIGN_IN"]:
         flash(_("Accounts are made by signing in with your company account."), "info")
         return redirect(url_for("accounts.signin"))
     form = SignUpForm()
     if form.validate_on_submit():
-        try:
-            user = services.sign_up(form.email.data, form.display_name.data, form.password.data,
-                                    locale=str(get_locale()))  # fmt: skip
-        except DomainError as error:
-            form.email.errors.append(error.message)
-        else:
+        outcome = commands.run(
+            lambda: services.sign_up(form.email.data, form.display_name.data,
+                                     form.password.data, locale=str(get_locale())),
+            form=form,
+        )  # fmt: skip
+        if outcome.ok:
             # Nobody is signed in until the address is proven (the link in the e-mail).
-            db.session.commit()
             session.pop(AWAITING_CONFIRMATION, None)
-            if user is not None:
-                session[AWAITING_CONFIRMATION] = user.id
+            if outcome.value is not None:
+                session[AWAITING_CONFIRMATION] = outcome.value.id
             session[SIGNED_UP_AS] = services.normalise_email(form.email.data)
             return redirect(url_for("accounts.check_inbox"))
     return render_template("accounts/signup.html", form=form), 400 if form.errors else 200
@@ -120,9 +121,10 @@ def signin():
                     "e-mailed to %(email)s.", email=user.email), "warning")  # fmt: skip
             return redirect(url_for("accounts.check_inbox"))
         if user is not None:
-            sessions.sign_in(user, remember=form.remember.data)
-            db.session.commit()
-            flash(_("Signed in as %(name)s.", name=user.display_name), "success")
+            commands.run(
+                lambda: sessions.sign_in(user, remember=form.remember.data),
+                done=_("Signed in as %(name)s.", name=user.display_name),
+            )
             return _redirect_after_sign_in()
         # One message for unknown email and wrong password alike.
         form.password.errors.append(_("Wrong email or password."))
@@ -138,14 +140,9 @@ def request_password_reset():
     if form.validate_on_submit():
         user = services.find_user_by_email(form.email.data)
         if user is not None and user.active:
-            mail.email_user(
-                user,
-                "account",
-                "password_reset",
-                link=mail.external_url("accounts.reset_password",
-                                       token=services.password_reset_token(user)),
-            )  # fmt: skip
-            db.session.commit()
+            link = mail.external_url("accounts.reset_password",
+                                     token=services.password_reset_token(user))  # fmt: skip
+            commands.run(lambda: mail.email_user(user, "account", "password_reset", link=link))
         # The same answer whether or not the address has an account.
         flash(_("If %(email)s has an account, a reset link is on its way.",
                 email=form.email.data), "info")  # fmt: skip
@@ -164,9 +161,10 @@ def reset_password(token: str):
         return redirect(url_for("accounts.request_password_reset"))
     form = PasswordResetForm()
     if form.validate_on_submit():
-        services.reset_password(user, form.password.data)
-        db.session.commit()
-        flash(_("Your password is changed. Sign in with it now."), "success")
+        commands.run(
+            lambda: services.reset_password(user, form.password.data),
+            done=_("Your password is changed. Sign in with it now."),
+        )
         return redirect(url_for("accounts.signin"))
     return render_template("accounts/password_reset.html", form=form), (400 if form.errors else 200)
 
@@ -176,34 +174,34 @@ def sso_start():
     if not sso.sso_enabled():
         abort(404)
     session["sso_next"] = safe_redirect_target(request.args.get("next"), None)
-    try:
-        return sso.start_sign_in(external_url("accounts.sso_callback"))
-    except DomainError as error:
-        flash(error.message, "danger")
-        return redirect(url_for("accounts.signin"))
+    # Nothing is written (the provider's state goes into the cookie); the boundary shows
+    # why the provider cannot be reached, as it shows every refusal.
+    outcome = commands.run(lambda: sso.start_sign_in(external_url("accounts.sso_callback")))
+    return outcome.value if outcome.ok else redirect(url_for("accounts.signin"))
 
 
 @bp.route("/signin/sso/callback")
+@commands.writes_on_get  # the provider sends the person back with a GET
 def sso_callback():
     if not sso.sso_enabled():
         abort(404)
-    try:
+
+    def sign_in_with_provider():
         user = sso.finish_sign_in()
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "danger")
-        return redirect(url_for("accounts.signin"))
-    target = safe_redirect_target(session.pop("sso_next", None), url_for("community.directory"))
-    sessions.sign_in(user)  # a fresh session: nothing from before signing in is kept
-    db.session.commit()
-    flash(_("Signed in as %(name)s.", name=user.display_name), "success")
-    return redirect(target)
+        target = safe_redirect_target(session.pop("sso_next", None), home_url())
+        sessions.sign_in(user)  # a fresh session: nothing from before signing in is kept
+        return user, target
+
+    outcome = commands.run(
+        sign_in_with_provider,
+        done=lambda signed_in: _("Signed in as %(name)s.", name=signed_in[0].display_name),
+    )
+    return redirect(outcome.value[1] if outcome.ok else url_for("accounts.signin"))
 
 
 @bp.post("/signout")
 def signout():
-    sessions.sign_out()
-    db.session.commit()
+    commands.run(sessions.sign_out)
     flash(_("Signed out."), "info")
     return redirect(url_for("core.index"))
 
@@ -211,8 +209,8 @@ def signout():
 @bp.post("/signout/everywhere")
 @requires("account.view_profile")
 def signout_everywhere():
-    services.sign_out_everywhere(current_user._get_current_object())
-    db.session.commit()
+    user = current_user._get_current_object()
+    commands.run(lambda: services.sign_out_everywhere(user))
     flash(_("Signed out on every device, this one too."), "info")
     return redirect(url_for("core.index"))
 
@@ -243,15 +241,15 @@ def change_password():
     if current_user.password_hash is None or not current_app.config["PASSWORD_SIGN_IN"]:
         abort(404)
     form = PasswordChangeForm()
+    user = current_user._get_current_object()
     if not form.validate_on_submit():
         if form.current_password.errors:
-            audit.record(current_user, "account.password_change_refused", current_user)
-            db.session.commit()
+            commands.run(lambda: audit.record(user, "account.password_change_refused", user))
         return _profile_page(form, 400)
-    user = current_user._get_current_object()
-    services.set_new_password(user, form.password.data, "account.password_change")
-    db.session.commit()
-    flash(_("Your password is changed. Other devices are signed out."), "success")
+    commands.run(
+        lambda: services.set_new_password(user, form.password.data, "account.password_change"),
+        done=_("Your password is changed. Other devices are signed out."),
+    )
     return redirect(url_for("accounts.profile"))
 
 
@@ -280,9 +278,10 @@ def _as_json(value):
 @requires("account.view_profile")
 def save_email_preferences():
     known = {kind.name for kind in mail.email_kinds()}
-    mail.set_wanted_kinds(current_user, set(request.form.getlist("kinds")) & known)
-    db.session.commit()
-    flash(_("Your e-mail settings are saved."), "success")
+    commands.run(
+        lambda: mail.set_wanted_kinds(current_user, set(request.form.getlist("kinds")) & known),
+        done=_("Your e-mail settings are saved."),
+    )
     return redirect(url_for("accounts.profile"))
 
 
@@ -311,16 +310,14 @@ def change_site_role(user_id: int):
     require("site.manage_users")
     user = db.get_or_404(User, user_id)
     role, granted = request.form.get("role", ""), request.form.get("granted") == "1"
-    try:
+
+    def change() -> None:
         if role == "active":
             services.set_active(current_user, user, granted)
         else:
             services.set_site_role(current_user, user, role, granted)
-    except DomainError as error:
-        flash(error.message, "danger")
-    else:
-        db.session.commit()
-        flash(_("Saved for %(name)s.", name=user.display_name), "success")
+
+    commands.run(change, done=_("Saved for %(name)s.", name=user.display_name))
     return redirect(url_for("accounts.people", q=request.args.get("q", "")))
 
 

@@ -5,6 +5,7 @@ from collections.abc import Callable
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import format_date
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from accounts.services import find_user_by_email
@@ -12,14 +13,19 @@ from accounts.views import register_personal_data, register_profile_section
 from community import services
 from community.forms import ChannelForm, CommunityForm, NewCommunityForm, SnapshotForm
 from community.models import Community, CommunityKind, ExternalChannel, Membership, MembershipRole
+from core import commands
 from core.charts import line_chart
 from core.errors import DomainError
 from core.extensions import db
+from core.navigation import add_nav_item, set_home_page
 from core.paging import paginate
 from core.permissions import can, require, requires
-from core.views import commit_or_flash
 
 bp = Blueprint("community", __name__, url_prefix="/communities")
+
+add_nav_item("community.directory", _l("Communities"), "site.browse", 10)
+# The directory is where a signed-in person starts, until a personal home page exists.
+set_home_page("community.directory")
 
 register_profile_section(
     "community/_my_communities.html", lambda user: {"memberships": services.memberships_of(user)}
@@ -177,9 +183,9 @@ def edit(slug: str):
 @bp.post("/<slug>/archive")
 def archive(slug: str):
     community = load_community(slug, "community.archive")
-    commit_or_flash(
-        _("%(name)s is archived.", name=community.name),
+    commands.run(
         lambda: services.archive_community(current_user, community),
+        done=_("%(name)s is archived.", name=community.name),
     )
     return redirect(url_for("community.show", slug=community.slug))
 
@@ -187,9 +193,9 @@ def archive(slug: str):
 @bp.post("/<slug>/restore")
 def restore(slug: str):
     community = load_community(slug, "community.archive")
-    commit_or_flash(
-        _("%(name)s is open again.", name=community.name),
+    commands.run(
         lambda: services.restore_community(current_user, community),
+        done=_("%(name)s is open again.", name=community.name),
     )
     return redirect(url_for("community.show", slug=community.slug))
 
@@ -216,9 +222,9 @@ def join(slug: str):
 @bp.post("/<slug>/leave")
 def leave(slug: str):
     community = load_community(slug, "community.leave")
-    commit_or_flash(
-        _("You left %(name)s.", name=community.name),
+    commands.run(
         lambda: services.leave_community(current_user, community),
+        done=_("You left %(name)s.", name=community.name),
     )
     return redirect(url_for("community.show", slug=community.slug))
 
@@ -227,9 +233,9 @@ def leave(slug: str):
 def approve(slug: str, membership_id: int):
     community = load_community(slug, "community.manage_members")
     membership = _load_membership(community, membership_id)
-    commit_or_flash(
-        _("%(name)s is now a member.", name=membership.user.display_name),
+    commands.run(
         lambda: services.approve_request(current_user, membership),
+        done=_("%(name)s is now a member.", name=membership.user.display_name),
     )
     return redirect(url_for("community.members", slug=community.slug))
 
@@ -238,9 +244,9 @@ def approve(slug: str, membership_id: int):
 def reject(slug: str, membership_id: int):
     community = load_community(slug, "community.manage_members")
     membership = _load_membership(community, membership_id)
-    commit_or_flash(
-        _("Request from %(name)s declined.", name=membership.user.display_name),
+    commands.run(
         lambda: services.reject_request(current_user, membership),
+        done=_("Request from %(name)s declined.", name=membership.user.display_name),
     )
     return redirect(url_for("community.members", slug=community.slug))
 
@@ -252,9 +258,9 @@ def change_role(slug: str, membership_id: int):
     role = request.form.get("role")
     if role not in MembershipRole._value2member_map_:
         abort(400)
-    commit_or_flash(
-        _("%(name)s is now a %(role)s.", name=membership.user.display_name, role=_(role)),
+    commands.run(
         lambda: services.set_member_role(current_user, membership, MembershipRole(role)),
+        done=_("%(name)s is now a %(role)s.", name=membership.user.display_name, role=_(role)),
     )
     return redirect(url_for("community.members", slug=community.slug))
 

@@ -2,6 +2,8 @@
 
 SQLite uses its online backup API (safe while the site serves); PostgreSQL
 uses the standard tools: `pg_dump --format=custom` and `pg_restore --clean`.
+Neither is a command (core/commands.py): they copy whole databases beside the
+ORM's session rather than change rows through it.
 """
 
 import shutil

@@ -27,6 +27,7 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from wtforms.validators import Email, ValidationError
 
+from core import commands
 from core.commands import lock_row
 from core.extensions import db
 from core.models import str_enum, utcnow
@@ -185,19 +186,19 @@ def build_message(email: OutgoingEmail) -> EmailMessage:
 def _claim(email_id: int) -> bool:
     """Take the message for this worker; False when another worker has it."""
     now = utcnow()
-    claimed = db.session.execute(
-        update(OutgoingEmail)
-        .where(
-            OutgoingEmail.id == email_id,
-            (OutgoingEmail.status == EmailStatus.QUEUED)
-            | (
-                (OutgoingEmail.status == EmailStatus.SENDING)
-                & (OutgoingEmail.claimed_at < now - CLAIM_LEASE)
-            ),
-        )
-        .values(status=EmailStatus.SENDING, claimed_at=now, attempts=OutgoingEmail.attempts + 1)
-    ).rowcount
-    db.session.commit()
+    with commands.transaction():
+        claimed = db.session.execute(
+            update(OutgoingEmail)
+            .where(
+                OutgoingEmail.id == email_id,
+                (OutgoingEmail.status == EmailStatus.QUEUED)
+                | (
+                    (OutgoingEmail.status == EmailStatus.SENDING)
+                    & (OutgoingEmail.claimed_at < now - CLAIM_LEASE)
+                ),
+            )
+            .values(status=EmailStatus.SENDING, claimed_at=now, attempts=OutgoingEmail.attempts + 1)
+        ).rowcount
     return claimed == 1
 
 
@@ -290,11 +291,11 @@ def _attempt(email: OutgoingEmail, smtp: smtplib.SMTP | None) -> tuple[str | Non
 
 def _give_back(email_id: int, error: str) -> None:
     """The server failed while this message was in hand: queued again, attempt not counted."""
-    email = lock_row(OutgoingEmail, email_id)
-    email.status, email.claimed_at = EmailStatus.QUEUED, None
-    email.attempts = max(email.attempts - 1, 0)
-    email.last_error = error
-    db.session.commit()
+    with commands.transaction():
+        email = lock_row(OutgoingEmail, email_id)
+        email.status, email.claimed_at = EmailStatus.QUEUED, None
+        email.attempts = max(email.attempts - 1, 0)
+        email.last_error = error
 
 
 def send_queued(limit: int = 100) -> dict[str, int]:
@@ -354,18 +355,19 @@ def _send_claimed(email_id: int, smtp: smtplib.SMTP | None, counts: dict[str, in
         error, retry = _attempt(email, smtp)
     # The outcome is written in a transaction of its own, under the row lock
     # (on SQLite a write after a read could meet another worker's commit).
-    email = lock_row(OutgoingEmail, email_id)
-    if error is None:
-        email.status = EmailStatus.SENT if smtp is not None else EmailStatus.LOGGED
-        email.sent_at = utcnow()
-        counts[email.status.value] += 1
-    else:
-        email.last_error = error
-        gave_up = not retry or email.attempts >= MAX_ATTEMPTS
-        email.status = EmailStatus.FAILED if gave_up else EmailStatus.QUEUED
-        logger.warning("e-mail %s not sent (attempt %s): %s", email.id, email.attempts, error)
-        counts["failed"] += 1
-    db.session.commit()
+    with commands.transaction():
+        email = lock_row(OutgoingEmail, email_id)
+        if error is None:
+            email.status = EmailStatus.SENT if smtp is not None else EmailStatus.LOGGED
+            email.sent_at = utcnow()
+            outcome = email.status.value
+        else:
+            email.last_error = error
+            gave_up = not retry or email.attempts >= MAX_ATTEMPTS
+            email.status = EmailStatus.FAILED if gave_up else EmailStatus.QUEUED
+            logger.warning("e-mail %s not sent (attempt %s): %s", email.id, email.attempts, error)
+            outcome = "failed"
+    counts[outcome] += 1
 
 
 mail_cli = AppGroup("mail", help="Outgoing e-mail.")

@@ -10,6 +10,7 @@ import click
 from flask.cli import AppGroup
 from sqlalchemy import Table, bindparam, func, select
 
+from core import commands
 from core.extensions import db
 from core.text import markdown_columns, render_markdown
 
@@ -31,17 +32,17 @@ def rerender(table: Table, source: str, html_key: str, batch: int) -> Iterator[t
     last = None
     while True:
         query = select(key, table.c[source], table.c[html_key]).order_by(key).limit(batch)
-        rows = db.session.execute(query if last is None else query.where(key > last)).all()
+        with commands.transaction():  # one command per batch
+            rows = db.session.execute(query if last is None else query.where(key > last)).all()
+            changes = []
+            for row_key, text, html in rows:
+                new_html = str(render_markdown(text))
+                if new_html != (html or ""):
+                    changes.append({"row_key": row_key, "read_source": text, "new_html": new_html})
+            if changes:
+                db.session.execute(write, changes)
         if not rows:
             return
-        changes = []
-        for row_key, text, html in rows:
-            new_html = str(render_markdown(text))
-            if new_html != (html or ""):
-                changes.append({"row_key": row_key, "read_source": text, "new_html": new_html})
-        if changes:
-            db.session.execute(write, changes)
-        db.session.commit()
         yield len(rows), len(changes)
         last = rows[-1][0]
 

@@ -22,13 +22,13 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from community.views import load_community, register_community_section
+from core import commands
 from core.errors import DomainError
 from core.extensions import db, limiter
 from core.limits import accepts_files
 from core.navigation import add_nav_item
 from core.paging import page_of_ids, paginate
 from core.permissions import can, require
-from core.views import commit_or_flash
 from initiatives import covers, services
 from initiatives.forms import (
     CONDITION_LABELS,
@@ -352,9 +352,9 @@ def confirm(initiative_id: int, item_id: int):
 @bp.post("/initiatives/<int:initiative_id>/items/<int:item_id>/release")
 def release(initiative_id: int, item_id: int):
     initiative = load_initiative(initiative_id, "initiative.manage")
-    commit_or_flash(
-        _("The reservation is released."),
+    commands.run(
         lambda: services.release_reservation(current_user, initiative, item_id),
+        done=_("The reservation is released."),
     )
     return redirect(url_for("initiatives.show", initiative_id=initiative_id))
 
@@ -362,9 +362,9 @@ def release(initiative_id: int, item_id: int):
 @bp.post("/initiatives/<int:initiative_id>/items/<int:item_id>/withdraw")
 def withdraw(initiative_id: int, item_id: int):
     initiative = load_initiative(initiative_id, "initiative.manage")
-    commit_or_flash(
-        _("The book is withdrawn from the catalog."),
+    commands.run(
         lambda: services.withdraw_item(current_user, initiative, item_id),
+        done=_("The book is withdrawn from the catalog."),
     )
     return redirect(url_for("initiatives.show", initiative_id=initiative_id))
 
@@ -372,9 +372,9 @@ def withdraw(initiative_id: int, item_id: int):
 @bp.post("/initiatives/<int:initiative_id>/items/<int:item_id>/approve")
 def approve(initiative_id: int, item_id: int):
     initiative = load_initiative(initiative_id, "initiative.manage")
-    commit_or_flash(
-        _("The book is in the catalog now."),
+    commands.run(
         lambda: services.approve_item(current_user, initiative, item_id),
+        done=_("The book is in the catalog now."),
     )
     return redirect(url_for("initiatives.show", initiative_id=initiative_id, status="pending"))
 

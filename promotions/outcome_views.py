@@ -8,13 +8,13 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from core import commands
 from core.charts import line_chart
 from core.commands import lock_row
 from core.errors import DomainError
 from core.extensions import db
 from core.permissions import can
 from core.spreadsheets import csv_response
-from core.views import commit_or_flash
 from promotions import links, outcomes, results, services
 from promotions.forms import FORMAT_CHOICES, FREQUENCY_CHOICES, BackupStepForm, TrackedLinkForm
 from promotions.models import PromotionRequest
@@ -129,9 +129,9 @@ def tick_step(brief_id: int, position: int):
         errors = {f"step-{position}": form.note.errors[0]}
         return _render_outcome(load_brief(brief_id, page=services.OUTCOME_PAGE), 400, errors)
     brief = lock_row(PromotionRequest, brief.id)
-    commit_or_flash(
-        _("Backup step marked done."),
+    commands.run(
         lambda: results.tick_backup_step(current_user, brief, position, form.note.data),
+        done=_("Backup step marked done."),
     )
     return redirect(url_for("promotions.outcome", brief_id=brief_id) + "#backup-plan")
 
@@ -140,9 +140,9 @@ def tick_step(brief_id: int, position: int):
 def untick_step(brief_id: int, position: int):
     brief = load_brief(brief_id, "promotions.follow_up")
     brief = lock_row(PromotionRequest, brief.id)
-    commit_or_flash(
-        _("Backup step opened again."),
+    commands.run(
         lambda: results.untick_backup_step(current_user, brief, position),
+        done=_("Backup step opened again."),
     )
     return redirect(url_for("promotions.outcome", brief_id=brief_id) + "#backup-plan")
 

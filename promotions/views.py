@@ -23,6 +23,7 @@ from flask_login import current_user
 from markupsafe import Markup
 
 from community.views import register_community_section
+from core import commands
 from core.bounds import query_day, query_int
 from core.commands import lock_row
 from core.errors import DomainError
@@ -32,7 +33,6 @@ from core.models import utcnow
 from core.navigation import add_nav_item
 from core.paging import page_of_ids
 from core.permissions import can, is_smm, require, requires
-from core.views import commit_or_flash
 from promotions import permissions, results, services
 from promotions.forms import (
     BriefForm,
@@ -385,12 +385,12 @@ def report(brief_id: int):
     if not form.validate():
         return _render_brief(load_brief(brief_id, page=services.BRIEF_PAGE), 400, report_form=form)
     brief = lock_row(PromotionRequest, brief.id)
-    reported = commit_or_flash(
-        _("Results reported; the brief is closed."),
+    reported = commands.run(
         lambda: results.report_results(
             current_user, brief, form.report.data, form.lessons.data or ""
         ),
-    )
+        done=_("Results reported; the brief is closed."),
+    ).ok
     if reported:
         return redirect(url_for("promotions.final_report", brief_id=brief_id))
     return redirect(url_for("promotions.show", brief_id=brief_id))

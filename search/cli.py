@@ -1,4 +1,8 @@
-"""`flask search reindex`: rebuild the index from the database while the site serves."""
+"""`flask search reindex`: rebuild the index from the database while the site serves.
+
+Not a command (core/commands.py): it changes no row. It reads in short sessions of its
+own, batch by batch, so a long rebuild never holds the database's write lock.
+"""
 
 import click
 from flask.cli import AppGroup
