@@ -42,7 +42,7 @@ from core.limits import register_request_limits
 from core.logs import register_request_logging
 from core.mail import mail_cli
 from core.markdown_cli import markdown_cli
-from core.navigation import nav_items
+from core.navigation import home_endpoint, nav_items
 from core.permissions import can
 from core.security import (
     check_production_settings,
@@ -133,6 +133,7 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.tests["web_address"] = is_web_address
     app.jinja_env.globals["can"] = lambda action, obj=None: can(current_user, action, obj)
     app.jinja_env.globals["nav_items"] = nav_items
+    app.jinja_env.globals["home_endpoint"] = home_endpoint  # url_for(home_endpoint())
     app.jinja_env.globals["get_locale"] = get_locale
     app.jinja_env.globals["external_url"] = external_url  # links in e-mail (core/site.py)
     app.jinja_env.globals["zip"] = zip

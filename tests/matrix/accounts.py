@@ -9,6 +9,7 @@ SSO_OFF = dict.fromkeys(ROLES, NOT_FOUND)  # the matrix app has no OIDC_ISSUER
 
 CASES = [
     Case("core.index", "GET", no_args, everyone()),
+    Case("core.home", "GET", no_args, signed_in()),
     Case("core.set_language", "POST", no_args, everyone(), data={"language": "uk"}),
     Case("accounts.signup", "GET", no_args, everyone()),
     Case("accounts.signup", "POST", no_args, everyone()),
