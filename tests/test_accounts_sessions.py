@@ -1,7 +1,6 @@
-"""Sessions that end: sign-out, a new password and "Sign out everywhere" end them for
-good, and remember-me cookies are random, kept hashed, new at each use and bounded."""
+"""Sessions that end: sign-out, a new password, "Sign out everywhere", deactivation and
+idleness end them for good, and each browser's session is a row of its own."""
 
-import hashlib
 import re
 from datetime import timedelta
 
@@ -10,58 +9,21 @@ from flask_login.utils import encode_cookie
 from sqlalchemy import select
 
 from accounts import services
-from accounts import sessions as sign_in_sessions
 from accounts.models import SignInSession
-from core.audit import AuditEntry
 from core.extensions import db
-from core.mail import OutgoingEmail
-from core.models import utcnow
-from tests.conftest import PASSWORD, make_user
-
-NEW_PASSWORD = "a brand new passphrase"
-
-
-@pytest.fixture
-def ann(app):
-    return make_user("ann@example.com", "Ann")
-
-
-def signed_in(app, remember=False, email="ann@example.com", password=PASSWORD):
-    """A browser signed in through the sign-in form."""
-    browser = app.test_client()
-    data = {"email": email, "password": password}
-    if remember:
-        data["remember"] = "y"
-    response = browser.post("/signin", data=data)
-    assert response.status_code == 302, response.get_data(as_text=True)
-    return browser
-
-
-def cookie(browser, name: str) -> str | None:
-    found = browser.get_cookie(name)
-    return found.value if found is not None else None
-
-
-def browser_with(app, **cookies):
-    """A new browser holding copies of cookies taken from another."""
-    browser = app.test_client()
-    for name, value in cookies.items():
-        browser.set_cookie(name, value)
-    return browser
-
-
-def is_signed_in(browser) -> bool:
-    response = browser.get("/me")
-    if response.status_code == 200:
-        return True
-    assert response.status_code == 302 and response.location.startswith("/signin"), response
-    return False
-
-
-def later(monkeypatch, by: timedelta) -> None:
-    """Move the sessions' clock forward."""
-    moved = utcnow() + by
-    monkeypatch.setattr(sign_in_sessions, "utcnow", lambda: moved)
+from tests.conftest import PASSWORD
+from tests.test_accounts_sessions_support import (  # noqa: F401
+    NEW_PASSWORD,
+    ann_fixture,
+    browser_with,
+    change_password,
+    cookie,
+    deactivate,
+    is_signed_in,
+    later,
+    signed_in,
+    signed_in_with_csrf,
+)
 
 
 def test_a_session_cookie_copied_before_sign_out_opens_nothing_after(app, ann):
@@ -145,13 +107,6 @@ def test_a_password_reset_signs_out_every_browser(app, ann):
     assert is_signed_in(signed_in(app, password=NEW_PASSWORD))
 
 
-def change_password(browser, current=PASSWORD):
-    return browser.post(
-        "/me/password",
-        data={"current_password": current, "password": NEW_PASSWORD, "confirm": NEW_PASSWORD},
-    )
-
-
 def test_a_password_change_keeps_this_browser_and_signs_out_the_others(app, ann):
     this, other, flask_login_made = signed_in(app), signed_in(app), app.test_client(user=ann)
     response = change_password(this)
@@ -178,48 +133,6 @@ def test_a_wrong_current_password_changes_nothing(app, ann):
     assert is_signed_in(other)
     db.session.refresh(ann)
     assert ann.check_password(PASSWORD)
-
-
-def test_the_remember_me_cookie_is_new_at_each_sign_in_and_kept_only_hashed(app, ann):
-    first = cookie(signed_in(app, remember=True), "remember_token")
-    second = cookie(signed_in(app, remember=True), "remember_token")
-    assert first and second and first != second
-    rows = db.session.execute(select(SignInSession)).scalars().all()
-    stored = {value for row in rows for value in vars(row).values() if isinstance(value, str)}
-    for value in (first, second):
-        token = value.split("|")[0]  # Flask-Login signs it: "<token>|<digest>"
-        assert token not in stored
-        assert hashlib.sha256(token.encode()).hexdigest() in stored
-
-
-def test_a_remember_me_cookie_is_replaced_when_used_and_the_old_one_stops_working(app, ann):
-    old = cookie(signed_in(app, remember=True), "remember_token")
-    returning = browser_with(app, remember_token=old)  # the browser was closed and reopened
-    assert is_signed_in(returning)
-    new = cookie(returning, "remember_token")
-    assert new and new != old
-    assert is_signed_in(returning)
-    assert is_signed_in(browser_with(app, remember_token=new))
-    assert not is_signed_in(browser_with(app, remember_token=old))
-
-
-def test_sign_out_ends_the_remember_me_cookie(app, ann):
-    browser = signed_in(app, remember=True)
-    remember_cookie = cookie(browser, "remember_token")
-    response = browser.post("/signout")
-    assert any(c.startswith("remember_token=;") for c in response.headers.getlist("Set-Cookie"))
-    assert not is_signed_in(browser_with(app, remember_token=remember_cookie))
-
-
-def test_a_remember_me_cookie_expires(app, ann, monkeypatch):
-    lifetime = app.config["REMEMBER_COOKIE_DURATION"]
-    assert lifetime == timedelta(days=30)
-    kept, forgotten = (signed_in(app, remember=True).get_cookie("remember_token") for _ in "ab")
-    assert abs(kept.expires - (utcnow() + lifetime)) < timedelta(minutes=1)
-    later(monkeypatch, lifetime - timedelta(minutes=1))
-    assert is_signed_in(browser_with(app, remember_token=kept.value))
-    later(monkeypatch, lifetime + timedelta(minutes=1))
-    assert not is_signed_in(browser_with(app, remember_token=forgotten.value))
 
 
 def test_sign_out_everywhere_ends_every_session_this_one_too(app, ann):
@@ -307,26 +220,6 @@ def test_sign_out_everywhere_needs_the_pages_csrf_token(app, ann, monkeypatch):
     assert not is_signed_in(other)
 
 
-def signed_in_with_csrf(app):
-    browser = app.test_client()
-    page = browser.get("/signin").get_data(as_text=True)
-    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
-    data = {"email": "ann@example.com", "password": PASSWORD, "csrf_token": token}
-    assert browser.post("/signin", data=data).status_code == 302
-    return browser
-
-
-def deactivate(app, ann, active: bool):
-    admin = services.find_user_by_email("ada@example.com") or make_user(
-        "ada@example.com", "Ada", is_admin=True
-    )
-    granted = "1" if active else "0"
-    response = app.test_client(user=admin).post(
-        f"/admin/users/{ann.id}/roles", data={"role": "active", "granted": granted}
-    )
-    assert response.status_code == 302
-
-
 def test_deactivating_an_account_ends_its_sessions_for_good(app, ann):
     remembered, other = signed_in(app, remember=True), signed_in(app)
     remember_cookie = cookie(remembered, "remember_token")
@@ -336,17 +229,6 @@ def test_deactivating_an_account_ends_its_sessions_for_good(app, ann):
     for browser in (remembered, other, browser_with(app, remember_token=remember_cookie)):
         assert not is_signed_in(browser)
     assert is_signed_in(signed_in(app))
-
-
-def test_a_deactivated_accounts_remember_me_cookie_is_not_renewed(app, ann):
-    remember_cookie = cookie(signed_in(app, remember=True), "remember_token")
-    ann.active = False  # behind the sessions' back: its rows are still live
-    db.session.commit()
-    returning = browser_with(app, remember_token=remember_cookie)
-    assert not is_signed_in(returning)
-    assert cookie(returning, "remember_token") == remember_cookie
-    row = db.session.execute(select(SignInSession)).scalar_one()
-    assert row.token_hash == hashlib.sha256(remember_cookie.split("|")[0].encode()).hexdigest()
 
 
 def test_signing_in_starts_a_fresh_session_keeping_only_the_language(app, ann):
@@ -360,70 +242,6 @@ def test_signing_in_starts_a_fresh_session_keeping_only_the_language(app, ann):
         assert "csrf_token" not in session and "planted" not in session
         assert session["locale"] == "uk"
     assert is_signed_in(browser)
-
-
-def account_emails() -> list:
-    return list(
-        db.session.execute(select(OutgoingEmail).where(OutgoingEmail.kind == "account")).scalars()
-    )
-
-
-def test_a_replaced_remember_me_token_that_comes_back_ends_the_session(app, ann, monkeypatch):
-    owners = cookie(signed_in(app, remember=True), "remember_token")
-    thief = browser_with(app, remember_token=owners)  # a copy, used first: renewed
-    assert is_signed_in(thief)
-    later(monkeypatch, timedelta(minutes=2))
-    assert not is_signed_in(browser_with(app, remember_token=owners))  # the owner comes back
-    assert not is_signed_in(thief)
-    db.session.expire_all()
-    assert db.session.execute(select(SignInSession)).scalar_one().revoked_at is not None
-    [email] = account_emails()
-    assert email.to_address == ann.email and "http://localhost/me" in email.text_body
-    assert db.session.execute(
-        select(AuditEntry).where(AuditEntry.action == "account.remember_token_reused")
-    ).scalar_one()
-
-
-def test_a_replaced_token_racing_its_renewal_ends_nothing(app, ann):
-    old = cookie(signed_in(app, remember=True), "remember_token")
-    returning = browser_with(app, remember_token=old)
-    assert is_signed_in(returning)
-    # Another tab of the same browser, sent before the renewal reached it.
-    assert not is_signed_in(browser_with(app, remember_token=old))
-    assert is_signed_in(returning)
-    assert not account_emails()
-
-
-def test_a_password_change_is_told_by_e_mail_with_a_reset_link(app, ann):
-    assert change_password(signed_in(app)).status_code == 302
-    [email] = account_emails()
-    assert email.subject == "Your Guildhall password was changed"
-    assert "http://localhost/password/reset" in email.text_body
-
-
-def test_a_password_reset_is_told_by_e_mail_too(app, ann):
-    token = services.password_reset_token(ann)
-    app.test_client().post(
-        f"/password/reset/{token}", data={"password": NEW_PASSWORD, "confirm": NEW_PASSWORD}
-    )
-    assert [e.subject for e in account_emails()] == ["Your Guildhall password was changed"]
-
-
-def test_sign_out_everywhere_is_told_by_e_mail_in_the_persons_language(app, ann):
-    ann.locale = "uk"
-    db.session.commit()
-    assert signed_in(app).post("/signout/everywhere").status_code == 302
-    [email] = account_emails()
-    assert email.subject == "Вас виведено з Guildhall на всіх пристроях"
-    assert "«Вийти на всіх пристроях»" in email.text_body
-
-
-def test_a_wrong_current_password_is_audited(app, ann):
-    assert change_password(signed_in(app), current="a guess").status_code == 400
-    entry = db.session.execute(
-        select(AuditEntry).where(AuditEntry.action == "account.password_change_refused")
-    ).scalar_one()
-    assert entry.actor_id == ann.id and entry.subject_id == ann.id
 
 
 def test_a_session_in_use_ends_after_seven_days_all_the_same(app, ann, monkeypatch):
