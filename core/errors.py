@@ -29,7 +29,8 @@ def flush_or_refuse(message: str) -> None:
     """Flush; a unique constraint that the checks before missed (a race, or a case rule
     the database applies differently) becomes a DomainError for people, not a 503.
 
-    The session must be rolled back after the error, as views do for any DomainError.
+    The session must be rolled back after the error, as the command boundary
+    (core/commands.py) does for any DomainError.
     """
     try:
         db.session.flush()

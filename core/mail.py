@@ -319,7 +319,7 @@ def send_queued(limit: int = 100) -> dict[str, int]:
         .scalars()
         .all()
     )
-    db.session.commit()
+    db.session.commit()  # ends the read: no snapshot (or SQLite lock) is held while mail goes
     if not ids:
         return counts
     smtp = None
