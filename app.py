@@ -40,7 +40,7 @@ from core.extensions import (
 )
 from core.limits import register_request_limits
 from core.logs import register_request_logging
-from core.mail import mail_cli
+from core.mail_sending import mail_cli
 from core.markdown_cli import markdown_cli
 from core.navigation import home_endpoint, nav_items
 from core.permissions import can

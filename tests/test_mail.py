@@ -12,18 +12,12 @@ from aiosmtpd.controller import Controller
 from babel.dates import format_date
 from sqlalchemy import select
 
-import core.mail
+import core.mail_sending
 from accounts import mail
 from accounts.models import User
 from core.extensions import db
-from core.mail import (
-    CLAIM_LEASE,
-    MAX_ATTEMPTS,
-    EmailStatus,
-    OutgoingEmail,
-    queue_email,
-    send_queued,
-)
+from core.mail import EmailStatus, OutgoingEmail, queue_email
+from core.mail_sending import CLAIM_LEASE, MAX_ATTEMPTS, send_queued
 from core.models import utcnow
 from tests.conftest import Inbox, make_user
 
@@ -303,14 +297,14 @@ def test_a_poisoned_message_fails_alone_and_the_queue_goes_on(inbox):
 
 
 def test_a_message_that_cannot_be_built_is_marked_failed_with_its_error(inbox, monkeypatch):
-    real_build = core.mail.build_message
+    real_build = core.mail_sending.build_message
 
     def build(email):
         if email.subject == "Broken":
             raise ValueError("a header that cannot be written")
         return real_build(email)
 
-    monkeypatch.setattr(core.mail, "build_message", build)
+    monkeypatch.setattr(core.mail_sending, "build_message", build)
     queue_email("test", "first@example.com", "Good", "B")
     broken = queue_email("test", "second@example.com", "Broken", "B")
     queue_email("test", "third@example.com", "Good", "B")

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from accounts.mail import email_kinds
 from community import services as communities
 from core.extensions import db
-from core.mail import send_queued
+from core.mail_sending import send_queued
 from core.models import utcnow
 from events import services as events
 from events.mail import send_reminders

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from community import services as communities
 from core.extensions import db
-from core.mail import send_queued
+from core.mail_sending import send_queued
 from core.models import utcnow
 from promotions.models import BriefStatus
 from reports.digest import send_weekly_digests
