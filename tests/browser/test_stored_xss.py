@@ -130,8 +130,8 @@ def _render_markdown_of(table, columns: list[str]) -> None:
 
 
 ROLES_CHECKED = ("admin", "member", "employee", "visitor")
-SIGNED_IN_HOME = {"core.index", "accounts.signup", "accounts.signin",
-                  "accounts.check_inbox"}  # → the directory  # fmt: skip
+SIGNED_IN_HOME = {"core.index", "core.home", "accounts.signup", "accounts.signin",
+                  "accounts.check_inbox"}  # → the home page  # fmt: skip
 REDIRECTS = {"links.follow", "accounts.reset_password"}  # (the matrix's token is a bad one)
 # Routes that answer with a file, not a page: tests below download them.
 FILES = {
