@@ -201,6 +201,8 @@ def _membership_periods(community: Community, before: datetime) -> list[tuple]:
 
 
 def _count_points(periods, starts: list[date], end: date) -> list[GrowthPoint]:
+    """The series counted here, by the rule above: the members just before each period's
+    end (`member_just_before`), and the joins and leaves in [start, end)."""
     bounds = [_start_of_day(s) for s in starts[1:]] + [_start_of_day(end + timedelta(days=1))]
     points = []
     previous_bound = _start_of_day(starts[0])
@@ -224,8 +226,10 @@ MAX_PERIODS_IN_SQL = 100
 
 
 def _period_index(column, edges: list):
-    """Which period a moment falls in: -1 before edges[0], i before edges[i + 1], else
-    the number of periods (also for NULL, a membership not left: both mean "still in")."""
+    """Which period a moment falls in: -1 before edges[0], i in [edges[i], edges[i + 1]),
+    else the number of periods (also for NULL, a membership not left: both mean "still
+    in"). A membership is then among the members a period ends with when it joined in
+    that period or an earlier one and left in a later one, as the rule above says."""
     # The indexes are written into the SQL, not bound: with fewer than 50 parameters
     # psycopg keeps the parsed statement instead of parsing 3 kB of SQL every time.
     still_in = literal_column(str(len(edges) - 1))
