@@ -10,12 +10,12 @@ from flask_login import current_user
 
 from accounts.services import find_user_by_email
 from accounts.views import register_personal_data, register_profile_section
-from community import services
+from community import directory as lists
+from community import history, services
 from community.forms import ChannelForm, CommunityForm, NewCommunityForm, SnapshotForm
 from community.models import Community, CommunityKind, ExternalChannel, Membership, MembershipRole
 from core import commands
 from core.charts import line_chart
-from core.errors import DomainError
 from core.extensions import db
 from core.navigation import add_nav_item, set_home_page
 from core.paging import paginate
@@ -30,7 +30,7 @@ set_home_page("community.directory")
 register_profile_section(
     "community/_my_communities.html", lambda user: {"memberships": services.memberships_of(user)}
 )
-register_personal_data("memberships", services.membership_history_data)
+register_personal_data("memberships", lists.membership_history_data)
 
 # Higher features (events, initiatives, promotions) add their part of the
 # community page here: a template and a loader (community, user) -> context.
@@ -77,8 +77,8 @@ def directory():
     kind = request.args.get("kind")
     kind = CommunityKind(kind) if kind in CommunityKind._value2member_map_ else None
     show_archived = request.args.get("archived") == "1" and can(current_user, "community.create")
-    page = paginate(services.directory_query(kind, include_archived=show_archived), 24)
-    counts = services.active_member_counts([c.id for c in page.items])
+    page = paginate(lists.directory_query(kind, include_archived=show_archived), 24)
+    counts = lists.active_member_counts([c.id for c in page.items])
     return render_template(
         "community/directory.html", page=page, kind=kind, counts=counts, show_archived=show_archived
     )
@@ -95,21 +95,20 @@ def create():
             if leader is None:
                 form.leader_email.errors.append(_("No one has an account with this email."))
         if not form.errors:
-            try:
-                community = services.create_community(
+            outcome = commands.run(
+                lambda: services.create_community(
                     current_user,
                     name=form.name.data,
                     kind=CommunityKind(form.kind.data),
                     description=form.description.data or "",
                     join_policy=form.join_policy.data,
                     leader=leader,
-                )
-            except DomainError as error:
-                form.name.errors.append(error.message)
-            else:
-                db.session.commit()
-                flash(_("Community %(name)s created.", name=community.name), "success")
-                return redirect(url_for("community.show", slug=community.slug))
+                ),
+                done=lambda community: _("Community %(name)s created.", name=community.name),
+                form=form,
+            )
+            if outcome.ok:
+                return redirect(url_for("community.show", slug=outcome.value.slug))
     return render_template("community/form.html", form=form, community=None), (
         400 if form.errors else 200
     )
@@ -118,13 +117,13 @@ def create():
 @bp.route("/<slug>")
 def show(slug: str):
     community = load_community(slug)
-    growth, months = services.growth_overview(community)
+    growth, months = history.growth_overview(community)
     return render_template(
         "community/show.html",
         community=community,
         membership=services.current_membership(current_user, community),
         leaders=services.leaders_of(community),
-        members=services.newest_members(community),
+        members=lists.newest_members(community),
         growth=growth,
         growth_chart=_growth_chart(months),
         sections=[
@@ -134,7 +133,7 @@ def show(slug: str):
     )
 
 
-def _growth_chart(points: list[services.GrowthPoint]):
+def _growth_chart(points: list[history.GrowthPoint]):
     return line_chart(
         _("Members over the last year"),
         [format_date(point.period_start, "MMM yy") for point in points],
@@ -149,7 +148,7 @@ def members(slug: str):
     return render_template(
         "community/members.html",
         community=community,
-        page=paginate(services.members_query(community), 50),
+        page=paginate(lists.members_query(community), 50),
         pending=services.pending_requests(community) if manage else [],
         manage=manage,
     )
@@ -160,20 +159,18 @@ def edit(slug: str):
     community = load_community(slug, "community.edit")
     form = CommunityForm(obj=community)
     if form.validate_on_submit():
-        try:
-            services.update_community(
+        outcome = commands.run(
+            lambda: services.update_community(
                 community,
                 name=form.name.data,
                 kind=CommunityKind(form.kind.data),
                 description=form.description.data or "",
                 join_policy=form.join_policy.data,
-            )
-        except DomainError as error:
-            db.session.rollback()
-            form.name.errors.append(error.message)
-        else:
-            db.session.commit()
-            flash(_("Saved."), "success")
+            ),
+            done=_("Saved."),
+            form=form,
+        )
+        if outcome.ok:
             return redirect(url_for("community.show", slug=community.slug))
     return render_template("community/form.html", form=form, community=community), (
         400 if form.errors else 200
@@ -203,19 +200,11 @@ def restore(slug: str):
 @bp.post("/<slug>/join")
 def join(slug: str):
     community = load_community(slug, "community.join")
-    try:
-        membership = services.join_community(current_user, community)
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "warning")
-    else:
-        db.session.commit()
-        if membership.is_active:
-            flash(_("Welcome to %(name)s!", name=community.name), "success")
-        else:
-            flash(
-                _("Your request was sent to the leaders of %(name)s.", name=community.name), "info"
-            )
+    outcome = commands.run(lambda: services.join_community(current_user, community).is_active)
+    if outcome.ok and outcome.value:
+        flash(_("Welcome to %(name)s!", name=community.name), "success")
+    elif outcome.ok:
+        flash(_("Your request was sent to the leaders of %(name)s.", name=community.name), "info")
     return redirect(url_for("community.show", slug=community.slug))
 
 
@@ -291,14 +280,12 @@ def channels(slug: str):
     community = load_community(slug, "community.manage_members")
     form = ChannelForm()
     if form.validate_on_submit():
-        try:
-            services.add_channel(community, form.name.data, form.url.data)
-        except DomainError as error:
-            db.session.rollback()
-            form.url.errors.append(error.message)
-        else:
-            db.session.commit()
-            flash(_("Channel added."), "success")
+        outcome = commands.run(
+            lambda: services.add_channel(community, form.name.data, form.url.data),
+            done=_("Channel added."),
+            form=form,
+        )
+        if outcome.ok:
             return redirect(url_for("community.channels", slug=community.slug))
     return _render_channels(community, form), 400 if form.errors else 200
 
@@ -309,14 +296,12 @@ def add_snapshot(slug: str, channel_id: int):
     channel = _load_channel(community, channel_id)
     form = _snapshot_form(channel, request.form)
     if form.validate():
-        try:
-            services.record_snapshot(channel, form.taken_on.data, form.member_count.data)
-        except DomainError as error:
-            db.session.rollback()
-            form.member_count.errors.append(error.message)
-        else:
-            db.session.commit()
-            flash(_("Member count recorded for %(channel)s.", channel=channel.name), "success")
+        outcome = commands.run(
+            lambda: services.record_snapshot(channel, form.taken_on.data, form.member_count.data),
+            done=_("Member count recorded for %(channel)s.", channel=channel.name),
+            form=form,
+        )
+        if outcome.ok:
             return redirect(url_for("community.channels", slug=community.slug))
     form.channel_id = channel.id
     return _render_channels(community, ChannelForm(formdata=None), failed=form), 400
@@ -325,7 +310,6 @@ def add_snapshot(slug: str, channel_id: int):
 @bp.post("/<slug>/channels/<int:channel_id>/delete")
 def remove_channel(slug: str, channel_id: int):
     community = load_community(slug, "community.manage_members")
-    services.remove_channel(_load_channel(community, channel_id))
-    db.session.commit()
-    flash(_("Channel removed."), "success")
+    channel = _load_channel(community, channel_id)
+    commands.run(lambda: services.remove_channel(channel), done=_("Channel removed."))
     return redirect(url_for("community.channels", slug=community.slug))

@@ -25,7 +25,7 @@ class DomainError(Exception):
         self.field = field
 
 
-def flush_or_refuse(message: str) -> None:
+def flush_or_refuse(message: str, field: str | None = None) -> None:
     """Flush; a unique constraint that the checks before missed (a race, or a case rule
     the database applies differently) becomes a DomainError for people, not a 503.
 
@@ -35,7 +35,7 @@ def flush_or_refuse(message: str) -> None:
     try:
         db.session.flush()
     except IntegrityError:
-        raise DomainError(message) from None
+        raise DomainError(message, field) from None
 
 
 ERROR_TITLES = {

@@ -11,15 +11,17 @@ from sqlalchemy.orm import joinedload
 
 from accounts.mail import email_user, register_email_kind
 from accounts.models import User
-from community.models import Community, Membership, MembershipRole, MembershipStatus
+from community.history import active_leader_clause
+from community.models import Community, Membership
 from community.services import pending_requests
+from core import commands
 from core.extensions import db
 from core.models import utcnow
 from events.models import Event
 from events.services import counts_by_status
 from promotions.models import BriefStatus, PromotionRequest
+from reports.members import MembershipFigures, membership_figures
 from reports.periods import Period
-from reports.services import MembershipFigures, membership_figures
 
 register_email_kind("digest", _l("A weekly digest of the communities I lead"))
 
@@ -78,8 +80,7 @@ def send_weekly_digests(now: datetime | None = None) -> int:
         .join(Membership.community)
         .options(joinedload(Membership.user), joinedload(Membership.community))
         .where(
-            Membership.role == MembershipRole.LEADER,
-            Membership.status == MembershipStatus.ACTIVE,
+            active_leader_clause(),
             Community.archived_at.is_(None),
         )
         .order_by(Community.name)
@@ -107,6 +108,6 @@ reports_cli = AppGroup("reports", help="Reports and digests.")
 @reports_cli.command("digest")
 def digest_command() -> None:
     """Queue the weekly digest for community leaders (run it weekly from cron)."""
-    queued = send_weekly_digests()
-    db.session.commit()
+    with commands.cli_transaction():
+        queued = send_weekly_digests()
     click.echo(f"{queued} digests queued.")

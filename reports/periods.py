@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import and_
 
 KINDS = ("month", "week", "range")
 EARLIEST = date(2000, 1, 1)  # older dates are typing mistakes, and the previous period must exist
@@ -97,6 +98,12 @@ class Period:
 def local_midnight(day: date, zone: str) -> datetime:
     """The first moment of a local day, in UTC."""
     return datetime.combine(day, time.min, tzinfo=ZoneInfo(zone)).astimezone(UTC)
+
+
+def within(column, period: Period):
+    """SQL: the moment in `column` is in the period, from its first moment up to, not
+    including, the first moment after it."""
+    return and_(column >= period.starts_at, column < period.ends_at)
 
 
 def _next_month(first: date) -> date:

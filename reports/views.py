@@ -15,9 +15,11 @@ from core.models import utcnow
 from core.navigation import add_nav_item
 from core.permissions import is_admin, requires
 from core.spreadsheets import csv_response
-from reports import services
+from reports.community_report import CommunityReport
+from reports.community_report import community_report as report_of
 from reports.forms import PeriodForm
 from reports.labels import NOTES, figure_label, section_label
+from reports.overview import OVERVIEW_SORTS, site_overview
 from reports.periods import Period
 
 bp = Blueprint("reports", __name__)
@@ -45,7 +47,7 @@ def _report_for(slug: str):
     form, period = _chosen_period()
     if period is None:
         return community, form, None
-    return community, form, services.community_report(community, period)
+    return community, form, report_of(community, period)
 
 
 def _format(value, unit: str = "") -> str:
@@ -84,7 +86,7 @@ def _window(first: date, last: date) -> str:
     return f"{format_date(first, 'd MMM')} – {format_date(last, 'd MMM yyyy')}"
 
 
-def _growth_chart(report: services.CommunityReport):
+def _growth_chart(report: CommunityReport):
     title = (
         _("Members at the end of each week")
         if report.units[0].kind == "week"
@@ -163,7 +165,7 @@ def community_report_csv(slug: str):
     )
 
 
-def _csv_rows(report: services.CommunityReport):
+def _csv_rows(report: CommunityReport):
     """Every figure of the report, then the tables under it, as plain numbers."""
     for f in report.figures:
         yield [f.section, f.key, f.subject, _raw(f.value), _raw(f.previous), _raw(f.change),
@@ -245,7 +247,7 @@ OVERVIEW_COLUMNS = [
 def _overview_order() -> tuple[str, bool]:
     """The column to sort by and whether largest (or Z) comes first."""
     sort = request.args.get("sort", "members")
-    if sort not in services.OVERVIEW_SORTS:
+    if sort not in OVERVIEW_SORTS:
         sort = "members"
     order = request.args.get("order")
     descending = order == "desc" if order in ("asc", "desc") else sort != "name"
@@ -262,7 +264,7 @@ def overview():
     return render_template(
         "reports/overview.html",
         form=form,
-        rows=services.site_overview(period, sort, descending),
+        rows=site_overview(period, sort, descending),
         period=period,
         links=_page_links(period),
         columns=OVERVIEW_COLUMNS,
@@ -279,7 +281,7 @@ def overview_csv():
     form, period = _chosen_period()
     if period is None:
         return _refused(form)
-    rows = services.site_overview(period, *_overview_order())
+    rows = site_overview(period, *_overview_order())
     return csv_response(
         f"communities-{period.key}.csv",
         ["community", "members", "members_at_start", "growth_percent", "joined", "left",

@@ -2,7 +2,8 @@
 
 from sqlalchemy import select
 
-from community.models import Membership, MembershipRole, MembershipStatus
+from community.history import active_leader_clause
+from community.models import Membership, MembershipStatus
 from core.extensions import db
 from core.permissions import is_admin, is_signed_in, is_smm, rule
 from search.registry import EVERYONE, SMM, leaders_of, members_of
@@ -21,12 +22,12 @@ def audience_of(user) -> set[str] | None:
     if is_smm(user):
         tokens.add(SMM)
     memberships = db.session.execute(
-        select(Membership.community_id, Membership.role).where(
+        select(Membership.community_id, active_leader_clause()).where(
             Membership.user_id == user.id, Membership.status == MembershipStatus.ACTIVE
         )
     )
-    for community_id, role in memberships:
+    for community_id, leads in memberships:
         tokens.add(members_of(community_id))
-        if role == MembershipRole.LEADER:
+        if leads:
             tokens.add(leaders_of(community_id))
     return tokens

@@ -5,6 +5,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
+from community import history as membership_history
 from community import services
 from community.models import CommunityKind, JoinPolicy, Membership, MembershipRole
 from core.audit import AuditEntry
@@ -154,7 +155,7 @@ def history(leader, community):
 
 
 def test_member_counts_per_month_follow_joins_leaves_and_rejoins(history):
-    points = services.member_counts(history, date(2026, 1, 1), date(2026, 4, 30), "month")
+    points = membership_history.member_counts(history, date(2026, 1, 1), date(2026, 4, 30), "month")
     assert [(p.period_start, p.members, p.joined, p.left) for p in points] == [
         (date(2026, 1, 1), 2, 2, 0),  # ann, bob
         (date(2026, 2, 1), 2, 1, 1),  # + cat, - bob
@@ -164,7 +165,7 @@ def test_member_counts_per_month_follow_joins_leaves_and_rejoins(history):
 
 
 def test_member_counts_per_week_start_on_monday(history):
-    points = services.member_counts(history, date(2026, 3, 1), date(2026, 3, 10), "week")
+    points = membership_history.member_counts(history, date(2026, 3, 1), date(2026, 3, 10), "week")
     assert [(p.period_start, p.members, p.joined, p.left) for p in points] == [
         (date(2026, 2, 23), 2, 0, 0),  # week of 23 Feb ends Sunday 1 March: ann, cat
         (date(2026, 3, 2), 2, 1, 1),  # dan came and went
@@ -173,15 +174,15 @@ def test_member_counts_per_week_start_on_monday(history):
 
 
 def test_member_counts_per_day_count_at_the_end_of_each_day(history):
-    points = services.member_counts(history, date(2026, 3, 2), date(2026, 3, 3), "day")
+    points = membership_history.member_counts(history, date(2026, 3, 2), date(2026, 3, 3), "day")
     assert [p.members for p in points] == [3, 2]
 
 
 def test_member_counts_reject_a_reversed_period_and_unknown_interval(history):
     with pytest.raises(ValueError):
-        services.member_counts(history, date(2026, 3, 2), date(2026, 3, 1))
+        membership_history.member_counts(history, date(2026, 3, 2), date(2026, 3, 1))
     with pytest.raises(ValueError):
-        services.member_counts(history, date(2026, 3, 1), date(2026, 3, 2), "year")
+        membership_history.member_counts(history, date(2026, 3, 1), date(2026, 3, 2), "year")
 
 
 def test_growth_over_the_last_30_days(leader, community):
@@ -195,14 +196,14 @@ def test_growth_over_the_last_30_days(leader, community):
         services.join_community(
             make_user(f"new{i}@example.com"), community, at=now - timedelta(days=3)
         )
-    growth = services.growth(community, now=now)
+    growth = membership_history.growth(community, now=now)
     # 30 days ago: 3 old members (the leader's membership started now)
     assert (growth.members_before, growth.members, growth.delta) == (3, 5, 2)
     assert growth.percent == pytest.approx(66.666, rel=1e-3)
 
 
 def test_growth_from_nothing_has_no_percentage(community):
-    growth = services.growth(community)
+    growth = membership_history.growth(community)
     assert growth.members_before == 0 and growth.percent is None
 
 
@@ -222,9 +223,11 @@ def test_snapshots_replace_the_same_day_and_refuse_bad_counts(community):
 
 def test_growth_overview_matches_the_separate_figures(history):
     now = datetime(2026, 4, 15, tzinfo=UTC)
-    growth, months = services.growth_overview(history, months=4, days=30, now=now)
-    assert growth == services.growth(history, days=30, now=now)
-    assert months == services.member_counts(history, date(2026, 1, 1), date(2026, 4, 15), "month")
+    growth, months = membership_history.growth_overview(history, months=4, days=30, now=now)
+    assert growth == membership_history.growth(history, days=30, now=now)
+    assert months == membership_history.member_counts(
+        history, date(2026, 1, 1), date(2026, 4, 15), "month"
+    )
 
 
 def test_a_name_the_database_finds_taken_is_refused_with_a_message(leader, community, monkeypatch):
@@ -236,8 +239,8 @@ def test_a_name_the_database_finds_taken_is_refused_with_a_message(leader, commu
 
 
 def test_long_daily_series_are_counted_the_same_way_outside_the_database(history):
-    in_sql = services.member_counts(history, date(2026, 1, 1), date(2026, 3, 31), "day")
-    assert len(in_sql) == 90 <= services.MAX_PERIODS_IN_SQL
-    long = services.member_counts(history, date(2025, 12, 1), date(2026, 4, 30), "day")
-    assert len(long) > services.MAX_PERIODS_IN_SQL
+    in_sql = membership_history.member_counts(history, date(2026, 1, 1), date(2026, 3, 31), "day")
+    assert len(in_sql) == 90 <= membership_history.MAX_PERIODS_IN_SQL
+    long = membership_history.member_counts(history, date(2025, 12, 1), date(2026, 4, 30), "day")
+    assert len(long) > membership_history.MAX_PERIODS_IN_SQL
     assert long[31:121] == in_sql  # the same days, counted in Python

@@ -4,7 +4,7 @@ from sqlalchemy import func, select
 
 from accounts.models import User
 from accounts.services import find_user_by_email
-from community import services
+from community import history, services
 from community.models import Membership
 from core.extensions import db
 
@@ -16,7 +16,7 @@ def test_seed_demo_loads_every_role_and_history(runner):
     pm = services.get_community_by_slug("project-managers")
     volunteering = services.get_community_by_slug("volunteering")
     assert pm.kind == "practice" and volunteering.kind == "interest"
-    assert services.growth(pm, days=365).members > 5
+    assert history.growth(pm, days=365).members > 5
     from core.extensions import db
 
     left = db.session.execute(

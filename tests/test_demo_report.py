@@ -12,7 +12,7 @@ from core.extensions import db
 from core.models import utcnow
 from demo import BOOK_SALE_DAYS_AGO
 from promotions.models import PromotionRequest
-from reports import services
+from reports.community_report import community_report
 from reports.periods import Period
 
 
@@ -31,7 +31,7 @@ def test_the_demo_report_for_the_book_sale_month_shows_the_campaign_and_its_lift
     )
     month = Period.containing("month", sale.publish_from)
     pm = communities.get_community_by_slug("project-managers")
-    report = services.community_report(pm, month)
+    report = community_report(pm, month)
     (campaign,) = [c for c in report.campaigns if c.brief.id == sale.id]
     assert campaign.lift.lift >= 3 and campaign.lift.later is not None  # the band's lift
     assert report.best_campaign is campaign

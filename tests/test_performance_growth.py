@@ -4,7 +4,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from community import services
+from community import history, services
 from community.models import JoinPolicy
 from core.extensions import db
 from tests.conftest import make_community, make_user
@@ -41,10 +41,10 @@ def messy_history(app):
 
 def reference(community, start: date, end: date, interval: str):
     """The same series counted in Python from every membership period."""
-    starts = services._period_starts(start, end, interval)
-    before = services._start_of_day(end + timedelta(days=1))
-    periods = services._membership_periods(community, before)
-    return services._count_points(periods, starts, end)
+    starts = history._period_starts(start, end, interval)
+    before = history._start_of_day(end + timedelta(days=1))
+    periods = history._membership_periods(community, before)
+    return history._count_points(periods, starts, end)
 
 
 @pytest.mark.parametrize(
@@ -57,7 +57,7 @@ def reference(community, start: date, end: date, interval: str):
 )
 def test_grouped_counts_equal_counting_every_membership_period(messy_history, start, end, interval):
     for community in messy_history:
-        assert services.member_counts(community, start, end, interval) == reference(
+        assert history.member_counts(community, start, end, interval) == reference(
             community, start, end, interval
         )
 
@@ -65,10 +65,10 @@ def test_grouped_counts_equal_counting_every_membership_period(messy_history, st
 def test_growth_overview_counts_members_now_and_a_month_ago(messy_history):
     community, approval = messy_history
     now = at("2026-03-20")
-    growth, months = services.growth_overview(community, months=4, days=30, now=now)
-    assert growth == services.growth(community, days=30, now=now)
+    growth, months = history.growth_overview(community, months=4, days=30, now=now)
+    assert growth == history.growth(community, days=30, now=now)
     assert months == reference(community, date(2025, 12, 1), now.date(), "month")
-    growth, _ = services.growth_overview(approval, months=4, days=30, now=now)
+    growth, _ = history.growth_overview(approval, months=4, days=30, now=now)
     # The leaders joined when the communities were made (today); the request is counted
     # from its approval on 20 February, the one never approved not at all.
     assert (growth.members_before, growth.members) == (0, 1)
@@ -76,5 +76,5 @@ def test_growth_overview_counts_members_now_and_a_month_ago(messy_history):
 
 def test_a_community_with_no_members_has_empty_months(app):
     community = make_community(make_user("lead@example.com"))
-    points = services.member_counts(community, date(2020, 1, 1), date(2020, 3, 1), "month")
+    points = history.member_counts(community, date(2020, 1, 1), date(2020, 3, 1), "month")
     assert [(p.members, p.joined, p.left) for p in points] == [(0, 0, 0)] * 3

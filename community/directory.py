@@ -1,0 +1,87 @@
+"""The lists behind the community pages: the directory, a community's members, and a
+person's memberships for their data download."""
+
+from sqlalchemy import case, func, select
+from sqlalchemy.orm import joinedload
+
+from accounts.models import User
+from community.models import Community, CommunityKind, Membership, MembershipRole, MembershipStatus
+from core.extensions import db
+
+
+def directory_query(kind: CommunityKind | None = None, include_archived: bool = False):
+    query = select(Community).order_by(Community.name)
+    if kind is not None:
+        query = query.where(Community.kind == kind)
+    if not include_archived:
+        query = query.where(Community.archived_at.is_(None))
+    return query
+
+
+def active_member_counts(community_ids: list[int]) -> dict[int, int]:
+    """Current member count per community, in one query."""
+    if not community_ids:
+        return {}
+    rows = db.session.execute(
+        select(Membership.community_id, func.count())
+        .where(
+            Membership.community_id.in_(community_ids),
+            Membership.status == MembershipStatus.ACTIVE,
+        )
+        .group_by(Membership.community_id)
+    )
+    return {community_id: count for community_id, count in rows}
+
+
+def members_query(community: Community):
+    return (
+        select(Membership)
+        .join(Membership.user)
+        .options(joinedload(Membership.user))
+        .where(
+            Membership.community_id == community.id,
+            Membership.status == MembershipStatus.ACTIVE,
+        )
+        .order_by(
+            case((Membership.role == MembershipRole.LEADER, 0), else_=1),
+            User.display_name,
+            User.id,
+        )
+    )
+
+
+def newest_members(community: Community, limit: int = 12) -> list[Membership]:
+    """The latest people to join, for the community page (served by the period index)."""
+    return list(
+        db.session.execute(
+            select(Membership)
+            .options(joinedload(Membership.user))
+            .where(
+                Membership.community_id == community.id,
+                Membership.status == MembershipStatus.ACTIVE,
+            )
+            .order_by(Membership.joined_at.desc(), Membership.id.desc())
+            .limit(limit)
+        ).scalars()
+    )
+
+
+def membership_history_data(user: User) -> list[dict]:
+    """Every membership period of the person, for their data download."""
+    rows = db.session.execute(
+        select(Membership, Community.name)
+        .join(Membership.community)
+        .where(Membership.user_id == user.id)
+        .order_by(Membership.requested_at)
+    ).all()
+    return [
+        {
+            "community": name,
+            "role": membership.role.value,
+            "status": membership.status.value,
+            "requested_at": membership.requested_at.isoformat(),
+            "joined_at": membership.joined_at.isoformat() if membership.joined_at else None,
+            "left_at": membership.left_at.isoformat() if membership.left_at else None,
+        }
+        for membership, name in rows
+    ]
