@@ -14,9 +14,9 @@ from community import services as communities
 from community.models import Community
 from core.extensions import db
 from core.models import utcnow
-from events import services as events
+from events import attendance, planning, queries, registering
 from events.models import EventVisibility
-from events.services import EventDetails
+from events.planning import EventDetails
 
 # (community slug, title, starts in days (negative: past), hours long, capacity, goal,
 #  visibility, registrations, place, description)
@@ -60,7 +60,7 @@ def seed_events(rng: random.Random) -> None:
             community = communities.get_community_by_slug(slug)
             leader = communities.leaders_of(community)[0]
             starts = (now + timedelta(days=days)).replace(hour=16)
-            event = events.create_event(
+            event = planning.create_event(
                 leader,
                 community,
                 EventDetails(
@@ -79,9 +79,9 @@ def seed_events(rng: random.Random) -> None:
             db.session.commit()
             _register(rng, event, community, people, count, min(now, starts) - timedelta(days=3))
             if days < 0:
-                attendees = events.attendees(event)
+                attendees = queries.attendees(event)
                 came = {r.user_id for r in attendees if rng.random() < 0.8}
-                events.mark_attendance(leader, event, came, now=now)
+                attendance.mark_attendance(leader, event, came, now=now)
                 db.session.commit()
 
 
@@ -91,5 +91,5 @@ def _register(rng, event, community: Community, people, count: int, since) -> No
         if event.visibility == EventVisibility.EMPLOYEES or communities.is_member(p, community)
     ]  # fmt: skip
     for n, person in enumerate(rng.sample(allowed, k=min(count, len(allowed)))):
-        events.register_for_event(person, event.id, now=since + timedelta(minutes=37 * n))
+        registering.register_for_event(person, event.id, now=since + timedelta(minutes=37 * n))
         db.session.commit()

@@ -16,7 +16,7 @@ from community.services import pending_requests
 from core.extensions import db
 from core.models import utcnow
 from events.models import Event
-from events.services import counts_by_status
+from events.queries import counts_by_status
 from promotions.models import BriefStatus, PromotionRequest
 from reports.periods import Period
 from reports.services import MembershipFigures, membership_figures

@@ -15,7 +15,7 @@ from accounts.models import User
 from community import services as communities
 from core.extensions import db
 from core.models import utcnow
-from events import feeds, services
+from events import feeds, planning
 from events.models import EventVisibility, FeedLink
 from tests.conftest import make_community, make_user
 from tests.test_events_concurrency import run_together
@@ -76,9 +76,9 @@ def test_uid_stays_the_same_across_edits_and_cancellation_is_marked(login, leade
     client = login(leader)
     before = entries(parse(client.get(f"/events/{event.id}/calendar.ics")))[0]
 
-    services.update_event(leader, event.id, details(starts_at=STARTS, title="Moved retro"))
+    planning.update_event(leader, event.id, details(starts_at=STARTS, title="Moved retro"))
     db.session.commit()
-    services.cancel_event(leader, event.id)
+    planning.cancel_event(leader, event.id)
     db.session.commit()
     after = entries(parse(client.get(f"/events/{event.id}/calendar.ics")))[0]
 
