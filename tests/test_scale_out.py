@@ -23,7 +23,7 @@ from core.models import utcnow
 from events import planning
 from events.models import EventVisibility, Registration, RegistrationStatus
 from search.index import search_index
-from tests.conftest import PASSWORD, free_port, make_user, redis_is_up
+from tests.conftest import PASSWORD, free_port, make_user, missing_tool, redis_is_up
 
 REDIS_URL = "redis://127.0.0.1:6379/14"
 FIGURES = "guildhall:figures:*"  # core/config.py: figures_cache_config
@@ -52,8 +52,8 @@ def two_sites(app, world, monkeypatch):
     """The same site served twice, as on two hosts: (first, second) base URLs."""
     if db.engine.dialect.name != "postgresql":
         pytest.skip("several hosts share PostgreSQL; SQLite is for one machine")
-    if not redis_is_up(REDIS_URL) and os.environ.get("CI") != "true":
-        pytest.skip("Redis is not running on 127.0.0.1:6379")
+    if not redis_is_up(REDIS_URL):
+        missing_tool("Redis is not running on 127.0.0.1:6379")
     search_index().rebuild()
     key = secrets.token_hex(32)
     monkeypatch.setitem(app.config, "SECRET_KEY", key)  # so the test can mint sessions too
