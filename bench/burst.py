@@ -23,9 +23,9 @@ from community import services as communities
 from community.models import Community
 from core.extensions import db
 from core.models import utcnow
-from events import services as events
+from events import planning
 from events.models import Event, EventVisibility, Registration
-from events.services import EventDetails
+from events.planning import EventDetails
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -37,7 +37,7 @@ def new_event(seats: int, people: int) -> tuple[int, list[int]]:
     community = db.session.get(Community, db.session.execute(text(BIGGEST)).scalar_one())
     leader = communities.leaders_of(community)[0]
     starts = (utcnow() + timedelta(days=7)).replace(minute=0, second=0, microsecond=0)
-    event = events.create_event(
+    event = planning.create_event(
         leader,
         community,
         EventDetails(

@@ -1,4 +1,8 @@
-"""`flask seed-demo`: a believable site to click through, with a year of history."""
+"""`flask seed-demo`: a believable site to click through, with a year of history.
+
+The small demo is loaded as a series of commands (`core.commands.transaction`), one per
+step, as the site itself would make them: a service that locks a row takes its lock at the
+start of its own transaction."""
 
 import random
 import time
@@ -12,6 +16,7 @@ from accounts import services as accounts
 from accounts.models import User
 from community import services as communities
 from community.models import CommunityKind, JoinPolicy
+from core import commands
 from core.extensions import db
 from core.figures import forget_all
 from core.models import utcnow
@@ -98,7 +103,6 @@ def seed_demo_command(if_empty: bool, scale: str) -> None:
                    f"Sign in as admin@example.com with: {DEMO_PASSWORD}")  # fmt: skip
     else:
         seed_demo(random.Random(2026))
-        db.session.commit()
         _print_demo_accounts()
     # Bulk inserts bypass the index listeners: build the search index from the data,
     # and drop any figures kept from an earlier database of the same ids.
@@ -120,50 +124,58 @@ def _print_demo_accounts() -> None:
 def seed_demo(rng: random.Random) -> None:
     now = utcnow()
     year_ago = now - timedelta(days=365)
-    users = {
-        email: accounts.create_user(
-            email, name, DEMO_PASSWORD, check_domain=False, email_confirmed=True, **roles
-        )
-        for email, name, roles in PEOPLE
-    }
+    with commands.transaction():
+        users = {
+            email: accounts.create_user(
+                email, name, DEMO_PASSWORD, check_domain=False, email_confirmed=True, **roles
+            )
+            for email, name, roles in PEOPLE
+        }
     admin = users["admin@example.com"]
     employees = [u for email, u in users.items() if email not in {"admin@example.com"}]
     with click.progressbar(COMMUNITIES, label="Communities and members") as bar:
         for name, kind, policy, leader_email, description in bar:
-            community = communities.create_community(
-                admin,
-                name=name,
-                kind=kind,
-                description=description,
-                join_policy=JoinPolicy.OPEN,  # history is joined directly; the policy comes last
-                leader=users[leader_email],
-                created_at=year_ago,
-            )
-            campaign = _book_sale_window(now) if name == "Project Managers" else None
-            _add_history(rng, community, employees, users[leader_email], year_ago, now, campaign)
-            community.join_policy = policy
-    qa = communities.get_community_by_slug("qa-guild")
-    for user in employees[-3:]:
-        if communities.current_membership(user, qa) is None:
-            communities.join_community(user, qa)
-    pm = communities.get_community_by_slug("project-managers")
-    channel = communities.add_channel(
-        pm, "Facebook group", "https://www.facebook.com/groups/pm-community"
-    )
-    # Two more, at the book-sale campaign's start and end, come with its brief (demo/promotions).
-    for months_ago, members in [
-        (6, 520),
-        (5, 531),
-        (4, 548),
-        (3, 575),
-        (1, 690),
-        (0, 702),
-    ]:
-        communities.record_snapshot(
-            channel, (now - timedelta(days=30 * months_ago)).date(), members
+            with commands.transaction():
+                community = communities.create_community(
+                    admin,
+                    name=name,
+                    kind=kind,
+                    description=description,
+                    join_policy=JoinPolicy.OPEN,  # history is joined directly; the policy last
+                    leader=users[leader_email],
+                    created_at=year_ago,
+                )
+                campaign = _book_sale_window(now) if name == "Project Managers" else None
+                _add_history(
+                    rng, community, employees, users[leader_email], year_ago, now, campaign
+                )
+                community.join_policy = policy
+    with commands.transaction():
+        qa = communities.get_community_by_slug("qa-guild")
+        for user in employees[-3:]:
+            if communities.current_membership(user, qa) is None:
+                communities.join_community(user, qa)
+    with commands.transaction():
+        pm = communities.get_community_by_slug("project-managers")
+        channel = communities.add_channel(
+            pm, "Facebook group", "https://www.facebook.com/groups/pm-community"
         )
+        # Two more, at the book-sale campaign's start and end, come with its brief
+        # (demo/promotions).
+        for months_ago, members in [
+            (6, 520),
+            (5, 531),
+            (4, 548),
+            (3, 575),
+            (1, 690),
+            (0, 702),
+        ]:
+            communities.record_snapshot(
+                channel, (now - timedelta(days=30 * months_ago)).date(), members
+            )
     seed_events(rng)
-    seed_initiatives(rng)
+    with commands.transaction():  # a catalog in bulk, no lock to take
+        seed_initiatives(rng)
     seed_promotions(rng)
 
 

@@ -12,11 +12,12 @@ from sqlalchemy import select
 from accounts.models import User
 from community import services as communities
 from community.models import Community
+from core import commands
 from core.extensions import db
 from core.models import utcnow
-from events import services as events
+from events import attendance, planning, queries, registering
 from events.models import EventVisibility
-from events.services import EventDetails
+from events.planning import EventDetails
 
 # (community slug, title, starts in days (negative: past), hours long, capacity, goal,
 #  visibility, registrations, place, description)
@@ -50,9 +51,8 @@ EVENTS = [
 
 
 def seed_events(rng: random.Random) -> None:
-    # Registration takes the event's row lock, which must open its own
-    # transaction: keep what the demo has built so far.
-    db.session.commit()
+    """Each event, each sign-up and the attendance run as commands of their own: a sign-up
+    takes the event's row lock at the start of its transaction."""
     now = utcnow().replace(minute=0, second=0, microsecond=0)
     people = list(db.session.execute(select(User).where(User.is_admin.is_(False))).scalars())
     with click.progressbar(EVENTS, label="Events and registrations") as bar:
@@ -60,29 +60,29 @@ def seed_events(rng: random.Random) -> None:
             community = communities.get_community_by_slug(slug)
             leader = communities.leaders_of(community)[0]
             starts = (now + timedelta(days=days)).replace(hour=16)
-            event = events.create_event(
-                leader,
-                community,
-                EventDetails(
-                    title=title,
-                    starts_at=starts,
-                    ends_at=starts + timedelta(hours=hours),
-                    timezone="Europe/Kyiv",
-                    description=text,
-                    place=place,
-                    online_url="" if place else "https://meet.example.com/book-club",
-                    capacity=capacity,
-                    registration_goal=goal,
-                    visibility=visibility,
-                ),
-            )
-            db.session.commit()
+            with commands.transaction():
+                event = planning.create_event(
+                    leader,
+                    community,
+                    EventDetails(
+                        title=title,
+                        starts_at=starts,
+                        ends_at=starts + timedelta(hours=hours),
+                        timezone="Europe/Kyiv",
+                        description=text,
+                        place=place,
+                        online_url="" if place else "https://meet.example.com/book-club",
+                        capacity=capacity,
+                        registration_goal=goal,
+                        visibility=visibility,
+                    ),
+                )
             _register(rng, event, community, people, count, min(now, starts) - timedelta(days=3))
             if days < 0:
-                attendees = events.attendees(event)
-                came = {r.user_id for r in attendees if rng.random() < 0.8}
-                events.mark_attendance(leader, event, came, now=now)
-                db.session.commit()
+                with commands.transaction():
+                    attendees = queries.attendees(event)
+                    came = {r.user_id for r in attendees if rng.random() < 0.8}
+                    attendance.mark_attendance(leader, event, came, now=now)
 
 
 def _register(rng, event, community: Community, people, count: int, since) -> None:
@@ -91,5 +91,5 @@ def _register(rng, event, community: Community, people, count: int, since) -> No
         if event.visibility == EventVisibility.EMPLOYEES or communities.is_member(p, community)
     ]  # fmt: skip
     for n, person in enumerate(rng.sample(allowed, k=min(count, len(allowed)))):
-        events.register_for_event(person, event.id, now=since + timedelta(minutes=37 * n))
-        db.session.commit()
+        with commands.transaction():
+            registering.register_for_event(person, event.id, now=since + timedelta(minutes=37 * n))

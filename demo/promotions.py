@@ -9,6 +9,7 @@ from sqlalchemy import insert, select
 
 from accounts.services import find_user_by_email
 from community import services as communities
+from core import commands
 from core.extensions import db
 from core.models import utcnow
 from promotions import links, results, services
@@ -54,9 +55,12 @@ def _at(day, hour: int) -> datetime:
 
 
 def seed_promotions(rng: random.Random, now: datetime | None = None) -> None:
+    """The briefs, each step of their workflow a command of its own (as the SMM's and the
+    leaders' clicks would be): a step that locks the brief does so at its start."""
     now = now or utcnow()
     today = now.date()
-    channels = {c.name: c for c in services.ensure_default_channels()}
+    with commands.transaction():
+        channels = {c.name: c for c in services.ensure_default_channels()}
     olena = find_user_by_email("olena@example.com")
     andrii = find_user_by_email("andrii@example.com")
     taras = find_user_by_email("smm@example.com")
@@ -67,131 +71,153 @@ def seed_promotions(rng: random.Random, now: datetime | None = None) -> None:
     with click.progressbar(length=4, label="Promotion briefs") as bar:
         # The book sale: filed, accepted and run through the workflow as it happened,
         # with dates that were in the future then; they are moved to the past below.
-        sale = services.create_request(
-            olena,
-            _book_sale_subject(pm),
-            services.BriefFields(
-                title="Charity Book Sale: the catalog opens to other companies",
-                objective=Objective.LEADS,
-                target=40,
-                key_message=(
-                    "Bring a book you have read, take one you have not: every book becomes a "
-                    "donation to the children's hospital fund."
+        with commands.transaction():
+            sale = services.create_request(
+                olena,
+                _book_sale_subject(pm),
+                services.BriefFields(
+                    title="Charity Book Sale: the catalog opens to other companies",
+                    objective=Objective.LEADS,
+                    target=40,
+                    key_message=(
+                        "Bring a book you have read, take one you have not: every book becomes "
+                        "a donation to the children's hospital fund."
+                    ),
+                    audience=Audience.BOTH,
+                    channels=[channels["Instagram"], channels["Facebook"]],
+                    content_deadline=today + timedelta(days=1),
+                    publish_from=today + timedelta(days=2),
+                    publish_until=today + timedelta(days=9),
+                    references="https://www.facebook.com/groups/pm-community",
+                    backup_plan="\n".join(str(step) for step in services.DEFAULT_BACKUP_PLAN),
+                    report_format="Leads from the catalog post and group growth, on this page",
+                    report_frequency=ReportFrequency.AT_THE_END,
                 ),
-                audience=Audience.BOTH,
-                channels=[channels["Instagram"], channels["Facebook"]],
-                content_deadline=today + timedelta(days=1),
-                publish_from=today + timedelta(days=2),
-                publish_until=today + timedelta(days=9),
-                references="https://www.facebook.com/groups/pm-community",
-                backup_plan="\n".join(str(step) for step in services.DEFAULT_BACKUP_PLAN),
-                report_format="Leads from the catalog post and group growth, on this page",
-                report_frequency=ReportFrequency.AT_THE_END,
-            ),
-        )
-        services.submit(olena, sale)
-        services.add_comment(taras, sale, "Four stories work best here: three photos and a link.")
-        services.transition(taras, sale, BriefStatus.ACCEPTED)
-        for day, note in [
-            (2, "Photo: the shelf of 80 books"),
-            (3, "Photo: PMBOK and Agile & Scrum corner"),
-            (4, "Photo: the first exchange"),
-            (5, "Link to the Facebook post with the catalog"),
-        ]:
-            services.add_planned_post(
-                taras, sale, channels["Instagram"], PostFormat.STORY,
-                _at(today + timedelta(days=day), 10), note,
-            )  # fmt: skip
-        services.transition(taras, sale, BriefStatus.RUNNING)
-        for post in sale.posts:
-            services.record_publication(
-                taras,
-                post,
-                f"https://www.instagram.com/stories/guildhall/{rng.randint(10**9, 10**10)}",
-                reach=rng.randint(700, 1200),
-                reactions=rng.randint(30, 90),
-                clicks=rng.randint(8, 20) if "Link" in post.notes else None,
             )
-        shift = timedelta(days=68)
-        _move_back(sale, shift, now)
+        with commands.transaction():
+            services.submit(olena, sale)
+        with commands.transaction():
+            services.add_comment(
+                taras, sale, "Four stories work best here: three photos and a link."
+            )
+        with commands.transaction():
+            services.transition(taras, sale, BriefStatus.ACCEPTED)
+        with commands.transaction():
+            for day, note in [
+                (2, "Photo: the shelf of 80 books"),
+                (3, "Photo: PMBOK and Agile & Scrum corner"),
+                (4, "Photo: the first exchange"),
+                (5, "Link to the Facebook post with the catalog"),
+            ]:
+                services.add_planned_post(
+                    taras, sale, channels["Instagram"], PostFormat.STORY,
+                    _at(today + timedelta(days=day), 10), note,
+                )  # fmt: skip
+        with commands.transaction():
+            services.transition(taras, sale, BriefStatus.RUNNING)
+        for post in list(sale.posts):
+            with commands.transaction():
+                services.record_publication(
+                    taras,
+                    post,
+                    f"https://www.instagram.com/stories/guildhall/{rng.randint(10**9, 10**10)}",
+                    reach=rng.randint(700, 1200),
+                    reactions=rng.randint(30, 90),
+                    clicks=rng.randint(8, 20) if "Link" in post.notes else None,
+                )
+        with commands.transaction():
+            _move_back(sale, timedelta(days=68), now)
         _track_the_sale(rng, sale, taras, pm)
-        results.report_results(taras, sale, SALE_REPORT, SALE_LESSONS)
+        with commands.transaction():
+            results.report_results(taras, sale, SALE_REPORT, SALE_LESSONS)
         bar.update(1)
 
-        donors = services.create_request(
-            andrii,
-            load_subject("achievement", volunteering.id),
-            services.BriefFields(
-                title="Blood donation day: 60 donors last spring",
-                objective=Objective.GROUP_MEMBERS,
-                target=25,
-                key_message="One morning, one hour, three lives: join the next donation day.",
-                audience=Audience.INTERNAL,
-                channels=[channels["Internal newsletter"], channels["LinkedIn"]],
-                content_deadline=today + timedelta(days=4),
-                publish_from=today + timedelta(days=6),
-                publish_until=today + timedelta(days=20),
-                backup_plan="\n".join(str(step) for step in services.DEFAULT_BACKUP_PLAN),
-                report_format="New members of the community, monthly",
-                report_frequency=ReportFrequency.MONTHLY,
-            ),
-        )
-        services.submit(andrii, donors)
+        with commands.transaction():
+            donors = services.create_request(
+                andrii,
+                load_subject("achievement", volunteering.id),
+                services.BriefFields(
+                    title="Blood donation day: 60 donors last spring",
+                    objective=Objective.GROUP_MEMBERS,
+                    target=25,
+                    key_message="One morning, one hour, three lives: join the next donation day.",
+                    audience=Audience.INTERNAL,
+                    channels=[channels["Internal newsletter"], channels["LinkedIn"]],
+                    content_deadline=today + timedelta(days=4),
+                    publish_from=today + timedelta(days=6),
+                    publish_until=today + timedelta(days=20),
+                    backup_plan="\n".join(str(step) for step in services.DEFAULT_BACKUP_PLAN),
+                    report_format="New members of the community, monthly",
+                    report_frequency=ReportFrequency.MONTHLY,
+                ),
+            )
+        with commands.transaction():
+            services.submit(andrii, donors)
         bar.update(1)
 
         # On the calendar now: SMM accepted it and planned the posts.
-        race = services.create_request(
-            andrii,
-            load_subject("achievement", running.id),
-            services.BriefFields(
-                title="Running Club: 40 colleagues at the city half-marathon",
-                objective=Objective.GROUP_MEMBERS,
-                target=20,
-                key_message="From 5 km to a half-marathon: we train together on Tuesdays.",
-                audience=Audience.INTERNAL,
-                channels=[channels["Facebook"], channels["Internal newsletter"]],
-                content_deadline=today,
-                publish_from=today + timedelta(days=1),
-                publish_until=today + timedelta(days=14),
-                backup_plan="\n".join(str(step) for step in services.DEFAULT_BACKUP_PLAN),
-                report_format="New members, at the end",
-                report_frequency=ReportFrequency.AT_THE_END,
-            ),
-        )
-        services.submit(andrii, race)
-        services.transition(taras, race, BriefStatus.ACCEPTED)
-        for day, channel, format, note in [
-            (1, "Facebook", PostFormat.POST, "Finish-line photo and the training plan"),
-            (3, "Internal newsletter", PostFormat.ARTICLE, "Three first-timers' stories"),
-            (6, "Facebook", PostFormat.REEL, "30 seconds of the Tuesday run"),
-        ]:
-            services.add_planned_post(
-                taras, race, channels[channel], format, _at(today + timedelta(days=day), 9), note
+        with commands.transaction():
+            race = services.create_request(
+                andrii,
+                load_subject("achievement", running.id),
+                services.BriefFields(
+                    title="Running Club: 40 colleagues at the city half-marathon",
+                    objective=Objective.GROUP_MEMBERS,
+                    target=20,
+                    key_message="From 5 km to a half-marathon: we train together on Tuesdays.",
+                    audience=Audience.INTERNAL,
+                    channels=[channels["Facebook"], channels["Internal newsletter"]],
+                    content_deadline=today,
+                    publish_from=today + timedelta(days=1),
+                    publish_until=today + timedelta(days=14),
+                    backup_plan="\n".join(str(step) for step in services.DEFAULT_BACKUP_PLAN),
+                    report_format="New members, at the end",
+                    report_frequency=ReportFrequency.AT_THE_END,
+                ),
             )
-        # Running for a week now, and behind: few colleagues joined so far.
-        services.transition(taras, race, BriefStatus.RUNNING)
-        _move_back(race, timedelta(days=8), now)
-        for post in race.posts:
-            if post.scheduled_at < now:
-                services.record_publication(
-                    taras, post, f"https://www.facebook.com/runningclub/posts/{post.id}",
-                    reach=rng.randint(300, 600), reactions=rng.randint(10, 40),
+        with commands.transaction():
+            services.submit(andrii, race)
+        with commands.transaction():
+            services.transition(taras, race, BriefStatus.ACCEPTED)
+        with commands.transaction():
+            for day, channel, format, note in [
+                (1, "Facebook", PostFormat.POST, "Finish-line photo and the training plan"),
+                (3, "Internal newsletter", PostFormat.ARTICLE, "Three first-timers' stories"),
+                (6, "Facebook", PostFormat.REEL, "30 seconds of the Tuesday run"),
+            ]:
+                services.add_planned_post(
+                    taras, race, channels[channel], format, _at(today + timedelta(days=day), 9),
+                    note,
                 )  # fmt: skip
-                _clicks(rng, links.create_link(taras, post), post.scheduled_at.date(), 3, 9)
+        # Running for a week now, and behind: few colleagues joined so far.
+        with commands.transaction():
+            services.transition(taras, race, BriefStatus.RUNNING)
+        with commands.transaction():
+            _move_back(race, timedelta(days=8), now)
+        for post in list(race.posts):
+            if post.scheduled_at < now:
+                with commands.transaction():
+                    services.record_publication(
+                        taras, post, f"https://www.facebook.com/runningclub/posts/{post.id}",
+                        reach=rng.randint(300, 600), reactions=rng.randint(10, 40),
+                    )  # fmt: skip
+                with commands.transaction():
+                    _clicks(rng, links.create_link(taras, post), post.scheduled_at.date(), 3, 9)
         bar.update(1)
 
-        services.create_request(
-            olena,
-            load_subject("achievement", pm.id),
-            services.BriefFields(
-                title="PM community: 600 members in the Facebook group",
-                objective=Objective.GROUP_MEMBERS,
-                backup_plan="\n".join(str(step) for step in services.DEFAULT_BACKUP_PLAN),
-            ),
-        )
+        with commands.transaction():
+            services.create_request(
+                olena,
+                load_subject("achievement", pm.id),
+                services.BriefFields(
+                    title="PM community: 600 members in the Facebook group",
+                    objective=Objective.GROUP_MEMBERS,
+                    backup_plan="\n".join(str(step) for step in services.DEFAULT_BACKUP_PLAN),
+                ),
+            )
         bar.update(1)
-    db.session.flush()
-    watched, at_risk = check_at_risk(today)
+    with commands.transaction():
+        watched, at_risk = check_at_risk(today)
     click.echo(f"Promotions watched: {watched}, at risk: {at_risk}")
 
 
@@ -229,15 +255,20 @@ def _track_the_sale(rng: random.Random, sale, taras, pm) -> None:
     Leads are dated into the days after the stories and marked with the link,
     as the site does for a visitor who arrives through it.
     """
-    from initiatives.models import Lead
-
     link_story = None
-    for post in sale.posts:
-        link = links.create_link(taras, post)
-        _clicks(rng, link, post.scheduled_at.date(), 20, 60 if "Link" in post.notes else 25)
+    for post in list(sale.posts):
+        with commands.transaction():
+            link = links.create_link(taras, post)
+            _clicks(rng, link, post.scheduled_at.date(), 20, 60 if "Link" in post.notes else 25)
         if "Link" in post.notes:
             link_story = (post, link)
-    post, link = link_story
+    with commands.transaction():
+        _attribute_the_leads(sale, pm, *link_story)
+
+
+def _attribute_the_leads(sale, pm, post, link) -> None:
+    from initiatives.models import Lead
+
     leads = list(
         db.session.execute(select(Lead).where(Lead.initiative_id == sale.subject_id)).scalars()
     )

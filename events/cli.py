@@ -3,7 +3,7 @@
 import click
 from flask.cli import AppGroup
 
-from core.extensions import db
+from core import commands
 from events.mail import send_reminders
 
 events_cli = AppGroup("events", help="Events.")
@@ -12,6 +12,6 @@ events_cli = AppGroup("events", help="Events.")
 @events_cli.command("remind")
 def remind_command() -> None:
     """Queue reminders for events starting within EVENT_REMINDER_HOURS; each is sent once."""
-    queued = send_reminders()
-    db.session.commit()
+    with commands.cli_transaction():
+        queued = send_reminders()
     click.echo(f"{queued} reminders queued.")

@@ -24,7 +24,7 @@ from wtforms.validators import (
 from core.bounds import LOCAL_FORMATS, count_range, within_window
 from core.text import is_web_address, one_line
 from events.models import EventVisibility
-from events.services import (
+from events.planning import (
     MAX_SEATS,
     EventDetails,
     EventRuleError,

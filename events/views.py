@@ -19,7 +19,8 @@ from core.navigation import add_nav_item
 from core.paging import paginate
 from core.permissions import can, is_signed_in, require, requires
 from core.site import external_url, site_context
-from events import calendar, feeds, services
+from events import calendar, feeds, planning, queries, registering
+from events.attendance import mark_attendance
 from events.export import attendees_csv
 from events.forms import AttendanceForm, EventForm
 from events.models import Event, RegistrationStatus
@@ -34,10 +35,10 @@ add_nav_item("events.upcoming", _l("Events"), "events.browse", 20)
 def _community_section(community, user) -> dict:
     if not is_signed_in(user):
         return {"events": []}
-    events = services.upcoming_for_community(user, community)
+    events = queries.upcoming_for_community(user, community)
     return {
         "events": events,
-        "counts": services.counts_by_status([e.id for e in events]),
+        "counts": queries.counts_by_status([e.id for e in events]),
         # Pasted into calendar apps: the site's own address, never the request's Host.
         "feed_url": external_url(
             "events.community_feed", slug=community.slug, token=feeds.feed_token(user)
@@ -47,7 +48,7 @@ def _community_section(community, user) -> dict:
 
 register_community_section("events/_community_events.html", _community_section)
 register_profile_section(
-    "events/_my_events.html", lambda user: {"registrations": services.upcoming_registrations(user)}
+    "events/_my_events.html", lambda user: {"registrations": queries.upcoming_registrations(user)}
 )
 
 
@@ -88,7 +89,7 @@ def event_when(event: Event) -> str:
         text += f"{format_skeleton('yMMMEd', end, locale=locale)}, "
     text += f"{format_skeleton('Hm', end, locale=locale)} ({_viewer_zone_name()})"
     if event.timezone != _viewer_zone_name():
-        own = _local(event.starts_at, services.zone(event.timezone))
+        own = _local(event.starts_at, planning.zone(event.timezone))
         text += " · " + _(
             "%(day)s, %(time)s in %(zone)s",
             day=format_skeleton("MMMEd", own, locale=locale),
@@ -103,7 +104,7 @@ def event_when(event: Event) -> str:
 
 def load_event(event_id: int, action: str = "events.view") -> Event:
     """The event, after checking the current user may do `action` on it (404 if private)."""
-    event = services.get_event(event_id)
+    event = queries.get_event(event_id)
     if event is None:
         abort(404)
     require("events.view", event, hide=True)
@@ -120,16 +121,16 @@ def _event_list(past: bool):
     community = communities.get_community_by_slug(slug) if slug else None
     if community is not None and not can(current_user, "community.view", community):
         community = None
-    page = paginate(services.events_query(current_user, past=past, community=community), PER_PAGE)
+    page = paginate(queries.events_query(current_user, past=past, community=community), PER_PAGE)
     event_ids = [event.id for event in page.items]
     return render_template(
         "events/list.html",
         page=page,
         past=past,
         community=community,
-        filter_communities=services.communities_with_events(current_user),
-        counts=services.counts_by_status(event_ids),
-        mine=services.registrations_of(current_user, event_ids),
+        filter_communities=queries.communities_with_events(current_user),
+        counts=queries.counts_by_status(event_ids),
+        mine=queries.registrations_of(current_user, event_ids),
     )
 
 
@@ -151,12 +152,12 @@ def past():
 @bp.route("/events/<int:event_id>")
 def show(event_id: int):
     event = load_event(event_id)
-    counts = services.count_by_status(event)
+    counts = queries.count_by_status(event)
     confirmed = counts.get(RegistrationStatus.CONFIRMED, 0)
-    registration = services.registration_of(current_user, event)
+    registration = queries.registration_of(current_user, event)
     if registration is not None and not registration.is_active:
         registration = None
-    came = services.attended_count(event) if event.has_started() else None
+    came = queries.attended_count(event) if event.has_started() else None
     return render_template(
         "events/show.html",
         event=event,
@@ -164,9 +165,9 @@ def show(event_id: int):
         waitlisted=counts.get(RegistrationStatus.WAITLISTED, 0),
         seats_left=None if event.capacity is None else max(event.capacity - confirmed, 0),
         registration=registration,
-        position=services.waitlist_position(registration) if registration else None,
+        position=queries.waitlist_position(registration) if registration else None,
         came=came,
-        closed_because=services.why_registration_is_closed(event),
+        closed_because=registering.why_registration_is_closed(event),
     )
 
 
@@ -177,13 +178,13 @@ def create(slug: str):
     form = EventForm(default_zone=_viewer_zone_name())
     copy_of = query_int("copy")
     if request.method == "GET" and copy_of:
-        source = services.get_event(copy_of)
+        source = queries.get_event(copy_of)
         if source is None or source.community_id != community.id:
             abort(404)
-        form.fill_from(services.copy_details(source))
+        form.fill_from(planning.copy_details(source))
     if form.validate_on_submit():
         outcome = commands.run(
-            lambda: services.create_event(current_user, community, form.validated_details),
+            lambda: planning.create_event(current_user, community, form.validated_details),
             done=lambda event: _("Event %(title)s is planned.", title=event.title),
             form=form,
         )
@@ -204,10 +205,10 @@ def edit(event_id: int):
     event = load_event(event_id, "events.manage")
     form = EventForm(default_zone=event.timezone)
     if request.method == "GET":
-        form.fill_from(services.EventDetails.of(event))
+        form.fill_from(planning.EventDetails.of(event))
     if form.validate_on_submit():
         outcome = commands.run(
-            lambda: services.update_event(current_user, event.id, form.validated_details),
+            lambda: planning.update_event(current_user, event.id, form.validated_details),
             done=_("Saved."),
             form=form,
         )
@@ -220,7 +221,7 @@ def edit(event_id: int):
 def cancel(event_id: int):
     event = load_event(event_id, "events.manage")
     commands.run(
-        lambda: services.cancel_event(current_user, event.id), done=_("The event is cancelled.")
+        lambda: planning.cancel_event(current_user, event.id), done=_("The event is cancelled.")
     )
     return redirect(url_for("events.show", event_id=event.id))
 
@@ -234,7 +235,7 @@ def _registered(registration) -> str:
 @bp.post("/events/<int:event_id>/register")
 def register(event_id: int):
     event = load_event(event_id, "events.register")
-    commands.run(lambda: services.register_for_event(current_user, event.id), done=_registered)
+    commands.run(lambda: registering.register_for_event(current_user, event.id), done=_registered)
     return redirect(url_for("events.show", event_id=event_id))
 
 
@@ -242,7 +243,7 @@ def register(event_id: int):
 def unregister(event_id: int):
     event = load_event(event_id)
     commands.run(
-        lambda: services.cancel_registration(current_user, event.id),
+        lambda: registering.cancel_registration(current_user, event.id),
         done=_("Your registration is cancelled."),
     )
     return redirect(url_for("events.show", event_id=event.id))
@@ -298,7 +299,7 @@ def community_feed(slug: str):
         if token is not None:
             return _feed_not_found()
         abort(404)
-    body = _calendar(services.feed_events(user, community), community.name)
+    body = _calendar(queries.feed_events(user, community), community.name)
     return _ics(body, f"{community.slug}-events.ics")
 
 
@@ -327,7 +328,7 @@ def reset_feed_link(slug: str):
 @bp.route("/events/<int:event_id>/attendees")
 def attendees(event_id: int):
     event = load_event(event_id, "events.manage")
-    registrations = services.attendees(event)
+    registrations = queries.attendees(event)
     confirmed = [r for r in registrations if r.status == RegistrationStatus.CONFIRMED]
     return render_template(
         "events/attendees.html",
@@ -344,7 +345,7 @@ def attendees(event_id: int):
 def attendees_export(event_id: int):
     event = load_event(event_id, "events.manage")
     return Response(
-        attendees_csv(services.attendees(event)),
+        attendees_csv(queries.attendees(event)),
         mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="event-{event.id}-attendees.csv"'},
     )
@@ -362,7 +363,7 @@ def attendance(event_id: int):
         if value.isascii() and value.isdigit() and len(value) < 19  # a user id, nothing else
     }
     commands.run(
-        lambda: services.mark_attendance(current_user, event, attended),
+        lambda: mark_attendance(current_user, event, attended),
         done=lambda came: _("Attendance saved: %(num)s came.", num=came),
     )
     return redirect(url_for("events.attendees", event_id=event.id))

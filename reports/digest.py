@@ -18,7 +18,7 @@ from core import commands
 from core.extensions import db
 from core.models import utcnow
 from events.models import Event
-from events.services import counts_by_status
+from events.queries import counts_by_status
 from promotions.models import BriefStatus, PromotionRequest
 from reports.members import MembershipFigures, membership_figures
 from reports.periods import Period

@@ -4,24 +4,20 @@ It asserts nothing about speed (the machine running the tests is busy with
 other things): only that every part runs and prints its table.
 """
 
-import os
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 from accounts.models import User
+from tests.conftest import missing_tool
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
-@pytest.mark.skipif(
-    shutil.which("wrk") is None and os.environ.get("CI") != "true",
-    reason="wrk is not installed (make test installs it as root)",
-)
 def test_benchmark_runs_and_prints_its_tables(tmp_path):
+    if shutil.which("wrk") is None:
+        missing_tool("wrk is not installed (make test installs it as root)")
     database = tmp_path / "bench.sqlite"
     result = subprocess.run(
         [sys.executable, "bench/run.py", "--database-url", f"sqlite:///{database}",

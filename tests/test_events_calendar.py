@@ -1,7 +1,6 @@
 """The .ics served for one event and the community feed parse as valid iCalendar."""
 
 import json
-import os
 import shutil
 import subprocess
 from datetime import UTC, datetime, timedelta
@@ -15,9 +14,9 @@ from accounts.models import User
 from community import services as communities
 from core.extensions import db
 from core.models import utcnow
-from events import feeds, services
+from events import feeds, planning
 from events.models import EventVisibility, FeedLink
-from tests.conftest import make_community, make_user
+from tests.conftest import make_community, make_user, missing_tool
 from tests.test_events_concurrency import run_together
 from tests.test_events_factories import details, make_event
 
@@ -76,9 +75,9 @@ def test_uid_stays_the_same_across_edits_and_cancellation_is_marked(login, leade
     client = login(leader)
     before = entries(parse(client.get(f"/events/{event.id}/calendar.ics")))[0]
 
-    services.update_event(leader, event.id, details(starts_at=STARTS, title="Moved retro"))
+    planning.update_event(leader, event.id, details(starts_at=STARTS, title="Moved retro"))
     db.session.commit()
-    services.cancel_event(leader, event.id)
+    planning.cancel_event(leader, event.id)
     db.session.commit()
     after = entries(parse(client.get(f"/events/{event.id}/calendar.ics")))[0]
 
@@ -164,9 +163,7 @@ def read_with_ical_js(ics: bytes) -> dict[str, tuple[str, str]]:
     """Each event's start and end in UTC, as ical.js (Thunderbird, web calendars) reads them."""
     node = shutil.which("node")
     if node is None or not (ROOT / "node_modules" / "ical.js").is_dir():
-        if os.environ.get("CI") == "true":
-            pytest.fail("CI reads the calendars with ical.js: install node and `npm install`")
-        pytest.skip("node or ical.js is missing (`npm install`)")
+        missing_tool("node or ical.js is missing (`npm install`)")
     done = subprocess.run(
         [node, str(ICAL_TIMES)], input=ics, capture_output=True, cwd=ROOT, timeout=60, check=False
     )

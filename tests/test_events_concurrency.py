@@ -6,7 +6,7 @@ import pytest
 
 from accounts.models import User
 from core.extensions import db
-from events import services
+from events import queries, registering
 from events.models import Registration, RegistrationStatus
 from tests.conftest import make_community, make_user
 from tests.test_events_factories import make_event, register
@@ -57,7 +57,7 @@ def check_queue_is_consistent(event_id: int) -> tuple[list, list]:
     confirmed = [r for r in active if r.status == RegistrationStatus.CONFIRMED]
     waiting = [r for r in active if r.status == RegistrationStatus.WAITLISTED]
     assert len(confirmed) == SEATS
-    assert [services.waitlist_position(r) for r in waiting] == list(range(1, len(waiting) + 1))
+    assert [queries.waitlist_position(r) for r in waiting] == list(range(1, len(waiting) + 1))
     # Whoever asked earlier is never behind someone who asked later.
     assert active[:SEATS] == confirmed
     return confirmed, waiting
@@ -74,7 +74,7 @@ def test_fifty_simultaneous_sign_ups_fill_ten_seats_exactly(app, event):
     user_ids = [make_user(f"p{n}@example.com").id for n in range(THREADS)]
 
     def sign_up(user_id):
-        return lambda: services.register_for_event(db.session.get(User, user_id), event_id)
+        return lambda: registering.register_for_event(db.session.get(User, user_id), event_id)
 
     errors = run_together(app, [sign_up(user_id) for user_id in user_ids])
 
@@ -95,10 +95,10 @@ def test_simultaneous_cancellations_and_sign_ups_promote_in_order(app, event):
     newcomer_ids = [person.id for person in newcomers]
 
     def cancel(user_id):
-        return lambda: services.cancel_registration(db.session.get(User, user_id), event_id)
+        return lambda: registering.cancel_registration(db.session.get(User, user_id), event_id)
 
     def sign_up(user_id):
-        return lambda: services.register_for_event(db.session.get(User, user_id), event_id)
+        return lambda: registering.register_for_event(db.session.get(User, user_id), event_id)
 
     work = [cancel(i) for i in leaving_ids] + [sign_up(i) for i in newcomer_ids]
     assert len(work) >= THREADS

@@ -4,9 +4,9 @@ from datetime import timedelta
 
 from core.extensions import db
 from core.models import utcnow
-from events import services
+from events import planning, registering
 from events.models import EventVisibility
-from events.services import EventDetails
+from events.planning import EventDetails
 
 
 def details(**overrides) -> EventDetails:
@@ -27,7 +27,7 @@ def details(**overrides) -> EventDetails:
 
 
 def make_event(leader, community, **overrides):
-    event = services.create_event(leader, community, details(**overrides))
+    event = planning.create_event(leader, community, details(**overrides))
     db.session.commit()
     return event
 
@@ -39,6 +39,6 @@ def make_past_event(leader, community, days_ago: int = 3, **overrides):
 
 
 def register(user, event, **kwargs):
-    registration = services.register_for_event(user, event.id, **kwargs)
+    registration = registering.register_for_event(user, event.id, **kwargs)
     db.session.commit()
     return registration

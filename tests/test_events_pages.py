@@ -11,7 +11,7 @@ from community import services as communities
 from core.extensions import db
 from core.models import utcnow
 from core.spreadsheets import safe_cell
-from events import services
+from events import planning, queries
 from events.models import Event, EventVisibility, RegistrationStatus
 from tests.conftest import make_community, make_user
 from tests.test_events_factories import make_event, make_past_event, register
@@ -131,13 +131,13 @@ def test_editing_keeps_the_wall_clock_times_and_reports_rules(login, leader, com
     client = login(leader)
 
     form = page_text(client.get(f"/events/{event.id}/edit"))
-    local = services.utc_to_local(event.starts_at, "Europe/Kyiv").strftime("%Y-%m-%dT%H:%M")
+    local = planning.utc_to_local(event.starts_at, "Europe/Kyiv").strftime("%Y-%m-%dT%H:%M")
     assert f'value="{local}"' in form
 
     shown = {
         **FORM,
         "starts_at": local,
-        "ends_at": (services.utc_to_local(event.ends_at, "Europe/Kyiv")).strftime("%Y-%m-%dT%H:%M"),
+        "ends_at": (planning.utc_to_local(event.ends_at, "Europe/Kyiv")).strftime("%Y-%m-%dT%H:%M"),
     }
     too_small = client.post(f"/events/{event.id}/edit", data={**shown, "capacity": "1"})
     assert too_small.status_code == 400
@@ -196,7 +196,7 @@ def test_registering_twice_or_for_a_cancelled_event_says_why(login, leader, comm
     bob = login(make_user("bob@example.com"))
     refused = bob.post(f"/events/{event.id}/register", follow_redirects=True)
     assert "This event was cancelled." in page_text(refused)
-    assert services.registration_of(ann, event).status == RegistrationStatus.CONFIRMED
+    assert queries.registration_of(ann, event).status == RegistrationStatus.CONFIRMED
 
 
 def test_times_are_shown_in_the_viewer_zone_with_the_zone_named(login, leader, community):
@@ -347,10 +347,10 @@ def test_events_list_costs_the_same_with_5_or_200_events(login, leader, communit
     for size in (5, 200):
         start = utcnow() + timedelta(days=1)
         for n in range(size - event_count()):
-            services.create_event(
+            planning.create_event(
                 leader,
                 community,
-                services.EventDetails(
+                planning.EventDetails(
                     title=f"Event {n}",
                     starts_at=start + timedelta(hours=n),
                     ends_at=start + timedelta(hours=n, minutes=30),

@@ -10,7 +10,7 @@ from community import services as communities
 from core.extensions import db
 from core.mail_sending import send_queued
 from core.models import utcnow
-from events import services as events
+from events import registering
 from events.mail import send_reminders
 from promotions import services as promotions
 from promotions.models import BriefStatus, Notification
@@ -20,7 +20,7 @@ from tests.test_promotions_factories import brief_in
 
 def test_registration_confirmation_carries_the_calendar_file(world, inbox):
     event = make_event(world.users["leader"], world.community, capacity=1)
-    events.register_for_event(world.users["member"], event.id)
+    registering.register_for_event(world.users["member"], event.id)
     db.session.commit()
     send_queued()
     [message] = inbox.messages
@@ -42,12 +42,12 @@ def test_the_calendar_file_is_built_once_per_version_of_the_event(world, inbox, 
     monkeypatch.setattr(event_mail, "calendar_for", lambda evs: built.append(1) or real(evs))
     event = make_event(world.users["leader"], world.community, capacity=5)
     for person in ("member", "employee"):
-        events.register_for_event(world.users[person], event.id)
+        registering.register_for_event(world.users[person], event.id)
         db.session.commit()  # one sign-up a transaction, as in a request
     assert len(built) == 1  # the second confirmation reused the first one's file
     event.title = "Retro night moved"
     db.session.commit()
-    events.register_for_event(world.users["smm"], event.id)
+    registering.register_for_event(world.users["smm"], event.id)
     db.session.commit()
     assert len(built) == 2
     send_queued()
@@ -61,9 +61,9 @@ def test_waitlist_then_a_freed_seat_are_both_told(world, inbox):
     communities.join_community(second, world.community)
     db.session.commit()
     for person in (first, second):
-        events.register_for_event(person, event.id)
+        registering.register_for_event(person, event.id)
         db.session.commit()  # one sign-up a transaction, as in a request
-    events.cancel_registration(first, event.id)
+    registering.cancel_registration(first, event.id)
     db.session.commit()
     send_queued()
     to_second = [m for m in inbox.messages if m["To"] == "employee@example.com"]
@@ -87,7 +87,7 @@ def test_reminders_go_once_to_confirmed_people_within_the_lead_time(world, inbox
         leader, community, starts_at=in_3_days, ends_at=in_3_days + timedelta(hours=2)
     )
     for event in (soon, later):
-        events.register_for_event(world.users["member"], event.id)
+        registering.register_for_event(world.users["member"], event.id)
         db.session.commit()  # one sign-up a transaction, as in a request
     send_queued()
     inbox.messages.clear()
@@ -101,7 +101,7 @@ def test_reminders_go_once_to_confirmed_people_within_the_lead_time(world, inbox
 def test_people_who_turned_event_mail_off_get_none(world, inbox, login):
     login(world.users["member"]).post("/me/email", data={"kinds": ["welcome"]})
     event = make_event(world.users["leader"], world.community)
-    events.register_for_event(world.users["member"], event.id)
+    registering.register_for_event(world.users["member"], event.id)
     db.session.commit()
     send_queued()
     assert inbox.messages == []
@@ -125,7 +125,7 @@ def test_ukrainian_readers_get_ukrainian_event_mail(world, inbox):
     member = world.users["member"]
     member.locale = "uk"
     event = make_event(world.users["leader"], world.community)
-    events.register_for_event(member, event.id)
+    registering.register_for_event(member, event.id)
     db.session.commit()
     send_queued()
     [message] = inbox.messages

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from community import services as communities
 from core.extensions import db
 from core.models import utcnow
-from events.services import cancel_registration, register_for_event
+from events.registering import cancel_registration, register_for_event
 from initiatives.models import LeadKind
 from initiatives.services import record_lead
 from promotions import links, outcomes, results, services

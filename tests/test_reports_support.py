@@ -9,7 +9,7 @@ from sqlalchemy import select
 from accounts.models import User
 from community import services as communities
 from core.extensions import db
-from events import services as events
+from events import attendance
 from initiatives import services as initiatives
 from initiatives.models import InitiativeKind, InitiativeStatus, LeadKind
 from promotions import services as promotions
@@ -67,8 +67,8 @@ def season_fixture(history):
         (eve, dropped, at("2026-10-21")),
     ]:
         register(person, event, now=when)
-    events.mark_attendance(leader, kick_off, {ann.id}, now=at("2026-09-20", 18))
-    events.mark_attendance(leader, retro, {ann.id}, now=at("2026-10-08", 18))
+    attendance.mark_attendance(leader, kick_off, {ann.id}, now=at("2026-09-20", 18))
+    attendance.mark_attendance(leader, retro, {ann.id}, now=at("2026-10-08", 18))
     dropped.cancelled_at = at("2026-10-27")
     db.session.commit()
 

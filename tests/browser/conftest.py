@@ -17,7 +17,7 @@ from werkzeug.serving import make_server
 
 from app import create_app
 from core.extensions import db
-from tests.conftest import PASSWORD, empty_all_tables, test_config
+from tests.conftest import PASSWORD, empty_all_tables, missing_tool, test_config
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
@@ -33,13 +33,18 @@ CHROMIUM_ARGS = [
 
 
 def pytest_collection_modifyitems(config, items):
-    missing = [what for what, path in (("chromium", CHROMIUM), ("axe-core", AXE))
-               if not Path(path).exists()]  # fmt: skip
     for item in items:
         if "tests/browser/" in str(item.fspath).replace(os.sep, "/"):
             item.add_marker(pytest.mark.browser)
-            if missing and os.environ.get("CI") != "true":
-                item.add_marker(pytest.mark.skip(reason=f"{', '.join(missing)} not installed"))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _browser_tools() -> None:
+    """Skipped without chromium or axe-core, except under CI, where that fails."""
+    missing = [what for what, path in (("chromium", CHROMIUM), ("axe-core", AXE))
+               if not Path(path).exists()]  # fmt: skip
+    if missing:
+        missing_tool(f"{' and '.join(missing)} not installed")
 
 
 def _buffered(app):

@@ -8,8 +8,9 @@ is in the app but not in the matrix fails tests/test_permission_matrix.py.
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-ALLOWED = "allowed"  # any answer but 403/404/sign-in; never 500
+ALLOWED = "allowed"  # a success or a redirect (2xx/3xx), but not to sign in
 LOGIN = "login"  # redirected to sign in
+BAD_FORM = 400  # let in, but the form the matrix sends (usually none) is refused
 FORBIDDEN = 403
 NOT_FOUND = 404
 
@@ -29,6 +30,18 @@ def only(*roles: str, otherwise=FORBIDDEN) -> dict:
     return {
         role: ALLOWED if role in roles else LOGIN if role == "visitor" else otherwise
         for role in ROLES
+    }
+
+
+def with_bad_form(expect: dict, *roles: str) -> dict:
+    """`expect` with its allowed `roles` (every allowed role if none are named) answered 400.
+
+    Such a role gets past the permission checks and its (empty) form is refused, which the
+    matrix tells apart from both "allowed" and a refusal.
+    """
+    return {
+        role: BAD_FORM if answer == ALLOWED and (not roles or role in roles) else answer
+        for role, answer in expect.items()
     }
 
 

@@ -3,7 +3,16 @@
 from accounts import services
 from core.extensions import db
 from core.mail import queue_email
-from tests.matrix import NOT_FOUND, ROLES, Case, everyone, no_args, only, signed_in
+from tests.matrix import (
+    NOT_FOUND,
+    ROLES,
+    Case,
+    everyone,
+    no_args,
+    only,
+    signed_in,
+    with_bad_form,
+)
 
 SSO_OFF = dict.fromkeys(ROLES, NOT_FOUND)  # the matrix app has no OIDC_ISSUER
 
@@ -12,14 +21,14 @@ CASES = [
     Case("core.home", "GET", no_args, signed_in()),
     Case("core.set_language", "POST", no_args, everyone(), data={"language": "uk"}),
     Case("accounts.signup", "GET", no_args, everyone()),
-    Case("accounts.signup", "POST", no_args, everyone()),
+    Case("accounts.signup", "POST", no_args, with_bad_form(everyone(), "visitor")),
     Case("accounts.signin", "GET", no_args, everyone()),
-    Case("accounts.signin", "POST", no_args, everyone()),
+    Case("accounts.signin", "POST", no_args, with_bad_form(everyone(), "visitor")),
     Case("accounts.signout", "POST", no_args, everyone()),
-    Case("accounts.change_password", "POST", no_args, signed_in()),
+    Case("accounts.change_password", "POST", no_args, with_bad_form(signed_in())),
     Case("accounts.signout_everywhere", "POST", no_args, signed_in()),
     Case("accounts.request_password_reset", "GET", no_args, everyone()),
-    Case("accounts.request_password_reset", "POST", no_args, everyone()),
+    Case("accounts.request_password_reset", "POST", no_args, with_bad_form(everyone())),
     Case("accounts.reset_password", "GET", lambda w: {"token": "not-a-token"}, everyone()),
     Case("accounts.reset_password", "POST", lambda w: {"token": "not-a-token"}, everyone()),
     Case("accounts.check_inbox", "GET", no_args, signed_in()),  # a visitor without a sign-up
@@ -32,7 +41,7 @@ CASES = [
         "accounts.confirm_email",
         "POST",
         lambda w: {"token": w.objects["confirmation"]},
-        everyone(),
+        with_bad_form(everyone()),
     ),  # fmt: skip
     Case("accounts.sso_start", "GET", no_args, SSO_OFF),
     Case("accounts.sso_callback", "GET", no_args, SSO_OFF),

@@ -2,7 +2,7 @@
 
 from community import services
 from core.extensions import db
-from tests.matrix import FORBIDDEN, NOT_FOUND, Case, no_args, only, signed_in
+from tests.matrix import FORBIDDEN, NOT_FOUND, Case, no_args, only, signed_in, with_bad_form
 
 LEADERS = ("leader", "admin")
 
@@ -31,7 +31,7 @@ def _channel(world) -> dict:
 CASES = [
     Case("community.directory", "GET", no_args, signed_in()),
     Case("community.create", "GET", no_args, only("admin")),
-    Case("community.create", "POST", no_args, only("admin")),
+    Case("community.create", "POST", no_args, with_bad_form(only("admin"))),
     Case("community.show", "GET", _slug, signed_in()),
     Case(
         "community.show", "GET", _archived, only(*LEADERS, otherwise=NOT_FOUND), variant="archived"
@@ -59,8 +59,8 @@ CASES = [
     Case("community.reject", "POST", _pending, only(*LEADERS)),
     Case("community.change_role", "POST", _member, only(*LEADERS), data={"role": "leader"}),
     Case("community.channels", "GET", _slug, only(*LEADERS)),
-    Case("community.channels", "POST", _slug, only(*LEADERS)),
-    Case("community.add_snapshot", "POST", _channel, only(*LEADERS)),
+    Case("community.channels", "POST", _slug, with_bad_form(only(*LEADERS))),
+    Case("community.add_snapshot", "POST", _channel, with_bad_form(only(*LEADERS))),
     Case("community.remove_channel", "POST", _channel, only(*LEADERS)),
 ]
 

@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 from core.extensions import db
-from events import services
+from events import planning
 from events.models import EventVisibility
 from tests.matrix import FORBIDDEN, NOT_FOUND, ROLES, Case, no_args, only, signed_in
 from tests.test_events_factories import details
@@ -83,14 +83,14 @@ CASES = [
 
 def prepare(world) -> None:
     leader = world.users["leader"]
-    world.objects["event"] = services.create_event(leader, world.community, details())
-    world.objects["members_event"] = services.create_event(
+    world.objects["event"] = planning.create_event(leader, world.community, details())
+    world.objects["members_event"] = planning.create_event(
         leader,
         world.community,
         details(title="Leaders' circle", visibility=EventVisibility.MEMBERS),
     )
     starts = world.objects["event"].starts_at - timedelta(days=30)
-    world.objects["past_event"] = services.create_event(
+    world.objects["past_event"] = planning.create_event(
         leader, world.community, details(title="Last month's meetup", starts_at=starts)
     )
     db.session.commit()

@@ -7,7 +7,16 @@ from PIL import Image
 from core.extensions import db
 from initiatives import services
 from initiatives.models import InitiativeKind, InitiativeStatus, ItemCondition
-from tests.matrix import FORBIDDEN, NOT_FOUND, Case, everyone, no_args, only, signed_in
+from tests.matrix import (
+    FORBIDDEN,
+    NOT_FOUND,
+    Case,
+    everyone,
+    no_args,
+    only,
+    signed_in,
+    with_bad_form,
+)
 
 LEADERS = ("leader", "admin")
 INITIATIVE_FORM = {
@@ -95,7 +104,7 @@ CASES = [
         variant="pending",
     ),  # fmt: skip
     Case("initiatives.import_items", "GET", _catalog, only(*LEADERS)),
-    Case("initiatives.import_items", "POST", _catalog, only(*LEADERS)),
+    Case("initiatives.import_items", "POST", _catalog, with_bad_form(only(*LEADERS))),
     Case(
         "initiatives.confirm_import",
         "POST",

@@ -10,7 +10,7 @@ from community.models import CommunityKind
 from core.extensions import db
 from promotions import links, services
 from promotions.models import BriefStatus
-from tests.matrix import ALLOWED, FORBIDDEN, NOT_FOUND, ROLES, Case, no_args, only
+from tests.matrix import ALLOWED, FORBIDDEN, NOT_FOUND, ROLES, Case, no_args, only, with_bad_form
 from tests.test_promotions_factories import brief_in, draft_brief
 
 HIDDEN = {"employee": NOT_FOUND, "member": NOT_FOUND}
@@ -144,7 +144,9 @@ CASES = [
         data={"note": "Mine now?"},
         variant="other",
     ),
-    Case("promotions.create_link", "POST", _post, SMM_ONLY, data={"target_path": ""}),
+    Case(
+        "promotions.create_link", "POST", _post, with_bad_form(SMM_ONLY), data={"target_path": ""}
+    ),
     Case(
         "links.follow",
         "GET",
