@@ -12,12 +12,20 @@ from core.errors import DomainError
 from core.extensions import db
 from core.models import utcnow
 from core.signals import lead_created
-from initiatives import services
+from initiatives import (
+    catalog_import,
+    catalog_items,
+    counts,
+    editing,
+    leads,
+    participants,
+    reservations,
+)
 from initiatives.models import CatalogItem, ItemStatus, Lead, LeadKind, Participant
 from tests.conftest import make_user
 from tests.test_initiatives_support import catalog_fixture, uploads_fixture  # noqa: F401
 
-OUTSIDER = services.Outsider("Olha Outside", "Olha@Elsewhere.example", source="instagram-story")
+OUTSIDER = participants.Outsider("Olha Outside", "Olha@Elsewhere.example", source="instagram-story")
 
 
 def audit_actions(item) -> list[str]:
@@ -32,7 +40,7 @@ def audit_actions(item) -> list[str]:
 
 def test_request_reserves_the_book_with_the_pledge(catalog):
     item = catalog.offer()
-    services.request_item(catalog.initiative.id, item.id, pledged="400", user=catalog.employee)
+    reservations.request_item(catalog.initiative.id, item.id, pledged="400", user=catalog.employee)
     db.session.commit()
 
     item = db.session.get(CatalogItem, item.id)
@@ -45,17 +53,17 @@ def test_request_reserves_the_book_with_the_pledge(catalog):
 
 def test_a_reserved_book_cannot_be_requested_again(catalog):
     item = catalog.offer()
-    services.request_item(catalog.initiative.id, item.id, pledged=300, user=catalog.employee)
+    reservations.request_item(catalog.initiative.id, item.id, pledged=300, user=catalog.employee)
     db.session.commit()
     with pytest.raises(DomainError, match="just reserved"):
-        services.request_item(catalog.initiative.id, item.id, pledged=300, outsider=OUTSIDER)
+        reservations.request_item(catalog.initiative.id, item.id, pledged=300, outsider=OUTSIDER)
 
 
 def test_confirming_the_donation_exchanges_the_book_and_audits_the_amount(catalog):
     item = catalog.offer()
-    services.request_item(catalog.initiative.id, item.id, pledged=300, user=catalog.employee)
+    reservations.request_item(catalog.initiative.id, item.id, pledged=300, user=catalog.employee)
     db.session.commit()
-    services.confirm_donation(catalog.leader, catalog.initiative, item.id, "325.50")
+    catalog_items.confirm_donation(catalog.leader, catalog.initiative, item.id, "325.50")
     db.session.commit()
 
     item = db.session.get(CatalogItem, item.id)
@@ -72,47 +80,49 @@ def test_confirming_the_donation_exchanges_the_book_and_audits_the_amount(catalo
 def test_absurd_donations_are_refused(catalog, amount):
     item = catalog.offer()
     with pytest.raises(DomainError):
-        services.confirm_donation(catalog.leader, catalog.initiative, item.id, amount)
+        catalog_items.confirm_donation(catalog.leader, catalog.initiative, item.id, amount)
     db.session.rollback()
     with pytest.raises(DomainError):
-        services.request_item(catalog.initiative.id, item.id, pledged=amount, user=catalog.employee)
+        reservations.request_item(
+            catalog.initiative.id, item.id, pledged=amount, user=catalog.employee
+        )
 
 
 def test_release_and_withdraw_change_status_and_are_audited(catalog):
     item = catalog.offer()
-    services.request_item(catalog.initiative.id, item.id, pledged=300, user=catalog.employee)
+    reservations.request_item(catalog.initiative.id, item.id, pledged=300, user=catalog.employee)
     db.session.commit()
-    services.release_reservation(catalog.leader, catalog.initiative, item.id)
+    catalog_items.release_reservation(catalog.leader, catalog.initiative, item.id)
     db.session.commit()
     assert db.session.get(CatalogItem, item.id).status == ItemStatus.AVAILABLE
     assert db.session.get(CatalogItem, item.id).reserved_by_user_id is None
-    services.withdraw_item(catalog.leader, catalog.initiative, item.id)
+    catalog_items.withdraw_item(catalog.leader, catalog.initiative, item.id)
     db.session.commit()
     assert db.session.get(CatalogItem, item.id).status == ItemStatus.WITHDRAWN
     assert audit_actions(item)[-2:] == ["catalog_item.available", "catalog_item.withdrawn"]
     with pytest.raises(DomainError):
-        services.withdraw_item(catalog.leader, catalog.initiative, item.id)
+        catalog_items.withdraw_item(catalog.leader, catalog.initiative, item.id)
 
 
 def test_an_exchanged_book_cannot_be_withdrawn_or_released(catalog):
     item = catalog.offer()
-    services.confirm_donation(catalog.leader, catalog.initiative, item.id, 300)
+    catalog_items.confirm_donation(catalog.leader, catalog.initiative, item.id, 300)
     db.session.commit()
     with pytest.raises(DomainError):
-        services.withdraw_item(catalog.leader, catalog.initiative, item.id)
+        catalog_items.withdraw_item(catalog.leader, catalog.initiative, item.id)
     db.session.rollback()
     with pytest.raises(DomainError):
-        services.release_reservation(catalog.leader, catalog.initiative, item.id)
+        catalog_items.release_reservation(catalog.leader, catalog.initiative, item.id)
 
 
 def test_reservations_expire_after_the_initiatives_number_of_days(catalog, runner):
     item = catalog.offer()
     reserved_at = utcnow() - timedelta(days=8)
-    services.request_item(
+    reservations.request_item(
         catalog.initiative.id, item.id, pledged=300, user=catalog.employee, now=reserved_at
     )
     fresh = catalog.offer("Peopleware")
-    services.request_item(catalog.initiative.id, fresh.id, pledged=300, user=catalog.employee)
+    reservations.request_item(catalog.initiative.id, fresh.id, pledged=300, user=catalog.employee)
     db.session.commit()
 
     result = runner.invoke(args=["initiatives", "expire-reservations"])
@@ -125,7 +135,7 @@ def test_reservations_expire_after_the_initiatives_number_of_days(catalog, runne
 
 def test_an_expired_reservation_gives_way_to_the_next_request(catalog):
     item = catalog.offer()
-    services.request_item(
+    reservations.request_item(
         catalog.initiative.id,
         item.id,
         pledged=300,
@@ -133,15 +143,20 @@ def test_an_expired_reservation_gives_way_to_the_next_request(catalog):
         now=utcnow() - timedelta(days=30),
     )
     db.session.commit()
-    services.request_item(catalog.initiative.id, item.id, pledged=300, outsider=OUTSIDER)
+    reservations.request_item(catalog.initiative.id, item.id, pledged=300, outsider=OUTSIDER)
     db.session.commit()
     item = db.session.get(CatalogItem, item.id)
     assert item.reserved_by_participant.email == "olha@elsewhere.example"
 
 
-def test_an_expired_reservation_is_released_when_the_catalog_is_opened(catalog, login):
+WRITES = ("INSERT", "UPDATE", "DELETE")
+
+
+def test_a_run_out_reservation_shows_as_available_and_opening_the_catalog_writes_nothing(
+    catalog, login, count_queries
+):
     item = catalog.offer()
-    services.request_item(
+    reservations.request_item(
         catalog.initiative.id,
         item.id,
         pledged=300,
@@ -149,19 +164,29 @@ def test_an_expired_reservation_is_released_when_the_catalog_is_opened(catalog, 
         now=utcnow() - timedelta(days=30),
     )
     db.session.commit()
-    response = login(catalog.employee).get(f"/initiatives/{catalog.initiative.id}")
-    assert response.status_code == 200
+    request_link = f"/initiatives/{catalog.initiative.id}/items/{item.id}/request"
+    with count_queries() as statements:
+        member_page = login(catalog.employee).get(f"/initiatives/{catalog.initiative.id}")
+        leader_page = login(catalog.leader).get(f"/initiatives/{catalog.initiative.id}")
+        public_page = login(None).get(f"/public/initiatives/{catalog.initiative.id}")
+    assert [s for s in statements if s.lstrip().upper().startswith(WRITES)] == []
+    assert member_page.status_code == leader_page.status_code == public_page.status_code == 200
+    assert request_link in member_page.text  # available to request again
+    assert "Reserved by" not in leader_page.text
+    assert f"/public/initiatives/{catalog.initiative.id}/items/{item.id}/request" in (
+        public_page.text
+    )
     db.session.expire_all()
-    assert db.session.get(CatalogItem, item.id).status == ItemStatus.AVAILABLE
+    assert db.session.get(CatalogItem, item.id).status == ItemStatus.RESERVED  # until a command
 
 
 def test_outsiders_books_wait_for_approval_and_count_only_once_approved(catalog):
     item = catalog.offer("Peopleware", user=None, outsider=OUTSIDER)
     assert item.status == ItemStatus.PENDING
-    assert services.totals(catalog.initiative).items == 0
-    services.approve_item(catalog.leader, catalog.initiative, item.id)
+    assert counts.totals(catalog.initiative).items == 0
+    catalog_items.approve_item(catalog.leader, catalog.initiative, item.id)
     db.session.commit()
-    totals = services.totals(catalog.initiative)
+    totals = counts.totals(catalog.initiative)
     assert (totals.items, totals.outside_contributors) == (1, 1)
 
 
@@ -169,16 +194,16 @@ def test_totals_are_counted_from_the_items(catalog):
     amounts = [300, 350, 430]
     items = [catalog.offer(f"Book {n}", category="PMBOK") for n in range(5)]
     for item, amount in zip(items, amounts, strict=False):
-        services.confirm_donation(catalog.leader, catalog.initiative, item.id, amount)
+        catalog_items.confirm_donation(catalog.leader, catalog.initiative, item.id, amount)
         db.session.commit()
-    services.withdraw_item(catalog.leader, catalog.initiative, items[4].id)
+    catalog_items.withdraw_item(catalog.leader, catalog.initiative, items[4].id)
     db.session.commit()
 
-    totals = services.totals(catalog.initiative)
+    totals = counts.totals(catalog.initiative)
     assert (totals.items, totals.exchanged, totals.donations) == (4, 3, Decimal("1080.00"))
-    [pmbok] = services.totals_by_category(catalog.initiative)
+    [pmbok] = counts.totals_by_category(catalog.initiative)
     assert (pmbok.category, pmbok.items, pmbok.exchanged, pmbok.donations) == ("PMBOK", 4, 3, 1080)
-    [(day, count, amount)] = services.donations_by_day(catalog.initiative)
+    [(day, count, amount)] = counts.donations_by_day(catalog.initiative)
     assert (day, count, amount) == (utcnow().date(), 3, Decimal(1080))
 
 
@@ -189,10 +214,10 @@ def test_every_lead_is_recorded_with_its_kind_and_signalled(catalog):
         received.append((sender, lead.kind))
 
     with lead_created.connected_to(listener):
-        services.register_interest(catalog.initiative, OUTSIDER)
+        leads.register_interest(catalog.initiative, OUTSIDER)
         item = catalog.offer("Peopleware", user=None, outsider=OUTSIDER)
         other = catalog.offer("Drive")
-        services.request_item(catalog.initiative.id, other.id, pledged=300, outsider=OUTSIDER)
+        reservations.request_item(catalog.initiative.id, other.id, pledged=300, outsider=OUTSIDER)
         db.session.commit()
 
     assert [kind for _sender, kind in received] == [
@@ -204,34 +229,37 @@ def test_every_lead_is_recorded_with_its_kind_and_signalled(catalog):
     assert all(sender.id == catalog.initiative.id for sender, _kind in received)
     participants = db.session.execute(select(Participant)).scalars().all()
     assert [p.email for p in participants] == ["olha@elsewhere.example"]
-    leads = db.session.execute(select(Lead).where(Lead.participant_id.is_not(None))).scalars()
-    assert {lead.source for lead in leads} == {"instagram-story"}
+    sourced = db.session.execute(select(Lead).where(Lead.participant_id.is_not(None))).scalars()
+    assert {lead.source for lead in sourced} == {"instagram-story"}
     assert item.contributor_participant_id == participants[0].id
 
 
 def test_leads_csv_cannot_smuggle_a_formula(catalog):
-    services.register_interest(
-        catalog.initiative, services.Outsider('=HYPERLINK("http://evil")', "x@elsewhere.example")
+    leads.register_interest(
+        catalog.initiative,
+        participants.Outsider('=HYPERLINK("http://evil")', "x@elsewhere.example"),
     )
     db.session.commit()
-    text = services.leads_csv(catalog.initiative)
+    text = leads.leads_csv(catalog.initiative)
     assert "'=HYPERLINK" in text
     assert "\n=HYPERLINK" not in text and ",=HYPERLINK" not in text
 
 
 def test_a_draft_or_closed_initiative_takes_no_requests(catalog):
     item = catalog.offer()
-    services.update_initiative(catalog.leader, catalog.initiative, status="closed")
+    editing.update_initiative(catalog.leader, catalog.initiative, status="closed")
     db.session.commit()
     with pytest.raises(DomainError, match="not open"):
-        services.request_item(catalog.initiative.id, item.id, pledged=300, user=catalog.employee)
+        reservations.request_item(
+            catalog.initiative.id, item.id, pledged=300, user=catalog.employee
+        )
     db.session.rollback()
     with pytest.raises(DomainError, match="not open"):
-        services.register_interest(catalog.initiative, OUTSIDER)
+        leads.register_interest(catalog.initiative, OUTSIDER)
 
 
 def test_status_changes_of_an_initiative_are_audited(catalog):
-    services.update_initiative(catalog.leader, catalog.initiative, status="closed")
+    editing.update_initiative(catalog.leader, catalog.initiative, status="closed")
     db.session.commit()
     entry = db.session.execute(
         select(AuditEntry).where(AuditEntry.action == "initiative.status_changed")
@@ -242,27 +270,27 @@ def test_status_changes_of_an_initiative_are_audited(catalog):
 @pytest.mark.parametrize("currency", ["XYZ", "U$D", "", "uahh"])
 def test_an_unknown_currency_is_refused(catalog, currency):
     with pytest.raises(DomainError, match="currency"):
-        services.update_initiative(catalog.leader, catalog.initiative, currency=currency)
+        editing.update_initiative(catalog.leader, catalog.initiative, currency=currency)
 
 
 def test_csv_import_adds_every_row_or_none(catalog):
     good = "title,author,category,condition\nScrum,Jeff Sutherland,Agile & Scrum,good\n"
     broken = good + "Drive,Daniel Pink,Cooking,good\n,No title,PMBOK,good\nX,Y,PMBOK,shredded\n"
-    rows = services.parse_catalog_csv(catalog.initiative, broken)
+    rows = catalog_import.parse_catalog_csv(catalog.initiative, broken)
     assert [bool(row.errors) for row in rows] == [False, True, True, True]
     with pytest.raises(DomainError, match="3 rows have errors"):
-        services.import_catalog_csv(catalog.leader, catalog.initiative, broken)
+        catalog_import.import_catalog_csv(catalog.leader, catalog.initiative, broken)
     db.session.rollback()
     assert db.session.execute(select(CatalogItem)).first() is None
 
-    assert services.import_catalog_csv(catalog.leader, catalog.initiative, good) == 1
+    assert catalog_import.import_catalog_csv(catalog.leader, catalog.initiative, good) == 1
     db.session.commit()
-    assert services.totals(catalog.initiative).items == 1
+    assert counts.totals(catalog.initiative).items == 1
 
 
 def test_a_file_without_the_header_is_refused(catalog):
     with pytest.raises(DomainError, match="first line"):
-        services.parse_catalog_csv(catalog.initiative, "Scrum;Jeff;Agile\n")
+        catalog_import.parse_catalog_csv(catalog.initiative, "Scrum;Jeff;Agile\n")
 
 
 def test_another_communitys_leader_does_not_lead_the_initiative(catalog):
@@ -277,7 +305,7 @@ def test_another_communitys_leader_does_not_lead_the_initiative(catalog):
 
 
 def _reserve(catalog, item, **who):
-    services.request_item(catalog.initiative.id, item.id, pledged=1, **who)
+    reservations.request_item(catalog.initiative.id, item.id, pledged=1, **who)
     db.session.commit()
 
 
@@ -286,12 +314,14 @@ def test_an_employee_holds_at_most_three_books_of_a_catalog(catalog):
     for book in books[:3]:
         _reserve(catalog, book, user=catalog.employee)
     with pytest.raises(DomainError, match="already hold 3 reserved books here"):
-        services.request_item(catalog.initiative.id, books[3].id, pledged=1, user=catalog.employee)
+        reservations.request_item(
+            catalog.initiative.id, books[3].id, pledged=1, user=catalog.employee
+        )
     db.session.rollback()
     assert db.session.get(CatalogItem, books[3].id).status == ItemStatus.AVAILABLE
     # Someone else still may; and once a donation arrives, the employee may take one more.
     _reserve(catalog, books[4], user=catalog.leader)
-    services.confirm_donation(catalog.leader, catalog.initiative, books[0].id, 300)
+    catalog_items.confirm_donation(catalog.leader, catalog.initiative, books[0].id, 300)
     db.session.commit()
     _reserve(catalog, books[3], user=catalog.employee)
     assert db.session.get(CatalogItem, books[3].id).status == ItemStatus.RESERVED
@@ -301,20 +331,28 @@ def test_an_outside_email_holds_at_most_three_books_whatever_its_case(catalog):
     books = [catalog.offer(f"Book {n}") for n in range(5)]
     for book, email in zip(books[:3], ["olha@x.example", "OLHA@x.example", "Olha@X.Example"],
                            strict=True):  # fmt: skip
-        _reserve(catalog, book, outsider=services.Outsider("Olha", email))
+        _reserve(catalog, book, outsider=participants.Outsider("Olha", email))
     with pytest.raises(DomainError, match="already hold 3 reserved books"):
-        services.request_item(catalog.initiative.id, books[3].id, pledged=1,
-                              outsider=services.Outsider("Olha", " olha@x.EXAMPLE "))  # fmt: skip
+        reservations.request_item(
+            catalog.initiative.id,
+            books[3].id,
+            pledged=1,
+            outsider=participants.Outsider("Olha", " olha@x.EXAMPLE "),
+        )
     db.session.rollback()
-    _reserve(catalog, books[3], outsider=services.Outsider("Petro", "petro@x.example"))
+    _reserve(catalog, books[3], outsider=participants.Outsider("Petro", "petro@x.example"))
 
 
 def test_a_company_address_reserves_only_signed_in(catalog):
     books = [catalog.offer(f"Book {n}") for n in range(4)]
     for email in (catalog.employee.email.upper(), "newcomer@example.com"):
         with pytest.raises(DomainError, match="Please sign in"):
-            services.request_item(catalog.initiative.id, books[0].id, pledged=1,
-                                  outsider=services.Outsider("Emma", email))  # fmt: skip
+            reservations.request_item(
+                catalog.initiative.id,
+                books[0].id,
+                pledged=1,
+                outsider=participants.Outsider("Emma", email),
+            )
         db.session.rollback()
     assert db.session.get(CatalogItem, books[0].id).status == ItemStatus.AVAILABLE
 
@@ -335,7 +373,7 @@ def test_an_outside_participant_with_an_employees_address_uses_none_of_their_sha
 
 def test_expired_reservations_do_not_count_and_the_limit_is_a_setting(catalog, app, monkeypatch):
     books = [catalog.offer(f"Book {n}") for n in range(3)]
-    services.request_item(
+    reservations.request_item(
         catalog.initiative.id, books[0].id, pledged=1, user=catalog.employee,
         now=utcnow() - timedelta(days=30),
     )  # fmt: skip
@@ -343,7 +381,9 @@ def test_expired_reservations_do_not_count_and_the_limit_is_a_setting(catalog, a
     monkeypatch.setitem(app.config, "RESERVATION_LIMIT_PER_PERSON", 1)
     _reserve(catalog, books[1], user=catalog.employee)  # the first ran out long ago
     with pytest.raises(DomainError, match="already hold 1 reserved book here"):
-        services.request_item(catalog.initiative.id, books[2].id, pledged=1, user=catalog.employee)
+        reservations.request_item(
+            catalog.initiative.id, books[2].id, pledged=1, user=catalog.employee
+        )
 
 
 def test_interest_from_one_email_is_one_lead_signalled_once(catalog):
@@ -353,11 +393,11 @@ def test_interest_from_one_email_is_one_lead_signalled_once(catalog):
         received.append(lead.id)
 
     with lead_created.connected_to(listener):
-        first = services.register_interest(catalog.initiative, OUTSIDER)
+        first = leads.register_interest(catalog.initiative, OUTSIDER)
         db.session.commit()
-        again = services.Outsider("Olha O.", "olha@elsewhere.EXAMPLE", source="facebook")
+        again = participants.Outsider("Olha O.", "olha@elsewhere.EXAMPLE", source="facebook")
         for _round in range(2):
-            assert services.register_interest(catalog.initiative, again).id == first.id
+            assert leads.register_interest(catalog.initiative, again).id == first.id
             db.session.commit()
     assert received == [first.id]
     lead = db.session.execute(select(Lead)).scalar_one()
@@ -365,11 +405,11 @@ def test_interest_from_one_email_is_one_lead_signalled_once(catalog):
     # A later form does not rename the person.
     assert db.session.execute(select(Participant.name)).scalar_one() == OUTSIDER.name
     # Interest in another initiative is a lead of its own.
-    other = services.create_initiative(
+    other = editing.create_initiative(
         catalog.leader, catalog.community, title="Mentoring", status="active"
     )
     db.session.commit()
-    assert services.register_interest(other, OUTSIDER).id != first.id
+    assert leads.register_interest(other, OUTSIDER).id != first.id
 
 
 def test_an_archived_communitys_initiative_takes_no_one(catalog):
@@ -379,13 +419,15 @@ def test_an_archived_communitys_initiative_takes_no_one(catalog):
     archive_community(catalog.leader, catalog.community)
     db.session.commit()
     with pytest.raises(DomainError, match="not open"):
-        services.register_interest(catalog.initiative, OUTSIDER)
+        leads.register_interest(catalog.initiative, OUTSIDER)
     db.session.rollback()
     with pytest.raises(DomainError, match="not open"):
-        services.request_item(catalog.initiative.id, item.id, pledged=300, user=catalog.employee)
+        reservations.request_item(
+            catalog.initiative.id, item.id, pledged=300, user=catalog.employee
+        )
     db.session.rollback()
     with pytest.raises(DomainError, match="not open"):
-        services.offer_item(catalog.initiative, title="Drive", category="Leadership",
+        catalog_items.offer_item(catalog.initiative, title="Drive", category="Leadership",
                             user=catalog.leader)  # fmt: skip
 
 
@@ -398,16 +440,20 @@ def test_one_address_however_its_unicode_or_domain_is_written_is_one_person(cata
         [composed, "JOS\u00c9@B\u00dcCHER.example", "jos\u00e9@xn--bcher-kva.example"],
         strict=True,
     ):
-        _reserve(catalog, book, outsider=services.Outsider("José", email))
+        _reserve(catalog, book, outsider=participants.Outsider("José", email))
     with pytest.raises(DomainError, match="already hold 3"):
-        services.request_item(catalog.initiative.id, books[3].id, pledged=1,
-                              outsider=services.Outsider("José", decomposed))  # fmt: skip
+        reservations.request_item(
+            catalog.initiative.id,
+            books[3].id,
+            pledged=1,
+            outsider=participants.Outsider("José", decomposed),
+        )
     db.session.rollback()
-    services.register_interest(catalog.initiative, services.Outsider("José", decomposed))
+    leads.register_interest(catalog.initiative, participants.Outsider("José", decomposed))
     db.session.commit()
     assert db.session.execute(select(Participant.email)).scalars().all() == [composed]
-    leads = db.session.execute(select(Lead.kind)).scalars().all()
+    kinds = db.session.execute(select(Lead.kind)).scalars().all()
     assert (
-        sorted(kind.value for kind in leads)
+        sorted(kind.value for kind in kinds)
         == ["contribution"] * 4 + ["interest"] + ["request"] * 3
     )

@@ -9,7 +9,7 @@ from PIL import Image
 from accounts.models import User
 from community.models import Community
 from core.extensions import db
-from initiatives import services
+from initiatives import catalog_items, editing
 from initiatives.models import CatalogItem, Initiative, InitiativeKind, InitiativeStatus
 from tests.conftest import make_community, make_user
 
@@ -23,7 +23,7 @@ class Catalog:
 
     def offer(self, title: str = "Drive", category: str = "Leadership", **options) -> CatalogItem:
         options.setdefault("user", self.employee)
-        item = services.offer_item(self.initiative, title=title, category=category, **options)
+        item = catalog_items.offer_item(self.initiative, title=title, category=category, **options)
         db.session.commit()
         return item
 
@@ -42,7 +42,7 @@ def build_catalog(**options) -> Catalog:
         "categories": "Leadership\nSoft skills\nPMBOK\nAgile & Scrum",
         **options,
     }
-    initiative = services.create_initiative(leader, community, **options)
+    initiative = editing.create_initiative(leader, community, **options)
     db.session.commit()
     return Catalog(leader, employee, community, initiative)
 

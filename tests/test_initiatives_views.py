@@ -9,7 +9,7 @@ from werkzeug.test import stream_encode_multipart
 
 from community.models import Community
 from core.extensions import db
-from initiatives import services
+from initiatives import catalog_items, editing, leads, participants, reservations
 from initiatives.models import CatalogItem, Initiative, ItemStatus, Lead, Participant
 from tests.conftest import make_user
 from tests.test_initiatives_support import (  # noqa: F401
@@ -95,7 +95,7 @@ def test_public_initiative_page_shows_its_public_link(catalog, login):
 def test_totals_line_reads_exchanged_of_total_and_money(catalog, login):
     items = [catalog.offer(f"Book {n}") for n in range(3)]
     for item in items[:2]:
-        services.confirm_donation(catalog.leader, catalog.initiative, item.id, 19500)
+        catalog_items.confirm_donation(catalog.leader, catalog.initiative, item.id, 19500)
         db.session.commit()
     text = (
         login(catalog.employee).get(f"/initiatives/{catalog.initiative.id}").get_data(as_text=True)
@@ -112,7 +112,7 @@ def test_catalog_filters_by_category_status_and_text(catalog, login):
     catalog.offer("Scrum", category="Agile & Scrum")
     catalog.offer("Drive", category="Leadership")
     exchanged = catalog.offer("Peopleware", category="PMBOK")
-    services.confirm_donation(catalog.leader, catalog.initiative, exchanged.id, 300)
+    catalog_items.confirm_donation(catalog.leader, catalog.initiative, exchanged.id, 300)
     db.session.commit()
     client = login(catalog.employee)
     url = f"/initiatives/{catalog.initiative.id}"
@@ -329,8 +329,8 @@ def test_non_utf8_csv_is_refused_with_a_message(catalog, login):
 
 
 def test_leads_csv_download_is_escaped(catalog, login):
-    services.register_interest(
-        catalog.initiative, services.Outsider("=cmd|' /C calc'!A0", "evil@elsewhere.example")
+    leads.register_interest(
+        catalog.initiative, participants.Outsider("=cmd|' /C calc'!A0", "evil@elsewhere.example")
     )
     db.session.commit()
     response = login(catalog.leader).get(f"/initiatives/{catalog.initiative.id}/leads.csv")
@@ -340,7 +340,7 @@ def test_leads_csv_download_is_escaped(catalog, login):
 
 def test_someone_who_does_not_lead_the_community_cannot_edit(catalog, login):
     other_leader = make_user("other-leader@example.com")
-    other = services.create_initiative(
+    other = editing.create_initiative(
         other_leader,
         db.session.execute(select(Community)).scalar_one(),
         title="Not yours",
@@ -356,7 +356,7 @@ def test_someone_who_does_not_lead_the_community_cannot_edit(catalog, login):
 
 def _hold(catalog, books, who):
     for book in books:
-        services.request_item(catalog.initiative.id, book.id, pledged=1, user=who)
+        reservations.request_item(catalog.initiative.id, book.id, pledged=1, user=who)
         db.session.commit()
 
 
@@ -405,9 +405,9 @@ def test_a_refusal_stays_on_the_form_beside_the_field_with_the_count_held(
 
 def test_an_outsider_refused_on_the_public_form_keeps_what_they_typed(catalog, client):
     books = [catalog.offer(f"Book {n}") for n in range(4)]
-    olha = services.Outsider("Olha", "olha@x.example")
+    olha = participants.Outsider("Olha", "olha@x.example")
     for book in books[:3]:
-        services.request_item(catalog.initiative.id, book.id, pledged=1, outsider=olha)
+        reservations.request_item(catalog.initiative.id, book.id, pledged=1, outsider=olha)
         db.session.commit()
     assert "One person may hold up to 3 reserved books at a time." in client.get(
         f"/public/initiatives/{catalog.initiative.id}"
