@@ -12,7 +12,8 @@ import pytest
 from accounts.services import find_user_by_email
 from community import services as communities
 from core.extensions import db
-from initiatives import catalog_items, catalog_queries, editing, leads, participants
+from initiatives import catalog_items, catalog_queries, editing, participants
+from initiatives import leads as initiative_leads
 from initiatives.models import InitiativeKind, InitiativeStatus
 from promotions.models import BriefStatus
 from tests.conftest import make_user
@@ -183,7 +184,7 @@ def test_a_general_initiative_shows_people_interested_against_its_target(october
         goal="Four readers",
     )  # fmt: skip
     outsider = participants.Outsider("Iva", "iva@elsewhere.example")
-    leads.register_interest(circle, outsider).created_at = at("2026-10-11")
+    initiative_leads.register_interest(circle, outsider).created_at = at("2026-10-11")
     db.session.commit()
     page = text_of(login(october.users["leader"]).get(f"{REPORT}?{OCTOBER}"))
     assert "1 person interested · target 4 (25.0 %)" in page and "Four readers" in page
@@ -312,7 +313,7 @@ def _grow(world, people: int, events: int, briefs: int, leads: int) -> None:
     )  # fmt: skip
     for i in range(leads):
         outsider = participants.Outsider(f"Guest {i}", f"guest-{leads}-{i}@elsewhere.example")
-        leads.register_interest(sale, outsider).created_at = at("2026-10-11")
+        initiative_leads.register_interest(sale, outsider).created_at = at("2026-10-11")
     db.session.commit()
 
 
