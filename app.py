@@ -12,8 +12,10 @@ import community.permissions  # noqa: F401
 import core.commands  # noqa: F401  (SQLite transaction handling for row locks)
 import events.permissions  # noqa: F401
 import events.personal_data  # noqa: F401  (registers its part of the person's data download)
+import initiatives.catalog_views  # noqa: F401  (its routes join the initiatives blueprint)
 import initiatives.permissions  # noqa: F401
 import initiatives.personal_data  # noqa: F401
+import initiatives.public_views  # noqa: F401  (its routes join the initiatives blueprint)
 import promotions.outcome_views  # noqa: F401  (its routes join the promotions blueprint)
 import promotions.permissions  # noqa: F401
 import promotions.personal_data  # noqa: F401

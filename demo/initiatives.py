@@ -17,7 +17,7 @@ from community import services as communities
 from core.audit import AuditEntry
 from core.extensions import db
 from core.models import utcnow
-from initiatives import services
+from initiatives import editing
 from initiatives.models import (
     CatalogItem,
     InitiativeKind,
@@ -117,7 +117,7 @@ def seed_initiatives(rng: random.Random, now: datetime | None = None) -> None:
         .scalars()
         .all()
     )
-    sale = services.create_initiative(
+    sale = editing.create_initiative(
         olena,
         pm,
         title="Charity Book Sale",
@@ -258,7 +258,7 @@ def seed_initiatives(rng: random.Random, now: datetime | None = None) -> None:
 
     volunteering = communities.get_community_by_slug("volunteering")
     andrii = db.session.execute(select(User).where(User.email == "andrii@example.com")).scalar_one()
-    services.create_initiative(
+    editing.create_initiative(
         andrii,
         volunteering,
         title="Blood donation day",

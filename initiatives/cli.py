@@ -1,20 +1,21 @@
-"""`flask initiatives …`: expire reservations; forget an outside participant."""
+"""`flask initiatives …`: expire reservations (run it from cron); forget an outside participant."""
 
 import click
 from flask.cli import AppGroup
 
-from core.errors import DomainError
-from core.extensions import db
-from initiatives.services import expire_reservations, forget_participant, participant_by_email
+from core import commands
+from initiatives.catalog_items import expire_reservations
+from initiatives.participants import forget_participant, participant_by_email
 
 initiatives_cli = AppGroup("initiatives", help="Initiatives and their catalogs.")
 
 
 @initiatives_cli.command("expire-reservations")
 def expire_reservations_command() -> None:
-    """Make books whose reservation has run out available again."""
-    count = expire_reservations()
-    db.session.commit()
+    """Make books whose reservation has run out available again (pages already show them
+    as available; this brings the rows and the audit log in line, e.g. hourly from cron)."""
+    with commands.cli_transaction():
+        count = expire_reservations()
     click.echo(f"{count} reservation(s) expired.")
 
 
@@ -22,12 +23,9 @@ def expire_reservations_command() -> None:
 @click.argument("email")
 def forget_participant_command(email: str) -> None:
     """Erase the outside participant EMAIL's personal data (totals and outcomes stay)."""
-    participant = participant_by_email(email)
-    if participant is None:
-        raise click.ClickException(f"No outside participant has the address {email}.")
-    try:
+    with commands.cli_transaction():
+        participant = participant_by_email(email)
+        if participant is None:
+            raise click.ClickException(f"No outside participant has the address {email}.")
         forget_participant(None, participant)
-    except DomainError as error:
-        raise click.ClickException(error.message) from None
-    db.session.commit()
     click.echo(f"Forgot participant #{participant.id}: name and e-mail erased.")

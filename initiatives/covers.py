@@ -53,7 +53,8 @@ def _too_large() -> DomainError:
     pixels = current_app.config["MAX_IMAGE_PIXELS"]
     return DomainError(
         _("This image is too large: use one of at most %(mpx)s megapixels and %(side)s "
-          "pixels on its longest side.", mpx=round(pixels / 1e6, 1), side=MAX_IMAGE_SIDE)
+          "pixels on its longest side.", mpx=round(pixels / 1e6, 1), side=MAX_IMAGE_SIDE),
+        field="cover",
     )  # fmt: skip
 
 
@@ -95,17 +96,17 @@ def jpeg_scan_count(data: bytes, stop_after: int = MAX_JPEG_SCANS) -> int:
 def _opened(data: bytes) -> Image.Image:
     """The image with only its header read, refused unless its format and size are right."""
     if data.startswith(OTHER_IMAGE_SIGNATURES):  # a picture, but not one we keep
-        raise DomainError(_("Upload a JPEG, PNG or WebP image."))
+        raise DomainError(_("Upload a JPEG, PNG or WebP image."), field="cover")
     # Pillow's own bomb check raises here; only our formats' plugins may read it.
     image = Image.open(BytesIO(data), formats=list(FORMATS))
     if image.format not in FORMATS:
-        raise DomainError(_("Upload a JPEG, PNG or WebP image."))
+        raise DomainError(_("Upload a JPEG, PNG or WebP image."), field="cover")
     width, height = image.size
     if width * height > current_app.config["MAX_IMAGE_PIXELS"] or max(image.size) > MAX_IMAGE_SIDE:
         raise _too_large()
     if image.format == "JPEG" and jpeg_scan_count(data) > MAX_JPEG_SCANS:
         raise DomainError(_("This JPEG is built in too many passes to be read safely: "
-                            "save it again as an ordinary JPEG."))  # fmt: skip
+                            "save it again as an ordinary JPEG."), field="cover")  # fmt: skip
     return image
 
 
@@ -150,14 +151,14 @@ def _decoded_cover(data: bytes) -> tuple[Image.Image, str]:
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise _too_large() from None
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Warning) as error:
-        raise DomainError(_("This file is not an image we can read.")) from error
+        raise DomainError(_("This file is not an image we can read."), field="cover") from error
 
 
 def save_cover(stream) -> str:
     """Check an uploaded cover and store it with a thumbnail; returns the stored name."""
     data = stream.read(MAX_COVER_BYTES + 1)
     if len(data) > MAX_COVER_BYTES:
-        raise DomainError(_("The image is larger than 2 MB."))
+        raise DomainError(_("The image is larger than 2 MB."), field="cover")
     image, fmt = _decoded_cover(data)
     name = f"{secrets.token_hex(16)}.{FORMATS[fmt]}"
     image.save(cover_path(name), format=fmt)

@@ -29,8 +29,8 @@ from core.bounds import count_range, money_range, within_window
 from core.mail import MailAddress
 from core.text import one_line
 from initiatives.covers import MAX_COVER_BYTES
+from initiatives.editing import MAX_DONATION
 from initiatives.models import InitiativeKind, InitiativeStatus, ItemCondition
-from initiatives.services import MAX_DONATION
 
 KIND_CHOICES = [
     SelectChoice(InitiativeKind.GENERAL.value, _l("General")),

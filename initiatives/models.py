@@ -167,6 +167,22 @@ class CatalogItem(TimestampMixin, db.Model):
         foreign_keys=[reserved_by_participant_id]
     )
 
+    def has_run_out(self, moment: datetime) -> bool:
+        """A reservation whose time is up at `moment` (its row is changed by a command)."""
+        return (
+            self.status == ItemStatus.RESERVED
+            and self.reservation_expires_at is not None
+            and self.reservation_expires_at <= moment
+        )
+
+    def status_at(self, moment: datetime) -> ItemStatus:
+        """The status people see at `moment`: a reservation that ran out is available."""
+        return ItemStatus.AVAILABLE if self.has_run_out(moment) else self.status
+
+    @property
+    def shown_status(self) -> ItemStatus:
+        return self.status_at(utcnow())
+
     @property
     def contributor_name(self) -> str:
         person = self.contributor_user or self.contributor_participant

@@ -1,11 +1,13 @@
 """Who may do what with initiatives and their catalogs."""
 
+from community.services import is_leader
 from core.permissions import can, is_admin, is_signed_in, rule
-from initiatives.services import can_lead
 
 
-def _leads(user, initiative) -> bool:
-    return is_admin(user) or (is_signed_in(user) and can_lead(user, initiative))
+def can_lead(user, initiative) -> bool:
+    """Admins, and the leaders of the initiative's community, run its initiatives: only
+    while they are signed in and active."""
+    return is_admin(user) or (is_signed_in(user) and is_leader(user, initiative.community))
 
 
 @rule("initiative.create")
@@ -18,12 +20,12 @@ def _can_view(user, initiative) -> bool:
     # Drafts are the leaders' own until they are published.
     if not can(user, "community.view", initiative.community):
         return False
-    return not initiative.is_draft or _leads(user, initiative)
+    return not initiative.is_draft or can_lead(user, initiative)
 
 
 @rule("initiative.manage")
 def _can_manage(user, initiative) -> bool:
-    return _leads(user, initiative)
+    return can_lead(user, initiative)
 
 
 @rule("initiative.take_part")
@@ -43,7 +45,7 @@ def _can_view_public(user, initiative) -> bool:
     # archived community's initiatives close with it, for everyone.
     if initiative.community.is_archived:
         return False
-    return (initiative.is_public and not initiative.is_draft) or _leads(user, initiative)
+    return (initiative.is_public and not initiative.is_draft) or can_lead(user, initiative)
 
 
 @rule("initiative.forget_participants")

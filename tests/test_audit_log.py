@@ -7,7 +7,7 @@ import pytest
 
 from community.services import current_membership
 from core.extensions import db
-from initiatives import services as initiatives
+from initiatives import catalog_items, editing
 from initiatives.models import ItemCondition
 from promotions.models import BriefStatus
 from tests.test_promotions_factories import brief_in
@@ -16,11 +16,11 @@ from tests.test_promotions_factories import brief_in
 @pytest.fixture
 def catalog(world):
     leader = world.users["leader"]
-    catalog = initiatives.create_initiative(
+    catalog = editing.create_initiative(
         leader, world.community, title="Charity Book Sale", kind="catalog", status="active",
         categories="Leadership",
     )  # fmt: skip
-    book = initiatives.offer_item(catalog, title="Drive", category="Leadership",
+    book = catalog_items.offer_item(catalog, title="Drive", category="Leadership",
                                   condition=ItemCondition.GOOD, user=leader)  # fmt: skip
     db.session.commit()
     return catalog, book

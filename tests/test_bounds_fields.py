@@ -13,7 +13,7 @@ from community import services as communities
 from core.bounds import LAST_DAY
 from core.extensions import db
 from core.models import utcnow
-from initiatives import services as initiatives
+from initiatives import reservations
 from initiatives.models import CatalogItem, ItemStatus
 from promotions import outcomes
 from promotions.models import PromotionRequest
@@ -116,7 +116,7 @@ def test_a_snapshot_from_year_one_is_refused_beside_the_field(people, login):
 def test_a_donation_of_one_kopeck_is_accepted(app, login):
     catalog = build_catalog()
     item = catalog.offer()
-    initiatives.request_item(catalog.initiative.id, item.id, pledged=1, user=catalog.employee)
+    reservations.request_item(catalog.initiative.id, item.id, pledged=1, user=catalog.employee)
     db.session.commit()
     url = f"/initiatives/{catalog.initiative.id}/items/{item.id}/confirm"
     response = login(catalog.leader).post(url, data={"amount": "0.01"})
@@ -153,7 +153,7 @@ PLACES = "Enter at most 2 digits after the point."
 def test_a_donation_that_is_no_sum_in_kopecks_is_refused(app, login, amount, message):
     catalog = build_catalog()
     item = catalog.offer()
-    initiatives.request_item(catalog.initiative.id, item.id, pledged=1, user=catalog.employee)
+    reservations.request_item(catalog.initiative.id, item.id, pledged=1, user=catalog.employee)
     db.session.commit()
     url = f"/initiatives/{catalog.initiative.id}/items/{item.id}/confirm"
     response = login(catalog.leader).post(url, data={"amount": amount})

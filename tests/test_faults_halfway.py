@@ -8,7 +8,7 @@ from core.audit import AuditEntry
 from core.extensions import db
 from core.signals import event_registered
 from events.models import Registration
-from initiatives import services as initiatives
+from initiatives import catalog_items, editing, reservations
 from initiatives.models import CatalogItem, ItemCondition, ItemStatus, Lead
 from promotions import services as promotions
 from promotions.models import BriefStatus, PromotionRequest
@@ -53,17 +53,17 @@ def test_a_registration_that_fails_after_its_insert_leaves_no_seat_taken(
 def test_a_reservation_that_fails_after_the_status_change_keeps_the_book(
     world, login, served, monkeypatch, capsys
 ):
-    catalog = initiatives.create_initiative(
+    catalog = editing.create_initiative(
         world.users["leader"], world.community, title="Charity Book Sale", kind="catalog",
         status="active",
     )  # fmt: skip
     leader = world.users["leader"]
-    item = initiatives.offer_item(
+    item = catalog_items.offer_item(
         catalog, title="Drive", category="Leadership", condition=ItemCondition.GOOD, user=leader
     )
     db.session.commit()
     audits_before, leads_before = count(AuditEntry), count(Lead)
-    monkeypatch.setattr(initiatives, "record_lead", fail)
+    monkeypatch.setattr(reservations, "record_lead", fail)
     response = login(world.users["member"]).post(
         f"/initiatives/{catalog.id}/items/{item.id}/request", data={"pledged": "300"}
     )

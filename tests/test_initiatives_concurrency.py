@@ -11,7 +11,7 @@ from accounts.models import User
 from core.audit import AuditEntry
 from core.errors import DomainError
 from core.extensions import db
-from initiatives import services
+from initiatives import leads, participants, reservations
 from initiatives.models import CatalogItem, Initiative, ItemStatus, Lead, Participant
 from tests.conftest import make_user
 from tests.test_initiatives_support import build_catalog, uploads_fixture  # noqa: F401
@@ -62,10 +62,10 @@ def test_many_simultaneous_requests_reserve_the_book_exactly_once(app, uploads):
     def request(n: int) -> None:
         if n < len(user_ids):
             user = db.session.get(User, user_ids[n])
-            services.request_item(initiative_id, item_id, pledged=300, user=user)
+            reservations.request_item(initiative_id, item_id, pledged=300, user=user)
         else:
-            outsider = services.Outsider(f"Reader {n}", f"r{n}@elsewhere.example")
-            services.request_item(initiative_id, item_id, pledged=300, outsider=outsider)
+            outsider = participants.Outsider(f"Reader {n}", f"r{n}@elsewhere.example")
+            reservations.request_item(initiative_id, item_id, pledged=300, outsider=outsider)
 
     reserved, refused, errors = _in_parallel(app, THREADS, request)
     assert errors == []
@@ -74,7 +74,7 @@ def test_many_simultaneous_requests_reserve_the_book_exactly_once(app, uploads):
     assert set(refused) == {"Sorry, someone has just reserved this book."}
     item = db.session.get(CatalogItem, item_id)
     assert item.status == ItemStatus.RESERVED
-    reservations = db.session.execute(
+    reservation_entries = db.session.execute(
         select(func.count())
         .select_from(AuditEntry)
         .where(AuditEntry.action == "catalog_item.reserved", AuditEntry.subject_id == item_id)
@@ -82,7 +82,7 @@ def test_many_simultaneous_requests_reserve_the_book_exactly_once(app, uploads):
     request_leads = db.session.execute(
         select(func.count()).select_from(Lead).where(Lead.kind == "request")
     ).scalar_one()
-    assert (reservations, request_leads) == (1, 1)
+    assert (reservation_entries, request_leads) == (1, 1)
 
 
 @pytest.mark.parametrize("person", ["employee", "outsider"])
@@ -96,8 +96,8 @@ def test_one_persons_parallel_requests_reserve_at_most_the_limit(app, uploads, p
             who = {"user": db.session.get(User, employee_id)}
         else:  # one e-mail, typed differently
             email = ("olha@elsewhere.example", "OLHA@Elsewhere.example")[n % 2]
-            who = {"outsider": services.Outsider("Olha", email)}
-        services.request_item(initiative_id, item_ids[n], pledged=1, **who)
+            who = {"outsider": participants.Outsider("Olha", email)}
+        reservations.request_item(initiative_id, item_ids[n], pledged=1, **who)
 
     reserved, refused, errors = _in_parallel(app, 5, reserve)
     assert errors == []
@@ -120,7 +120,7 @@ def test_parallel_registrations_of_interest_by_one_email_make_one_lead(app, uplo
     def register(n: int) -> None:
         initiative = db.session.get(Initiative, initiative_id)
         email = "olha@elsewhere.example" if n % 2 else "OLHA@elsewhere.example"
-        services.register_interest(initiative, services.Outsider(f"Olha {n}", email))
+        leads.register_interest(initiative, participants.Outsider(f"Olha {n}", email))
 
     done, refused, errors = _in_parallel(app, 8, register)
     assert (errors, refused, len(done)) == ([], [], 8)
@@ -141,8 +141,8 @@ def test_one_address_written_in_many_ways_at_once_is_one_person_with_one_share(a
     ]
 
     def reserve(n: int) -> None:
-        outsider = services.Outsider("José", spellings[n % len(spellings)])
-        services.request_item(initiative_id, item_ids[n], pledged=1, outsider=outsider)
+        outsider = participants.Outsider("José", spellings[n % len(spellings)])
+        reservations.request_item(initiative_id, item_ids[n], pledged=1, outsider=outsider)
 
     reserved, refused, errors = _in_parallel(app, 6, reserve)
     assert errors == []
@@ -160,8 +160,8 @@ def test_a_colleagues_address_on_the_public_form_takes_nothing_from_their_share(
         if n % 2:
             who = {"user": db.session.get(User, employee_id)}
         else:  # a stranger typing the employee's address, signed out
-            who = {"outsider": services.Outsider("Not Emma", "Employee@Example.com")}
-        services.request_item(initiative_id, item_ids[n], pledged=1, **who)
+            who = {"outsider": participants.Outsider("Not Emma", "Employee@Example.com")}
+        reservations.request_item(initiative_id, item_ids[n], pledged=1, **who)
 
     reserved, refused, errors = _in_parallel(app, 8, reserve)
     assert errors == []

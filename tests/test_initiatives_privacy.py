@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 from core.audit import AuditEntry
 from core.errors import DomainError
 from core.extensions import db
-from initiatives import services
+from initiatives import catalog_items, counts, leads, participants
 from initiatives.models import ItemCondition, Lead, Participant
 from tests.conftest import make_user
 from tests.test_initiatives_support import build_catalog, uploads_fixture  # noqa: F401
@@ -15,10 +15,10 @@ from tests.test_initiatives_support import build_catalog, uploads_fixture  # noq
 @pytest.fixture
 def outsider_took_part(app, uploads):
     catalog = build_catalog()
-    petro = services.Outsider("Petro Outside", "petro@elsewhere.example")
-    item = services.offer_item(catalog.initiative, title="Peopleware", category="Leadership",
+    petro = participants.Outsider("Petro Outside", "petro@elsewhere.example")
+    item = catalog_items.offer_item(catalog.initiative, title="Peopleware", category="Leadership",
                                condition=ItemCondition.GOOD, outsider=petro)  # fmt: skip
-    services.register_interest(catalog.initiative, petro)
+    leads.register_interest(catalog.initiative, petro)
     db.session.commit()
     return catalog, item
 
@@ -30,9 +30,9 @@ def leads_count() -> int:
 def test_admin_forgets_a_participant_and_the_numbers_stay(outsider_took_part, login):
     catalog, item = outsider_took_part
     admin = make_user("boss@example.com", "Ada Admin", is_admin=True)
-    totals_before = services.totals(catalog.initiative)
+    totals_before = counts.totals(catalog.initiative)
     leads_before = leads_count()
-    participant = services.participant_by_email("petro@elsewhere.example")
+    participant = participants.participant_by_email("petro@elsewhere.example")
     page = login(admin).get("/admin/participants").get_data(as_text=True)
     assert "Petro Outside" in page and "petro@elsewhere.example" in page
 
@@ -40,18 +40,18 @@ def test_admin_forgets_a_participant_and_the_numbers_stay(outsider_took_part, lo
     db.session.expire_all()
     forgotten = db.session.get(Participant, participant.id)
     assert "Petro" not in forgotten.name and "petro" not in forgotten.email
-    assert services.participant_by_email("petro@elsewhere.example") is None
-    assert services.totals(catalog.initiative) == totals_before
+    assert participants.participant_by_email("petro@elsewhere.example") is None
+    assert counts.totals(catalog.initiative) == totals_before
     assert leads_count() == leads_before
     assert db.session.get(type(item), item.id).contributor_participant_id == participant.id
     assert db.session.execute(select(AuditEntry.action)).scalars().all()[-1] == "participant.forget"
 
 
 def test_forgetting_twice_is_explained(outsider_took_part):
-    participant = services.participant_by_email("petro@elsewhere.example")
-    services.forget_participant(None, participant)
+    participant = participants.participant_by_email("petro@elsewhere.example")
+    participants.forget_participant(None, participant)
     with pytest.raises(DomainError, match="already forgotten"):
-        services.forget_participant(None, participant)
+        participants.forget_participant(None, participant)
 
 
 def test_the_cli_forgets_by_email(outsider_took_part, runner):

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from app import create_app
 from community.services import archive_community, restore_community
 from core.extensions import db, limiter
-from initiatives import services
+from initiatives import editing, participants, reservations
 from initiatives.models import CatalogItem, ItemStatus, Lead, LeadKind, Participant
 from tests.conftest import close_app, test_config
 from tests.test_initiatives_support import (  # noqa: F401
@@ -30,8 +30,8 @@ def count(model, *where) -> int:
 def test_public_page_needs_no_sign_in_and_lists_only_available_books(catalog, client):
     catalog.offer("Drive")
     taken = catalog.offer("Scrum")
-    services.request_item(catalog.initiative.id, taken.id, pledged=300, user=catalog.employee)
-    catalog.offer("Secret pending", user=None, outsider=services.Outsider("X", "x@y.example"))
+    reservations.request_item(catalog.initiative.id, taken.id, pledged=300, user=catalog.employee)
+    catalog.offer("Secret pending", user=None, outsider=participants.Outsider("X", "x@y.example"))
     db.session.commit()
 
     response = client.get(f"/public/initiatives/{catalog.initiative.id}")
@@ -43,10 +43,10 @@ def test_public_page_needs_no_sign_in_and_lists_only_available_books(catalog, cl
 
 
 def test_a_private_or_draft_initiative_has_no_public_page(catalog, client):
-    services.update_initiative(catalog.leader, catalog.initiative, is_public=False)
+    editing.update_initiative(catalog.leader, catalog.initiative, is_public=False)
     db.session.commit()
     assert client.get(f"/public/initiatives/{catalog.initiative.id}").status_code == 404
-    services.update_initiative(catalog.leader, catalog.initiative, is_public=True, status="draft")
+    editing.update_initiative(catalog.leader, catalog.initiative, is_public=True, status="draft")
     db.session.commit()
     assert client.get(f"/public/initiatives/{catalog.initiative.id}").status_code == 404
 
@@ -175,7 +175,7 @@ def test_public_forms_are_rate_limited_per_address(app, tmp_path, uploads):
 
 def test_closed_initiative_shows_its_page_but_takes_nothing(catalog, client):
     item = catalog.offer("Drive")
-    services.update_initiative(catalog.leader, catalog.initiative, status="closed")
+    editing.update_initiative(catalog.leader, catalog.initiative, status="closed")
     db.session.commit()
     base = f"/public/initiatives/{catalog.initiative.id}"
     assert "closed" in client.get(base).get_data(as_text=True)
@@ -246,7 +246,7 @@ def test_signed_in_the_public_form_reserves_as_the_account_whatever_address_is_t
 ):
     books = [catalog.offer(f"Book {n}") for n in range(5)]
     for book in books[:2]:
-        services.request_item(catalog.initiative.id, book.id, pledged=1, user=catalog.employee)
+        reservations.request_item(catalog.initiative.id, book.id, pledged=1, user=catalog.employee)
         db.session.commit()
     employee = login(catalog.employee)
     url = f"/public/initiatives/{catalog.initiative.id}/items/{{}}/request"
@@ -269,8 +269,12 @@ def test_nobody_renames_an_outside_participant_by_sending_a_form_with_their_addr
     catalog, client
 ):
     item = catalog.offer("Drive")
-    services.request_item(catalog.initiative.id, item.id, pledged=1,
-                          outsider=services.Outsider("Olha Real", "olha@x.example"))  # fmt: skip
+    reservations.request_item(
+        catalog.initiative.id,
+        item.id,
+        pledged=1,
+        outsider=participants.Outsider("Olha Real", "olha@x.example"),
+    )
     db.session.commit()
     for path, extra in (("interest", {}), ("offer", {"title": "X", "category": "PMBOK"})):
         response = client.post(

@@ -8,7 +8,7 @@ from sqlalchemy import insert
 
 from core.extensions import db
 from core.models import utcnow
-from initiatives import services
+from initiatives import participants
 from initiatives.models import CatalogItem, ItemCondition, ItemStatus
 from tests.test_initiatives_support import catalog_fixture, uploads_fixture  # noqa: F401
 
@@ -18,7 +18,7 @@ BUDGET = 14  # session user, initiative, membership, expiry check, totals, page,
 
 def add_books(catalog, total: int) -> None:
     """Bulk-insert books: a third exchanged, some reserved, some from an outsider."""
-    outsider = services.find_or_add_participant("Olha Outside", "olha@elsewhere.example")
+    outsider = participants.find_or_add_participant("Olha Outside", "olha@elsewhere.example")
     now = utcnow()
     rows = []
     for n in range(total):

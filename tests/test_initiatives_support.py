@@ -5,11 +5,13 @@ from io import BytesIO
 
 import pytest
 from PIL import Image
+from sqlalchemy import func, select
 
 from accounts.models import User
 from community.models import Community
+from core.audit import AuditEntry
 from core.extensions import db
-from initiatives import services
+from initiatives import catalog_items, editing, reservations
 from initiatives.models import CatalogItem, Initiative, InitiativeKind, InitiativeStatus
 from tests.conftest import make_community, make_user
 
@@ -23,7 +25,7 @@ class Catalog:
 
     def offer(self, title: str = "Drive", category: str = "Leadership", **options) -> CatalogItem:
         options.setdefault("user", self.employee)
-        item = services.offer_item(self.initiative, title=title, category=category, **options)
+        item = catalog_items.offer_item(self.initiative, title=title, category=category, **options)
         db.session.commit()
         return item
 
@@ -42,7 +44,7 @@ def build_catalog(**options) -> Catalog:
         "categories": "Leadership\nSoft skills\nPMBOK\nAgile & Scrum",
         **options,
     }
-    initiative = services.create_initiative(leader, community, **options)
+    initiative = editing.create_initiative(leader, community, **options)
     db.session.commit()
     return Catalog(leader, employee, community, initiative)
 
@@ -66,3 +68,25 @@ def uploads_fixture(app, tmp_path):
 @pytest.fixture(name="catalog")
 def catalog_fixture(app, uploads) -> Catalog:
     return build_catalog()
+
+
+def count(model) -> int:
+    """How many rows `model` has."""
+    return db.session.execute(select(func.count()).select_from(model)).scalar_one()
+
+
+def audit_actions(item) -> list[str]:
+    """The audit log's actions on a catalog item, oldest first."""
+    return list(
+        db.session.execute(
+            select(AuditEntry.action)
+            .where(AuditEntry.subject_type == "CatalogItem", AuditEntry.subject_id == item.id)
+            .order_by(AuditEntry.id)
+        ).scalars()
+    )
+
+
+def reserve(catalog, item, **who):
+    """Reserve `item` for `who` with a pledge of 1, committed."""
+    reservations.request_item(catalog.initiative.id, item.id, pledged=1, **who)
+    db.session.commit()

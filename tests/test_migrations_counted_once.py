@@ -6,7 +6,7 @@ from sqlalchemy import select, text
 from app import create_app
 from community import services as communities
 from core.extensions import db
-from initiatives import services as initiatives
+from initiatives import editing
 from initiatives.models import Lead, LeadKind, Participant
 from promotions.models import BriefStatus
 from tests.conftest import make_community, make_user, test_config
@@ -35,7 +35,7 @@ def test_upgrade_keeps_one_interest_lead_and_one_join_per_person(empty_database_
         communities.leave_community(visitor, community)
         db.session.commit()
         second = communities.join_community(visitor, community)
-        initiative = initiatives.create_initiative(leader, community, title="Mentoring")
+        initiative = editing.create_initiative(leader, community, title="Mentoring")
         olha = Participant(name="Olha", email="olha@elsewhere.example")
         db.session.add(olha)
         leads = [

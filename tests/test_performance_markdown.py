@@ -9,7 +9,7 @@ import core.text
 from community.models import Community
 from core.extensions import db
 from core.text import MAX_QUOTE_DEPTH, render_markdown
-from initiatives import services as initiatives
+from initiatives import editing
 from promotions import results
 from promotions import services as promotions
 from promotions.models import BriefStatus
@@ -119,7 +119,7 @@ def everything_written(world):
     """A community, event, initiative and closed brief with every Markdown field set."""
     leader, smm = world.users["leader"], world.users["smm"]
     event = make_event(leader, world.community, description="**Event** text")
-    initiative = initiatives.create_initiative(
+    initiative = editing.create_initiative(
         leader, world.community, title="Book sale", kind="catalog", status="active",
         description="**Initiative** text", is_public=True,
     )  # fmt: skip

@@ -5,7 +5,7 @@ import json
 import pytest
 
 from core.extensions import db
-from initiatives import services as initiatives
+from initiatives import catalog_items, editing, leads, participants, reservations
 from initiatives.models import LeadKind
 from promotions import services as promotions
 from promotions.models import BriefStatus
@@ -31,25 +31,25 @@ def lives(world):
     register(member, make_event(leader, world.community, title="Member Meetup"))
     register(employee, make_event(leader, world.community, title="Employee Meetup"))
 
-    catalog = initiatives.create_initiative(
+    catalog = editing.create_initiative(
         leader, world.community, title="Charity Book Sale", kind="catalog", status="active",
         is_public=True,
     )  # fmt: skip
     offered = {
-        name: initiatives.offer_item(
+        name: catalog_items.offer_item(
             catalog, title=f"{title} own book", category="Leadership", user=users[name]
         )  # fmt: skip
         for name, title in [("member", "Member's"), ("employee", "Employee's")]
     }
-    shared = initiatives.offer_item(catalog, title="Drive", category="Leadership", user=employee)
-    spare = initiatives.offer_item(catalog, title="Scrum", category="Leadership", user=employee)
-    initiatives.record_lead(catalog, LeadKind.INTEREST, user=member, source="go/abc")
+    shared = catalog_items.offer_item(catalog, title="Drive", category="Leadership", user=employee)
+    spare = catalog_items.offer_item(catalog, title="Scrum", category="Leadership", user=employee)
+    leads.record_lead(catalog, LeadKind.INTEREST, user=member, source="go/abc")
     db.session.commit()
     # The member requests the employee's book: it is in both downloads, the pledge in hers only.
-    initiatives.request_item(catalog.id, shared.id, pledged="321", user=member)
+    reservations.request_item(catalog.id, shared.id, pledged="321", user=member)
     db.session.commit()
-    outsider = initiatives.Outsider(name="Olga Outsider", email="olga@example.org")
-    initiatives.request_item(catalog.id, spare.id, pledged="777", outsider=outsider)
+    outsider = participants.Outsider(name="Olga Outsider", email="olga@example.org")
+    reservations.request_item(catalog.id, spare.id, pledged="777", outsider=outsider)
     db.session.commit()
 
     brief = brief_in(BriefStatus.SUBMITTED, leader, smm, world.community)

@@ -11,8 +11,8 @@ from community import services as communities
 from core.extensions import db
 from core.models import utcnow
 from events.registering import cancel_registration, register_for_event
+from initiatives.leads import record_lead
 from initiatives.models import LeadKind
-from initiatives.services import record_lead
 from promotions import links, outcomes, results, services
 from promotions.models import (
     Attribution,
@@ -315,7 +315,7 @@ def attributed() -> list[tuple]:
 
 def test_an_event_brief_counts_only_what_belongs_to_its_event(promo, app):
     leader, smm, visitor, community, event = promo
-    from initiatives.services import create_initiative
+    from initiatives.editing import create_initiative
 
     brief = event_brief(promo)
     link = make_link(smm, brief)
@@ -343,7 +343,7 @@ def test_an_event_brief_counts_only_what_belongs_to_its_event(promo, app):
 
 def test_an_initiative_brief_counts_only_leads_of_its_initiative(promo, app):
     leader, smm, visitor, community, event = promo
-    from initiatives.services import create_initiative
+    from initiatives.editing import create_initiative
 
     promoted = create_initiative(leader, community, title="Book Sale")
     other = create_initiative(leader, community, title="Mentoring")
@@ -364,7 +364,7 @@ def test_an_initiative_brief_counts_only_leads_of_its_initiative(promo, app):
 
 def test_an_achievement_brief_counts_its_community_only(promo, app):
     leader, smm, visitor, community, event = promo
-    from initiatives.services import create_initiative
+    from initiatives.editing import create_initiative
 
     initiative = create_initiative(leader, community, title="Mentoring")
     elsewhere_leader = make_user("olga@example.com")
@@ -500,8 +500,8 @@ def test_two_briefs_promoting_the_same_event_each_count_their_own(promo, app):
 
 
 def test_public_participant_leads_are_attributed(app, promo):
+    from initiatives.editing import create_initiative
     from initiatives.models import InitiativeKind, InitiativeStatus
-    from initiatives.services import create_initiative
 
     leader, smm, _visitor, community, _event = promo
     sale = create_initiative(
@@ -604,8 +604,9 @@ def test_smm_creates_a_link_from_the_outcome_page_and_bad_paths_get_a_message(pr
 def promoted_catalog(app, smm, size: int, name: str):
     """A running brief for a public book exchange, with `size` of everything it counts:
     posts and links, visitors and their leads, books exchanged, joins, group snapshots."""
+    from initiatives.catalog_items import confirm_donation, offer_item
+    from initiatives.editing import create_initiative
     from initiatives.models import InitiativeKind, InitiativeStatus
-    from initiatives.services import confirm_donation, create_initiative, offer_item
 
     leader = make_user(f"lead-{name}@example.com")
     community = make_community(leader, name)
@@ -995,8 +996,8 @@ def test_references_for_the_chosen_objective_come_first_and_open(promo, login):
 
 def test_lead_attribution_without_request_context_is_a_no_op(promo):
     leader, _smm, _visitor, community, _event = promo
+    from initiatives.editing import create_initiative
     from initiatives.models import InitiativeKind
-    from initiatives.services import create_initiative
 
     initiative = create_initiative(
         leader, community, title="Mentoring", kind=InitiativeKind.GENERAL, description="",
@@ -1009,10 +1010,10 @@ def test_lead_attribution_without_request_context_is_a_no_op(promo):
 
 @pytest.mark.parametrize("end", ["archive the community", "close the initiative"])
 def test_a_link_to_what_has_ended_counts_no_click_and_says_so(promo, client, end):
-    from initiatives import services as initiatives
+    from initiatives import editing
 
     leader, smm, _visitor, community, _event = promo
-    sale = initiatives.create_initiative(
+    sale = editing.create_initiative(
         leader, community, title="Sale", kind="catalog", is_public=True, status="active",
         categories="Leadership",
     )  # fmt: skip
@@ -1022,7 +1023,7 @@ def test_a_link_to_what_has_ended_counts_no_click_and_says_so(promo, client, end
     if end == "archive the community":
         communities.archive_community(leader, community)
     else:
-        initiatives.update_initiative(leader, sale, status="closed")
+        editing.update_initiative(leader, sale, status="closed")
     db.session.commit()
     response = client.get(f"/go/{link.code}", environ_base={"REMOTE_ADDR": "203.0.113.9"})
     assert response.status_code == 404
@@ -1044,11 +1045,11 @@ def test_an_ipv6_slash_64_and_an_ipv4_address_written_as_ipv6_are_one_visitor(pr
 
 
 def test_a_briefs_leads_are_people_however_many_forms_one_sends(promo, client):
-    from initiatives import services as initiatives
+    from initiatives import catalog_items, editing
     from initiatives.models import CatalogItem
 
     leader, smm, _visitor, community, _event = promo
-    sale = initiatives.create_initiative(
+    sale = editing.create_initiative(
         leader, community, title="Sale", kind="catalog", is_public=True, status="active",
         categories="Leadership",
     )  # fmt: skip
@@ -1065,7 +1066,7 @@ def test_a_briefs_leads_are_people_however_many_forms_one_sends(promo, client):
             data={**olha, "title": f"Junk {n}", "category": "Leadership", "condition": "good"},
         )
     for item_id in db.session.execute(select(CatalogItem.id)).scalars().all():
-        initiatives.withdraw_item(leader, sale, item_id)
+        catalog_items.withdraw_item(leader, sale, item_id)
         db.session.commit()
     client.post(f"/public/initiatives/{sale.id}/interest", data=olha)
     petro = {"name": "Petro", "email": "petro@x.example", "consent": "y"}

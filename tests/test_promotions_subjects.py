@@ -54,10 +54,10 @@ def test_event_request_starts_from_its_registration_goal_and_date(leader_and_com
 
 @needs_initiatives
 def test_initiative_request_aims_at_leads(leader_and_community, login):
-    from initiatives import services as initiatives
+    from initiatives import editing
 
     leader, community = leader_and_community
-    initiative = initiatives.create_initiative(leader, community, title="Charity Book Sale")
+    initiative = editing.create_initiative(leader, community, title="Charity Book Sale")
     from core.extensions import db
 
     db.session.commit()

@@ -353,13 +353,13 @@ def test_planning_a_post_on_a_draft_brief_is_refused(people, login):
 
 
 def test_event_and_initiative_pages_offer_a_promotion_request_to_leaders(world, login):
-    from initiatives import services as initiatives
+    from initiatives import editing
     from initiatives.models import InitiativeKind, InitiativeStatus
     from tests.test_events_factories import make_event
 
     leader, member = world.users["leader"], world.users["member"]
     event = make_event(leader, world.community)
-    initiative = initiatives.create_initiative(
+    initiative = editing.create_initiative(
         leader, world.community, title="Charity Book Sale", kind=InitiativeKind.CATALOG,
         status=InitiativeStatus.ACTIVE,
     )  # fmt: skip

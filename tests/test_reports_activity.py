@@ -10,7 +10,7 @@ from sqlalchemy import select
 from community import services as communities
 from core.audit import AuditEntry
 from core.extensions import db
-from initiatives import services as initiatives
+from initiatives import editing, leads
 from initiatives.models import InitiativeStatus, LeadKind
 from reports import activity, channels
 from tests.test_reports_support import (  # noqa: F401
@@ -69,13 +69,13 @@ def test_a_book_withdrawn_in_a_period_leaves_that_periods_catalog(season):
 
 def test_a_closed_initiative_stays_in_the_periods_it_was_open_and_counts_to_its_target(season):
     leader, ann = communities.leaders_of(season)[0], user("ann")
-    circle = initiatives.create_initiative(
+    circle = editing.create_initiative(
         leader, season, title="Reading circle", status=InitiativeStatus.ACTIVE,
         starts_on=date(2026, 9, 1), target=4, goal="Four readers for a monthly circle",
     )  # fmt: skip
     for person, when in [(ann, "2026-09-10"), (user("cat"), "2026-09-20")]:
-        initiatives.record_lead(circle, LeadKind.INTEREST, user=person).created_at = at(when)
-    initiatives.update_initiative(leader, circle, status=InitiativeStatus.CLOSED)  # no end date
+        leads.record_lead(circle, LeadKind.INTEREST, user=person).created_at = at(when)
+    editing.update_initiative(leader, circle, status=InitiativeStatus.CLOSED)  # no end date
     db.session.commit()
     # Created on 1 September, closed on the 25th (the entries are dated "now" otherwise).
     for action, when in [("initiative.created", "2026-09-01"),

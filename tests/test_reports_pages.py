@@ -12,7 +12,8 @@ import pytest
 from accounts.services import find_user_by_email
 from community import services as communities
 from core.extensions import db
-from initiatives import services as initiatives
+from initiatives import catalog_items, catalog_queries, editing, participants
+from initiatives import leads as initiative_leads
 from initiatives.models import InitiativeKind, InitiativeStatus
 from promotions.models import BriefStatus
 from tests.conftest import make_user
@@ -155,13 +156,13 @@ def test_markdown_escapes_the_community_name_like_every_other_text(october, logi
 
 def test_counts_of_one_read_in_the_singular(october, login):
     leader = october.users["leader"]
-    sale = initiatives.create_initiative(
+    sale = editing.create_initiative(
         leader, october.community, title="Book exchange", kind=InitiativeKind.CATALOG,
         status=InitiativeStatus.ACTIVE, starts_on=date(2026, 10, 1),
     )  # fmt: skip
-    initiatives.offer_item(sale, title="PMBOK", category="Leadership", user=leader)
+    catalog_items.offer_item(sale, title="PMBOK", category="Leadership", user=leader)
     db.session.commit()
-    sale_books = initiatives.catalog_query(sale)
+    sale_books = catalog_queries.catalog_query(sale)
     db.session.execute(sale_books).scalars().first().created_at = at("2026-10-02")
     db.session.commit()
     client = login(leader)
@@ -177,13 +178,13 @@ def test_counts_of_one_read_in_the_singular(october, login):
 
 
 def test_a_general_initiative_shows_people_interested_against_its_target(october, login):
-    circle = initiatives.create_initiative(
+    circle = editing.create_initiative(
         october.users["leader"], october.community, title="Reading circle",
         status=InitiativeStatus.ACTIVE, starts_on=date(2026, 10, 1), target=4,
         goal="Four readers",
     )  # fmt: skip
-    outsider = initiatives.Outsider("Iva", "iva@elsewhere.example")
-    initiatives.register_interest(circle, outsider).created_at = at("2026-10-11")
+    outsider = participants.Outsider("Iva", "iva@elsewhere.example")
+    initiative_leads.register_interest(circle, outsider).created_at = at("2026-10-11")
     db.session.commit()
     page = text_of(login(october.users["leader"]).get(f"{REPORT}?{OCTOBER}"))
     assert "1 person interested · target 4 (25.0 %)" in page and "Four readers" in page
@@ -306,13 +307,13 @@ def _grow(world, people: int, events: int, briefs: int, leads: int) -> None:
     for _ in range(briefs):
         brief = brief_in(BriefStatus.RUNNING, leader, smm, world.community)
         brief.publish_from, brief.publish_until = date(2026, 10, 2), date(2026, 10, 9)
-    sale = initiatives.create_initiative(
+    sale = editing.create_initiative(
         leader, world.community, title=f"Book sale {leads}", kind=InitiativeKind.CATALOG,
         status=InitiativeStatus.ACTIVE, starts_on=date(2026, 10, 1),
     )  # fmt: skip
     for i in range(leads):
-        outsider = initiatives.Outsider(f"Guest {i}", f"guest-{leads}-{i}@elsewhere.example")
-        initiatives.register_interest(sale, outsider).created_at = at("2026-10-11")
+        outsider = participants.Outsider(f"Guest {i}", f"guest-{leads}-{i}@elsewhere.example")
+        initiative_leads.register_interest(sale, outsider).created_at = at("2026-10-11")
     db.session.commit()
 
 

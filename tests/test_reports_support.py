@@ -10,7 +10,7 @@ from accounts.models import User
 from community import services as communities
 from core.extensions import db
 from events import attendance
-from initiatives import services as initiatives
+from initiatives import catalog_items, editing, leads, participants
 from initiatives.models import InitiativeKind, InitiativeStatus, LeadKind
 from promotions import services as promotions
 from promotions.models import BriefStatus
@@ -72,17 +72,17 @@ def season_fixture(history):
     dropped.cancelled_at = at("2026-10-27")
     db.session.commit()
 
-    sale = initiatives.create_initiative(
+    sale = editing.create_initiative(
         leader, history, title="Book Sale", kind=InitiativeKind.CATALOG,
         status=InitiativeStatus.ACTIVE, starts_on=date(2026, 9, 1),
     )  # fmt: skip
-    initiatives.create_initiative(leader, history, title="Mentoring")  # a draft
-    initiatives.create_initiative(
+    editing.create_initiative(leader, history, title="Mentoring")  # a draft
+    editing.create_initiative(
         leader, history, title="Summer picnic", status=InitiativeStatus.CLOSED,
         starts_on=date(2026, 7, 1), ends_on=date(2026, 8, 31),
     )  # fmt: skip
     books = [
-        initiatives.offer_item(sale, title=title, category="Leadership", user=ann)
+        catalog_items.offer_item(sale, title=title, category="Leadership", user=ann)
         for title in ("PMBOK", "Scrum", "Drive", "Old notes", "Later")
     ]
     for book, added in zip(books, ["2026-09-02", "2026-09-03", "2026-10-10", "2026-10-12",
@@ -91,20 +91,20 @@ def season_fixture(history):
     db.session.commit()
     # Each catalog change locks its item first, in a transaction of its own.
     for book, amount, when in [(books[0], 300, "2026-09-20"), (books[1], "450.50", "2026-10-05")]:
-        initiatives.confirm_donation(leader, sale, book.id, amount).exchanged_at = at(when)
+        catalog_items.confirm_donation(leader, sale, book.id, amount).exchanged_at = at(when)
         db.session.commit()
-    initiatives.withdraw_item(leader, sale, books[3].id)
+    catalog_items.withdraw_item(leader, sale, books[3].id)
     db.session.commit()
 
-    outsider = initiatives.Outsider("Petro", "petro@elsewhere.example")
+    outsider = participants.Outsider("Petro", "petro@elsewhere.example")
     for person, when in [
         (outsider, "2026-10-12"),
-        (initiatives.Outsider("Iva", "iva@elsewhere.example"), "2026-09-25"),
+        (participants.Outsider("Iva", "iva@elsewhere.example"), "2026-09-25"),
     ]:
-        initiatives.register_interest(sale, person).created_at = at(when)  # fmt: skip
-    initiatives.register_interest(sale, outsider)  # again, later: still his one lead
+        leads.register_interest(sale, person).created_at = at(when)  # fmt: skip
+    leads.register_interest(sale, outsider)  # again, later: still his one lead
     # dan shows interest a fortnight before he joins: not yet a member's activity.
-    initiatives.record_lead(sale, LeadKind.INTEREST, user=dan).created_at = at("2026-10-15")
+    leads.record_lead(sale, LeadKind.INTEREST, user=dan).created_at = at("2026-10-15")
 
     stories = brief_in(BriefStatus.CLOSED, leader, smm, history)
     teaser = brief_in(BriefStatus.SCHEDULED, leader, smm, history)

@@ -5,7 +5,7 @@ import pytest
 from community import services as communities
 from core.extensions import db
 from events.models import EventVisibility
-from initiatives import services as initiatives
+from initiatives import catalog_items, editing
 from initiatives.models import InitiativeKind, InitiativeStatus
 from search import services
 from search.index import search_index
@@ -36,7 +36,7 @@ def titles(user, text: str = "agile", **options) -> set[str]:
 
 
 def catalog(leader, community, title: str, status=InitiativeStatus.ACTIVE):
-    initiative = initiatives.create_initiative(
+    initiative = editing.create_initiative(
         leader, community, title=title, kind=InitiativeKind.CATALOG, status=status
     )
     db.session.commit()
@@ -44,7 +44,7 @@ def catalog(leader, community, title: str, status=InitiativeStatus.ACTIVE):
 
 
 def offer(initiative, leader, title: str):
-    item = initiatives.offer_item(initiative, title=title, category="Other", user=leader)
+    item = catalog_items.offer_item(initiative, title=title, category="Other", user=leader)
     db.session.commit()
     return item
 
@@ -61,7 +61,7 @@ def agile_world(world):
     exchange = catalog(leader, community, "Agile book exchange")
     offer(exchange, leader, "Agile Estimating")
     withdrawn = offer(exchange, leader, "Agile withdrawn book")
-    initiatives.withdraw_item(leader, exchange, withdrawn.id)
+    catalog_items.withdraw_item(leader, exchange, withdrawn.id)
     db.session.commit()
     catalog(leader, community, "Agile draft plan", status=InitiativeStatus.DRAFT)
     archive = make_community(leader, "Agile Archive")
@@ -97,12 +97,12 @@ def test_an_initiative_back_in_draft_hides_itself_and_its_books(agile_world):
     offer(corner, leader, "Scrum Guide")
     assert titles(employee, "scrum") == {"Scrum corner", "Scrum Guide"}
 
-    initiatives.update_initiative(leader, corner, status=InitiativeStatus.DRAFT)
+    editing.update_initiative(leader, corner, status=InitiativeStatus.DRAFT)
     db.session.commit()
     assert titles(employee, "scrum") == set()
     assert titles(leader, "scrum") == {"Scrum corner", "Scrum Guide"}
 
-    initiatives.update_initiative(leader, corner, status=InitiativeStatus.ACTIVE)
+    editing.update_initiative(leader, corner, status=InitiativeStatus.ACTIVE)
     db.session.commit()
     assert titles(employee, "scrum") == {"Scrum corner", "Scrum Guide"}
 

@@ -6,7 +6,7 @@ import re
 from playwright.sync_api import expect
 
 from core.extensions import db
-from initiatives import services
+from initiatives import catalog_items, editing
 from initiatives.models import InitiativeKind, InitiativeStatus
 from tests.browser.conftest import pages_seen, sign_in
 from tests.conftest import make_community, make_user
@@ -20,7 +20,7 @@ def test_outside_participant_takes_part_and_leader_confirms_the_donation(
     def world():
         leader = make_user("lead@example.com", "Lena Leader")
         community = make_community(leader, "Project Managers")
-        sale = services.create_initiative(
+        sale = editing.create_initiative(
             leader,
             community,
             title="Charity Book Sale",
@@ -31,7 +31,7 @@ def test_outside_participant_takes_part_and_leader_confirms_the_donation(
             suggested_donation=350,
         )
         for title, category in [("Drive", "Leadership"), ("Scrum", "Agile & Scrum")]:
-            services.offer_item(sale, title=title, category=category, user=leader)
+            catalog_items.offer_item(sale, title=title, category=category, user=leader)
         db.session.flush()
         return sale.id
 

@@ -5,7 +5,7 @@ from io import BytesIO
 from PIL import Image
 
 from core.extensions import db
-from initiatives import services
+from initiatives import catalog_items, editing, participants, reservations
 from initiatives.models import InitiativeKind, InitiativeStatus, ItemCondition
 from tests.matrix import (
     FORBIDDEN,
@@ -160,7 +160,7 @@ def _png() -> BytesIO:
 
 def prepare(world) -> None:
     leader = world.users["leader"]
-    catalog = services.create_initiative(
+    catalog = editing.create_initiative(
         leader,
         world.community,
         title="Charity Book Sale",
@@ -170,13 +170,13 @@ def prepare(world) -> None:
         beneficiary="Children's fund",
         categories="Leadership\nPMBOK",
     )
-    draft = services.create_initiative(
+    draft = editing.create_initiative(
         leader, world.community, title="Next year's sale", kind=InitiativeKind.CATALOG,
         is_public=True,
     )  # fmt: skip
 
     def offer(title, **extra):
-        return services.offer_item(
+        return catalog_items.offer_item(
             catalog, title=title, category="Leadership", condition=ItemCondition.GOOD, **extra
         )
 
@@ -188,11 +188,11 @@ def prepare(world) -> None:
         "covered": offer("Radical Candor", user=leader, cover=_png()),
         "pending": offer(
             "Peopleware",
-            outsider=services.Outsider("Petro Outside", "petro@elsewhere.example"),
+            outsider=participants.Outsider("Petro Outside", "petro@elsewhere.example"),
             cover=_png(),
         ),
     }
     db.session.commit()
-    services.request_item(catalog.id, objects["reserved"].id, pledged=300, user=leader)
+    reservations.request_item(catalog.id, objects["reserved"].id, pledged=300, user=leader)
     db.session.commit()
     world.objects["initiatives"] = objects
