@@ -15,6 +15,7 @@ import events.personal_data  # noqa: F401  (registers its part of the person's d
 import initiatives.permissions  # noqa: F401
 import initiatives.personal_data  # noqa: F401
 import notifications.permissions  # noqa: F401
+import notifications.personal_data  # noqa: F401
 import promotions.outcome_views  # noqa: F401  (its routes join the promotions blueprint)
 import promotions.permissions  # noqa: F401
 import promotions.personal_data  # noqa: F401

@@ -17,6 +17,7 @@ from notifications.registry import Kind
 from tests.conftest import make_user
 from tests.test_events_concurrency import run_together
 from tests.test_initiatives_support import catalog_fixture, uploads_fixture  # noqa: F401
+from tests.test_personal_data import download
 
 HOME = services.Link("core.index")
 
@@ -230,3 +231,22 @@ def test_a_long_subject_is_kept_short_and_on_one_line(world):
     )
     db.session.commit()
     assert len(notification.subject) == 200 and "\n" not in notification.subject
+
+
+# --- the person's data download -------------------------------------------------------
+
+
+def test_the_data_download_holds_what_the_person_was_told_and_no_one_elses_name(world, login):
+    membership = ask_to_join(world)
+    communities.approve_request(world.users["leader"], membership)
+    choose(world.users["employee"], REQUEST_DECLINED.name, Delivery.OFF)
+    employee = download(login, world.users["employee"])
+    assert [(n["kind"], n["subject"]) for n in employee["site_notifications"]] == [
+        ("request_approved", "QA Guild")
+    ]
+    assert employee["notification_settings"] == [{"kind": "request_declined", "delivery": "off"}]
+    leader = download(login, world.users["leader"])
+    assert [(n["kind"], n["subject"]) for n in leader["site_notifications"]] == [
+        ("join_request", None)
+    ]
+    assert "Emma" not in str(leader["site_notifications"])
