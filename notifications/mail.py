@@ -29,11 +29,16 @@ def target_url(notification: Notification, *, external: bool = False) -> str:
             return _url(notification.endpoint, external, **(notification.url_args or {}))
         except BuildError:
             pass
-    elif notification.path and notification.path.startswith("/"):
+    elif _is_local_path(notification.path):
         if external:
             return urljoin(current_app.config["SITE_URL"].rstrip("/") + "/", notification.path[1:])
         return notification.path
     return _url("notifications.index", external)
+
+
+def _is_local_path(path: str | None) -> bool:
+    """A path on this site: "//host" or "/\\host" would lead a browser to another site."""
+    return bool(path) and path.startswith("/") and not path.startswith(("//", "/\\"))
 
 
 def _url(endpoint: str, external: bool, **values) -> str:

@@ -212,3 +212,14 @@ def test_a_notification_is_counted_once_and_listed_for_its_recipient_only(world)
     tell(world.users["member"], 2)
     rows = db.session.execute(select(Notification.recipient_id)).scalars().all()
     assert rows == [world.users["member"].id] * 2
+
+
+def test_a_path_leads_only_within_the_site(world, login):
+    member = world.users["member"]
+    places = {"/events": "/events", "//evil.example/x": "/notifications"}
+    places["/\\evil.example"] = "/notifications"
+    for path, goes_to in places.items():
+        link = services.Link(path=path)
+        [note] = services.notify([member], REQUEST_APPROVED.name, "x", link)
+        db.session.commit()
+        assert login(member).post(f"/notifications/{note.id}/open").location == goes_to
