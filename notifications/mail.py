@@ -4,7 +4,7 @@ links built from SITE_URL (core/site.py) and a List-Unsubscribe header to the se
 from urllib.parse import urljoin
 
 from flask import current_app, render_template, url_for
-from flask_babel import force_locale
+from flask_babel import force_locale, format_date
 from flask_babel import gettext as _
 from werkzeug.routing import BuildError
 
@@ -68,7 +68,7 @@ def email_at_once(notification: Notification) -> OutgoingEmail | None:
 def email_digest(user: User, notifications: list[Notification], day) -> OutgoingEmail | None:
     """Queue one person's digest of `notifications` (oldest first)."""
     with site_context(), force_locale(_locale(user)):
-        subject = _("Your notifications of %(day)s", day=day.isoformat())
+        subject = _("Your notifications of %(day)s", day=format_date(day, "long"))
         items = [(text_of(n), target_url(n, external=True)) for n in notifications]
         body = render_template(
             "email/notification_digest.txt", user=user, items=items,

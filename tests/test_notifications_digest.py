@@ -151,3 +151,14 @@ def test_notification_email_is_in_the_readers_language(world):
         expected = str(REQUEST_APPROVED.says("QA Guild"))
     assert mail.subject == expected and mail.locale == "uk"
     assert "QA Guild" in mail.subject and "You are now" not in mail.subject
+
+
+def test_the_digest_is_in_the_readers_language(world):
+    member = world.users["member"]
+    member.locale = "uk"
+    on_digest(member)
+    tell(member, "QA Guild")
+    digest.send_digests(utcnow().replace(year=2026, month=12, day=6))
+    [mail] = digests()
+    assert mail.subject.replace("\u202f", " ") == "Ваші сповіщення за 6 грудня 2026 р."
+    assert "Тепер ви учасник спільноти QA Guild" in mail.text_body
