@@ -16,6 +16,8 @@ import initiatives.catalog_views  # noqa: F401  (its routes join the initiatives
 import initiatives.permissions  # noqa: F401
 import initiatives.personal_data  # noqa: F401
 import initiatives.public_views  # noqa: F401  (its routes join the initiatives blueprint)
+import notifications.permissions  # noqa: F401
+import notifications.personal_data  # noqa: F401
 import promotions.outcome_views  # noqa: F401  (its routes join the promotions blueprint)
 import promotions.permissions  # noqa: F401
 import promotions.personal_data  # noqa: F401
@@ -59,6 +61,8 @@ from events.cli import events_cli
 from events.views import bp as events_bp
 from initiatives.cli import initiatives_cli
 from initiatives.views import bp as initiatives_bp
+from notifications.digest import notifications_cli
+from notifications.views import bp as notifications_bp
 from promotions.cli import promotions_cli
 from promotions.link_views import bp as links_bp
 from promotions.views import bp as promotions_bp
@@ -121,6 +125,7 @@ def register_blueprints(app: Flask) -> None:
         promotions_bp,
         links_bp,
         reports_bp,
+        notifications_bp,
     ):
         app.register_blueprint(blueprint)
     register_error_handlers(app)
@@ -153,3 +158,4 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(search_cli)
     app.cli.add_command(initiatives_cli)
+    app.cli.add_command(notifications_cli)

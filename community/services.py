@@ -27,7 +27,7 @@ from core import audit
 from core.errors import DomainError, flush_or_refuse
 from core.extensions import db
 from core.models import utcnow
-from core.signals import member_joined, member_left, member_requested
+from core.signals import member_declined, member_joined, member_left, member_requested
 
 # --- reading ---------------------------------------------------------------
 
@@ -286,6 +286,7 @@ def reject_request(actor: User, membership: Membership) -> None:
     membership.status, membership.left_at = MembershipStatus.LEFT, utcnow()
     audit.record(actor, "membership.reject", membership)
     _forget_cached_membership(membership.user_id, membership.community_id)
+    member_declined.send(membership.community, membership=membership)
 
 
 def set_member_role(actor: User, membership: Membership, role: MembershipRole) -> None:

@@ -45,6 +45,8 @@ class OutgoingEmail(db.Model):
     # Makes "send once" hold for things like reminders: a second enqueue is ignored.
     dedupe_key: Mapped[str | None] = mapped_column(String(200), unique=True)
     message_id: Mapped[str] = mapped_column(String(200))
+    # Where the reader changes what they get (a page on SITE_URL): the List-Unsubscribe header.
+    list_unsubscribe: Mapped[str | None] = mapped_column(String(500))
     status: Mapped[EmailStatus] = mapped_column(
         str_enum(EmailStatus, "email_status"), default=EmailStatus.QUEUED, index=True
     )
@@ -77,6 +79,7 @@ def queue_email(
     locale: str = "en",
     dedupe_key: str | None = None,
     attachments: list[tuple[str, str, bytes]] = (),
+    list_unsubscribe: str | None = None,
 ) -> OutgoingEmail | None:
     """Queue a message in the current transaction; None when `dedupe_key` was queued before."""
     if (
@@ -90,6 +93,7 @@ def queue_email(
     email = OutgoingEmail(
         kind=kind, to_address=to, subject=subject, text_body=body, locale=locale,
         dedupe_key=dedupe_key, message_id=make_msgid(domain=domain),
+        list_unsubscribe=list_unsubscribe,
         attachments=[
             EmailAttachment(filename=name, content_type=content_type, data=data)
             for name, content_type, data in attachments
@@ -156,6 +160,8 @@ def build_message(email: OutgoingEmail) -> EmailMessage:
     # In UTC, said as such: "-0000" would mean "time zone unknown" (RFC 5322 3.3).
     message["Date"] = format_datetime(utcnow(), usegmt=True)
     message["Auto-Submitted"] = "auto-generated"
+    if email.list_unsubscribe:
+        message["List-Unsubscribe"] = f"<{header_value(email.list_unsubscribe)}>"
     message.set_content(email.text_body)
     for attachment in email.attachments:
         maintype, _, subtype = attachment.content_type.partition("/")

@@ -10,6 +10,8 @@ member_left = guildhall_signals.signal("member-left")
 # sender: the Community; kwargs: membership (pending), sent when someone asks to join an
 # approval community; member_joined follows if a leader approves
 member_requested = guildhall_signals.signal("member-requested")
+# sender: the Community; kwargs: membership (now left), sent when a leader declines a request
+member_declined = guildhall_signals.signal("member-declined")
 
 # sender: the Event; kwargs: registration (confirmed or waitlisted), sent when someone registers
 event_registered = guildhall_signals.signal("event-registered")

@@ -132,6 +132,7 @@ def test_every_feature_adds_its_part_to_the_download(world, login):
     data = download(login, world.users["admin"])
     assert set(data) == {
         "account", "memberships", "event_registrations", "leads", "catalog_items",
-        "promotion_briefs", "brief_comments", "notifications",
+        "promotion_briefs", "brief_comments", "notifications", "site_notifications",
+        "notification_settings",
     }  # fmt: skip
     assert all(part == [] for name, part in data.items() if name not in ("account", "memberships"))

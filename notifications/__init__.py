@@ -1,0 +1,1 @@
+"""Notifications for everyone: the bell, the list, delivery choices and the daily digest."""

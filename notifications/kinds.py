@@ -1,0 +1,126 @@
+"""Every kind of notification, and the signals that send them.
+
+Lower features never import this package: they send the signals in core/signals.py,
+and the listeners here decide who is told. A kind registered without a listener
+yet is offered in the settings already, so people's choices are ready when it comes.
+"""
+
+from flask_babel import lazy_gettext as _l
+
+from community.models import JoinPolicy
+from community.services import leaders_of
+from core.signals import lead_created, member_declined, member_joined, member_requested
+from initiatives.models import LeadKind
+from notifications.models import Delivery
+from notifications.registry import LEADERS, PERSON, PROMOTIONS, Kind, register
+from notifications.services import Link, notify
+
+JOIN_REQUEST = register(Kind(
+    "join_request", _l("Someone asks to join a community I lead"),
+    _l("New request to join %(subject)s"), Delivery.EMAIL_NOW, LEADERS,
+))  # fmt: skip
+REQUEST_APPROVED = register(Kind(
+    "request_approved", _l("My request to join a community is approved"),
+    _l("You are now a member of %(subject)s"), Delivery.EMAIL_NOW, PERSON,
+))  # fmt: skip
+REQUEST_DECLINED = register(Kind(
+    "request_declined", _l("My request to join a community is declined"),
+    _l("Your request to join %(subject)s was declined"), Delivery.EMAIL_NOW, PERSON,
+))  # fmt: skip
+# The events feature e-mails a freed seat itself (registration_promoted): the app by default.
+WAITLIST_PROMOTION = register(Kind(
+    "waitlist_promotion", _l("A seat comes free for me at an event"),
+    _l("A seat is yours: %(subject)s"), Delivery.IN_APP, PERSON,
+))  # fmt: skip
+RESERVATION_CONFIRMED = register(Kind(
+    "reservation_confirmed", _l("My reservation of a book is confirmed"),
+    _l("You reserved a book in %(subject)s"), Delivery.IN_APP, PERSON,
+))  # fmt: skip
+RESERVATION_EXPIRING = register(Kind(
+    "reservation_expiring", _l("My reservation is about to expire"),
+    _l("Your reservation is about to expire: %(subject)s"), Delivery.EMAIL_NOW, PERSON,
+))  # fmt: skip
+RESERVATION_RELEASED = register(Kind(
+    "reservation_released", _l("My reservation is released"),
+    _l("Your reservation was released: %(subject)s"), Delivery.IN_APP, PERSON,
+))  # fmt: skip
+DONATION_CONFIRMED = register(Kind(
+    "donation_confirmed", _l("My donation is confirmed"),
+    _l("Your donation is confirmed: %(subject)s"), Delivery.IN_APP, PERSON,
+))  # fmt: skip
+OUTSIDE_OFFER = register(Kind(
+    "outside_offer", _l("An outside offer waits for my approval"),
+    _l("An outside offer waits for approval in %(subject)s"), Delivery.DAILY_DIGEST, LEADERS,
+))  # fmt: skip
+EVENT_CHANGED = register(Kind(
+    "event_changed", _l("An event I registered for changes"),
+    _l("An event you registered for changed: %(subject)s"), Delivery.EMAIL_NOW, PERSON,
+))  # fmt: skip
+EVENT_CANCELLED = register(Kind(
+    "event_cancelled", _l("An event I registered for is cancelled"),
+    _l("An event you registered for is cancelled: %(subject)s"), Delivery.EMAIL_NOW, PERSON,
+))  # fmt: skip
+BRIEF_UPDATE = register(Kind(
+    "brief_update", _l("A promotion brief I follow changes"),
+    _l("A promotion brief changed: %(subject)s"), Delivery.IN_APP, PROMOTIONS,
+))  # fmt: skip
+MENTION = register(Kind(
+    "mention", _l("Someone mentions me"),
+    _l("You were mentioned in %(subject)s"), Delivery.EMAIL_NOW, PERSON,
+))  # fmt: skip
+REPLY = register(Kind(
+    "reply", _l("Someone replies to my post"),
+    _l("New reply to %(subject)s"), Delivery.IN_APP, PERSON,
+))  # fmt: skip
+
+
+# --- listeners --------------------------------------------------------------------------
+
+
+def _on_member_requested(community, membership) -> None:
+    notify(
+        leaders_of(community), JOIN_REQUEST.name,
+        f"{community.name} · {membership.user.display_name}",
+        Link("community.members", {"slug": community.slug}),
+        dedupe_key=f"join_request:{membership.id}",
+    )  # fmt: skip
+
+
+def _on_member_joined(community, membership) -> None:
+    # An open community's join is the person's own act; an approval is a leader's.
+    approved = (
+        community.join_policy == JoinPolicy.APPROVAL
+        or membership.joined_at != membership.requested_at
+    )
+    if approved:
+        notify(
+            [membership.user], REQUEST_APPROVED.name, community.name,
+            Link("community.show", {"slug": community.slug}),
+            dedupe_key=f"request_approved:{membership.id}",
+        )  # fmt: skip
+
+
+def _on_member_declined(community, membership) -> None:
+    notify(
+        [membership.user], REQUEST_DECLINED.name, community.name,
+        Link("community.show", {"slug": community.slug}),
+        dedupe_key=f"request_declined:{membership.id}",
+    )  # fmt: skip
+
+
+def _on_lead(initiative, lead) -> None:
+    link = Link("initiatives.show", {"initiative_id": initiative.id})
+    if lead.kind == LeadKind.CONTRIBUTION and lead.participant_id is not None:
+        notify(leaders_of(initiative.community), OUTSIDE_OFFER.name, initiative.title, link,
+               dedupe_key=f"outside_offer:{lead.id}")  # fmt: skip
+    elif lead.kind == LeadKind.REQUEST and lead.user is not None:
+        notify([lead.user], RESERVATION_CONFIRMED.name, initiative.title, link,
+               dedupe_key=f"reservation_confirmed:{lead.id}")  # fmt: skip
+
+
+def connect_signals() -> None:
+    # weak=False: the functions live as long as the module; blinker keeps them as given.
+    member_requested.connect(_on_member_requested, weak=False)
+    member_joined.connect(_on_member_joined, weak=False)
+    member_declined.connect(_on_member_declined, weak=False)
+    lead_created.connect(_on_lead, weak=False)

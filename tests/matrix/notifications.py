@@ -1,0 +1,32 @@
+"""Notification routes in the permission matrix: everyone has their own; nobody opens another's."""
+
+from core.extensions import db
+from notifications import services
+from notifications.kinds import REQUEST_APPROVED
+from tests.matrix import NOT_FOUND, Case, no_args, only, signed_in
+
+
+def _members_notification(world) -> dict:
+    return {"notification_id": world.objects["notification"].id}
+
+
+CASES = [
+    Case("notifications.index", "GET", no_args, signed_in()),
+    Case("notifications.mark_all_read", "POST", no_args, signed_in()),
+    Case("notifications.settings", "GET", no_args, signed_in()),
+    Case("notifications.settings", "POST", no_args, signed_in()),
+    Case(
+        "notifications.open_notification",
+        "POST",
+        _members_notification,
+        only("member", otherwise=NOT_FOUND),
+    ),  # fmt: skip
+]
+
+
+def prepare(world) -> None:
+    [world.objects["notification"]] = services.notify(
+        [world.users["member"]], REQUEST_APPROVED.name, world.community.name,
+        services.Link("community.show", {"slug": world.community.slug}),
+    )  # fmt: skip
+    db.session.commit()
