@@ -14,9 +14,14 @@ import events.permissions  # noqa: F401
 import events.personal_data  # noqa: F401  (registers its part of the person's data download)
 import initiatives.permissions  # noqa: F401
 import initiatives.personal_data  # noqa: F401
-import promotions.outcome_views  # noqa: F401  (its routes join the promotions blueprint)
+import promotions.brief_views  # noqa: F401  (these modules' routes join the promotions blueprint)
+import promotions.calendar_views  # noqa: F401
+import promotions.channel_views  # noqa: F401
+import promotions.outcome_views  # noqa: F401
 import promotions.permissions  # noqa: F401
 import promotions.personal_data  # noqa: F401
+import promotions.queue_views  # noqa: F401
+import promotions.request_views  # noqa: F401
 import reports.permissions  # noqa: F401
 import search.permissions  # noqa: F401
 from accounts.cli import users_cli

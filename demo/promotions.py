@@ -11,7 +11,8 @@ from accounts.services import find_user_by_email
 from community import services as communities
 from core.extensions import db
 from core.models import utcnow
-from promotions import links, results, services
+from promotions import channel_list, filing, links, results, services
+from promotions.at_risk import check_at_risk
 from promotions.links import LEAD
 from promotions.models import (
     Attribution,
@@ -22,7 +23,6 @@ from promotions.models import (
     PostFormat,
     ReportFrequency,
 )
-from promotions.results import check_at_risk
 from promotions.subjects import Subject, load_subject, subject_kinds
 
 SALE_REPORT = """Four Instagram stories went out over four mornings: three photos (the shelf,
@@ -56,7 +56,7 @@ def _at(day, hour: int) -> datetime:
 def seed_promotions(rng: random.Random, now: datetime | None = None) -> None:
     now = now or utcnow()
     today = now.date()
-    channels = {c.name: c for c in services.ensure_default_channels()}
+    channels = {c.name: c for c in channel_list.ensure_default_channels()}
     olena = find_user_by_email("olena@example.com")
     andrii = find_user_by_email("andrii@example.com")
     taras = find_user_by_email("smm@example.com")
@@ -64,13 +64,15 @@ def seed_promotions(rng: random.Random, now: datetime | None = None) -> None:
     volunteering = communities.get_community_by_slug("volunteering")
 
     running = communities.get_community_by_slug("running-club")
+    # A service that moves a brief (or plans its posts, makes its links) locks it first in
+    # its transaction, as on the site: each such step below starts after a commit.
     with click.progressbar(length=4, label="Promotion briefs") as bar:
         # The book sale: filed, accepted and run through the workflow as it happened,
         # with dates that were in the future then; they are moved to the past below.
         sale = services.create_request(
             olena,
             _book_sale_subject(pm),
-            services.BriefFields(
+            filing.BriefFields(
                 title="Charity Book Sale: the catalog opens to other companies",
                 objective=Objective.LEADS,
                 target=40,
@@ -84,13 +86,15 @@ def seed_promotions(rng: random.Random, now: datetime | None = None) -> None:
                 publish_from=today + timedelta(days=2),
                 publish_until=today + timedelta(days=9),
                 references="https://www.facebook.com/groups/pm-community",
-                backup_plan="\n".join(str(step) for step in services.DEFAULT_BACKUP_PLAN),
+                backup_plan="\n".join(str(step) for step in filing.DEFAULT_BACKUP_PLAN),
                 report_format="Leads from the catalog post and group growth, on this page",
                 report_frequency=ReportFrequency.AT_THE_END,
             ),
         )
+        db.session.commit()
         services.submit(olena, sale)
         services.add_comment(taras, sale, "Four stories work best here: three photos and a link.")
+        db.session.commit()
         services.transition(taras, sale, BriefStatus.ACCEPTED)
         for day, note in [
             (2, "Photo: the shelf of 80 books"),
@@ -98,10 +102,12 @@ def seed_promotions(rng: random.Random, now: datetime | None = None) -> None:
             (4, "Photo: the first exchange"),
             (5, "Link to the Facebook post with the catalog"),
         ]:
+            db.session.commit()
             services.add_planned_post(
                 taras, sale, channels["Instagram"], PostFormat.STORY,
                 _at(today + timedelta(days=day), 10), note,
             )  # fmt: skip
+        db.session.commit()
         services.transition(taras, sale, BriefStatus.RUNNING)
         for post in sale.posts:
             services.record_publication(
@@ -115,13 +121,14 @@ def seed_promotions(rng: random.Random, now: datetime | None = None) -> None:
         shift = timedelta(days=68)
         _move_back(sale, shift, now)
         _track_the_sale(rng, sale, taras, pm)
+        db.session.commit()
         results.report_results(taras, sale, SALE_REPORT, SALE_LESSONS)
         bar.update(1)
 
         donors = services.create_request(
             andrii,
             load_subject("achievement", volunteering.id),
-            services.BriefFields(
+            filing.BriefFields(
                 title="Blood donation day: 60 donors last spring",
                 objective=Objective.GROUP_MEMBERS,
                 target=25,
@@ -131,11 +138,12 @@ def seed_promotions(rng: random.Random, now: datetime | None = None) -> None:
                 content_deadline=today + timedelta(days=4),
                 publish_from=today + timedelta(days=6),
                 publish_until=today + timedelta(days=20),
-                backup_plan="\n".join(str(step) for step in services.DEFAULT_BACKUP_PLAN),
+                backup_plan="\n".join(str(step) for step in filing.DEFAULT_BACKUP_PLAN),
                 report_format="New members of the community, monthly",
                 report_frequency=ReportFrequency.MONTHLY,
             ),
         )
+        db.session.commit()
         services.submit(andrii, donors)
         bar.update(1)
 
@@ -143,7 +151,7 @@ def seed_promotions(rng: random.Random, now: datetime | None = None) -> None:
         race = services.create_request(
             andrii,
             load_subject("achievement", running.id),
-            services.BriefFields(
+            filing.BriefFields(
                 title="Running Club: 40 colleagues at the city half-marathon",
                 objective=Objective.GROUP_MEMBERS,
                 target=20,
@@ -153,22 +161,26 @@ def seed_promotions(rng: random.Random, now: datetime | None = None) -> None:
                 content_deadline=today,
                 publish_from=today + timedelta(days=1),
                 publish_until=today + timedelta(days=14),
-                backup_plan="\n".join(str(step) for step in services.DEFAULT_BACKUP_PLAN),
+                backup_plan="\n".join(str(step) for step in filing.DEFAULT_BACKUP_PLAN),
                 report_format="New members, at the end",
                 report_frequency=ReportFrequency.AT_THE_END,
             ),
         )
+        db.session.commit()
         services.submit(andrii, race)
+        db.session.commit()
         services.transition(taras, race, BriefStatus.ACCEPTED)
         for day, channel, format, note in [
             (1, "Facebook", PostFormat.POST, "Finish-line photo and the training plan"),
             (3, "Internal newsletter", PostFormat.ARTICLE, "Three first-timers' stories"),
             (6, "Facebook", PostFormat.REEL, "30 seconds of the Tuesday run"),
         ]:
+            db.session.commit()
             services.add_planned_post(
                 taras, race, channels[channel], format, _at(today + timedelta(days=day), 9), note
             )
         # Running for a week now, and behind: few colleagues joined so far.
+        db.session.commit()
         services.transition(taras, race, BriefStatus.RUNNING)
         _move_back(race, timedelta(days=8), now)
         for post in race.posts:
@@ -177,16 +189,17 @@ def seed_promotions(rng: random.Random, now: datetime | None = None) -> None:
                     taras, post, f"https://www.facebook.com/runningclub/posts/{post.id}",
                     reach=rng.randint(300, 600), reactions=rng.randint(10, 40),
                 )  # fmt: skip
+                db.session.commit()
                 _clicks(rng, links.create_link(taras, post), post.scheduled_at.date(), 3, 9)
         bar.update(1)
 
         services.create_request(
             olena,
             load_subject("achievement", pm.id),
-            services.BriefFields(
+            filing.BriefFields(
                 title="PM community: 600 members in the Facebook group",
                 objective=Objective.GROUP_MEMBERS,
-                backup_plan="\n".join(str(step) for step in services.DEFAULT_BACKUP_PLAN),
+                backup_plan="\n".join(str(step) for step in filing.DEFAULT_BACKUP_PLAN),
             ),
         )
         bar.update(1)
@@ -233,6 +246,7 @@ def _track_the_sale(rng: random.Random, sale, taras, pm) -> None:
 
     link_story = None
     for post in sale.posts:
+        db.session.commit()
         link = links.create_link(taras, post)
         _clicks(rng, link, post.scheduled_at.date(), 20, 60 if "Link" in post.notes else 25)
         if "Link" in post.notes:

@@ -4,23 +4,23 @@ from datetime import timedelta
 
 from core.extensions import db
 from core.models import utcnow
-from promotions import results, services
+from promotions import channel_list, filing, results, services
 from promotions.models import Audience, BriefStatus, Objective, PostFormat, ReportFrequency
 from promotions.subjects import load_subject
 
 
 def channel(name: str = "Instagram", requirements: str = "Stories 1080×1920 px."):
-    existing = [c for c in services.all_channels() if c.name == name]
+    existing = [c for c in channel_list.all_channels() if c.name == name]
     if existing:
         return existing[0]
-    added = services.add_channel(name, requirements)
+    added = channel_list.add_channel(name, requirements)
     db.session.commit()
     return added
 
 
-def complete_fields(**overrides) -> services.BriefFields:
+def complete_fields(**overrides) -> filing.BriefFields:
     today = utcnow().date()
-    fields = services.BriefFields(
+    fields = filing.BriefFields(
         title="Charity Book Sale",
         objective=Objective.LEADS,
         target=40,
@@ -73,8 +73,8 @@ def brief_in(status: BriefStatus, leader, smm, community):
         elif step == "run":
             services.transition(smm, brief, BriefStatus.RUNNING)
         elif step == "reported":  # reported but not yet closed, as older briefs may be
+            services.transition(smm, brief, BriefStatus.REPORTED)  # locks first: then the text
             brief.report = "44 leads from 4 stories."
-            services.transition(smm, brief, BriefStatus.REPORTED)
         elif step == "report":  # the report freezes the figures and closes the brief
             results.report_results(smm, brief, "44 leads from 4 stories.")
         elif step == "decline":

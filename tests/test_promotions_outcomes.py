@@ -13,7 +13,16 @@ from core.models import utcnow
 from events.services import cancel_registration, register_for_event
 from initiatives.models import LeadKind
 from initiatives.services import record_lead
-from promotions import links, outcomes, results, services
+from promotions import (
+    at_risk,
+    backup_plan,
+    links,
+    outcome_figures,
+    outcomes,
+    references,
+    results,
+    services,
+)
 from promotions.models import (
     Attribution,
     BriefStatus,
@@ -96,13 +105,18 @@ def running_brief(leader, smm, subject, channels=("Instagram",), **fields):
         "content_deadline": today + timedelta(days=1),
     }
     values.update(fields)
+    # Each step is its own transaction, as on the site: the services lock the brief first.
     brief = services.create_request(leader, subject, complete_fields(**values))
+    db.session.commit()
     services.submit(leader, brief)
+    db.session.commit()
     services.transition(smm, brief, BriefStatus.ACCEPTED)
+    db.session.commit()
     for picked in chosen:
         services.add_planned_post(
             smm, brief, picked, PostFormat.STORY, utcnow() + timedelta(days=3), "Story"
         )
+        db.session.commit()
     services.transition(smm, brief, BriefStatus.RUNNING)
     db.session.commit()
     return brief
@@ -187,7 +201,7 @@ def test_one_address_is_one_visitor_a_day_whatever_browser_it_claims(promo, clie
             environ_base={"REMOTE_ADDR": "203.0.113.7"},
         )
     client.get(f"/go/{link.code}", environ_base={"REMOTE_ADDR": "203.0.113.8"})
-    figures = outcomes.brief_outcome(db.session.get(PromotionRequest, brief.id))
+    figures = outcome_figures.brief_outcome(db.session.get(PromotionRequest, brief.id))
     assert (figures.total.visitors, figures.total.clicks) == (2, 51)
 
 
@@ -232,7 +246,7 @@ def test_click_then_register_is_counted_once_for_that_brief_and_channel(promo, l
     assert [(m.request_id, m.channel_id, m.kind) for m in marks] == [
         (brief.id, instagram.channel_id, links.REGISTRATION)
     ]
-    figures = outcomes.brief_outcome(db.session.get(PromotionRequest, brief.id))
+    figures = outcome_figures.brief_outcome(db.session.get(PromotionRequest, brief.id))
     assert figures.line.actual == 1
     by_channel = {str(split.label): split for split in figures.channels}
     assert by_channel["Instagram"].registrations == 1 and by_channel["Instagram"].clicks == 1
@@ -403,7 +417,7 @@ def test_a_request_to_join_counts_once_a_leader_approves_it(promo, login):
     visitor_client = login(visitor)
     visitor_client.get(f"/go/{link.code}")
     assert visitor_client.post(f"/communities/{closed.slug}/join").status_code == 302
-    assert outcomes.brief_outcome(brief).total.joins == 0  # waiting for a leader
+    assert outcome_figures.brief_outcome(brief).total.joins == 0  # waiting for a leader
     request = db.session.execute(
         select(Membership).where(Membership.user_id == visitor.id)
     ).scalar_one()
@@ -411,7 +425,7 @@ def test_a_request_to_join_counts_once_a_leader_approves_it(promo, login):
     leader_client.get(f"/go/{link.code}")  # the leader carries a cookie of their own
     communities.approve_request(leader, request)  # (as the members page does)
     db.session.commit()
-    figures = outcomes.brief_outcome(brief)
+    figures = outcome_figures.brief_outcome(brief)
     assert figures.total.joins == 1
     assert [(str(s.label), s.joins) for s in figures.channels] == [("Instagram", 1)]
 
@@ -433,7 +447,7 @@ def test_a_rejected_request_to_join_never_counts(promo, login):
     ).scalar_one()
     communities.reject_request(leader, request)
     db.session.commit()
-    assert outcomes.brief_outcome(brief).total.joins == 0
+    assert outcome_figures.brief_outcome(brief).total.joins == 0
 
 
 def test_leaving_and_joining_again_counts_the_join_once(promo, login):
@@ -449,7 +463,9 @@ def test_leaving_and_joining_again_counts_the_join_once(promo, login):
     client.post(f"/communities/{community.slug}/join")
     marks = db.session.execute(select(Attribution)).scalars().all()
     assert [(m.kind, m.user_id) for m in marks] == [(links.MEMBERSHIP, visitor.id)]
-    assert outcomes.brief_outcome(db.session.get(PromotionRequest, brief.id)).total.joins == 1
+    assert (
+        outcome_figures.brief_outcome(db.session.get(PromotionRequest, brief.id)).total.joins == 1
+    )
 
 
 def test_a_new_request_after_a_rejected_one_counts_once_approved(promo, login):
@@ -477,7 +493,9 @@ def test_a_new_request_after_a_rejected_one_counts_once_approved(promo, login):
     communities.approve_request(leader, pending())
     db.session.commit()
     assert db.session.execute(select(func.count()).select_from(Attribution)).scalar_one() == 1
-    assert outcomes.brief_outcome(db.session.get(PromotionRequest, brief.id)).total.joins == 1
+    assert (
+        outcome_figures.brief_outcome(db.session.get(PromotionRequest, brief.id)).total.joins == 1
+    )
 
 
 def test_two_briefs_promoting_the_same_event_each_count_their_own(promo, app):
@@ -495,7 +513,7 @@ def test_two_briefs_promoting_the_same_event_each_count_their_own(promo, app):
     lines = outcomes.outcome_lines([first, second])
     assert (lines[first.id].actual, lines[second.id].actual) == (3, 2)
     assert lines[second.id].ratio == pytest.approx(0.4)
-    second_figures = outcomes.brief_outcome(second)
+    second_figures = outcome_figures.brief_outcome(second)
     assert [(str(s.label), s.registrations) for s in second_figures.channels] == [("Facebook", 2)]
 
 
@@ -546,7 +564,7 @@ def test_group_growth_counts_members_and_external_snapshots_over_the_window(prom
     communities.join_community(old, community, at=utcnow() - timedelta(days=40))
     communities.leave_community(old, community, at=joined)  # left inside the window
     db.session.commit()
-    figures = outcomes.brief_outcome(brief)
+    figures = outcome_figures.brief_outcome(brief)
     site, facebook = figures.growth
     # The leader joined today (the community is new): old → leader and three new people.
     assert (site.start, site.end, site.gain) == (1, 4, 3)
@@ -620,13 +638,15 @@ def promoted_catalog(app, smm, size: int, name: str):
         objective=Objective.LEADS, target=10,
     )  # fmt: skip
     brief.publish_from, brief.publish_until = today - timedelta(days=10), today + timedelta(days=5)
+    db.session.commit()  # each step below locks the brief first in its own transaction
     for n in range(len(brief.posts), min(size, 12)):
         services.add_planned_post(
             smm, brief, brief.channels[n % 2], PostFormat.STORY, utcnow() + timedelta(hours=n)
         )
-    db.session.commit()
+        db.session.commit()
     for post in brief.posts:
         links.create_link(smm, post)
+        db.session.commit()
     group = communities.add_channel(community, "Facebook group", f"https://fb.example/{name}")
     for n in range(min(size, 10)):
         communities.record_snapshot(group, today - timedelta(days=10 - n), 600 + n)
@@ -657,7 +677,7 @@ def test_outcome_page_makes_the_same_queries_whatever_the_size(app, count_querie
         html = page.get_data(as_text=True)
         assert "The catalog" in html and f"Book {size - 1}" not in html  # figures, not rows
         counts[size] = statements
-    figures = outcomes.brief_outcome(brief)  # the large one really has it all
+    figures = outcome_figures.brief_outcome(brief)  # the large one really has it all
     assert figures.total.leads == 40 and figures.total.joins == 40 and len(figures.posts) == 12
     assert figures.catalog.exchanged == 40 and len(figures.growth[1].history) == 10
     assert len(counts[1]) == len(counts[40]) <= 16, counts[40]
@@ -725,7 +745,7 @@ def test_the_at_risk_check_asks_for_leaders_once_for_all_briefs(app, count_queri
     db.session.commit()
     db.session.expire_all()
     with count_queries() as statements:
-        assert results.check_at_risk() == (briefs, briefs)
+        assert at_risk.check_at_risk() == (briefs, briefs)
     reads = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
     # Besides what each e-mail asks (the reader's settings, the duplicate check), the
     # reads are the same few for any number of briefs: briefs, assignees, figures, leaders.
@@ -737,12 +757,12 @@ def test_the_at_risk_check_asks_for_leaders_once_for_all_briefs(app, count_queri
 
 def test_recovering_clears_the_flag(promo, app):
     brief = behind_brief(promo)
-    results.check_at_risk()
+    at_risk.check_at_risk()
     db.session.commit()
     assert brief.at_risk_since is not None
     brief.target = 1
     brief.publish_until = utcnow().date() + timedelta(days=30)  # 20 % gone: too early to say
-    results.check_at_risk()
+    at_risk.check_at_risk()
     assert brief.at_risk_since is None
 
 
@@ -777,7 +797,7 @@ def test_reporting_freezes_the_figures_and_closes_the_brief(promo, login):
     client = login(visitor)
     client.get(f"/go/{link.code}")
     client.post(f"/events/{event.id}/register")
-    results.tick_backup_step(smm, brief, 0, "Two reserve stories went out")
+    backup_plan.tick_backup_step(smm, brief, 0, "Two reserve stories went out")
     db.session.commit()
     response = login(smm).post(
         f"/promotions/{brief.id}/report",
@@ -812,6 +832,7 @@ def reported_brief(promo, frequency=None, **fields):
         promo, target=1, report_frequency=ReportFrequency(frequency or "at_the_end"), **fields
     )
     brief.publish_from, brief.publish_until = today - timedelta(days=20), today + timedelta(days=3)
+    db.session.commit()  # make_link locks the brief first in its transaction
     link = make_link(smm, brief)
     services.record_publication(
         smm, brief.posts[0], "https://instagram.example/s/1", reach=12345, reactions=67, clicks=89
@@ -911,10 +932,10 @@ def test_references_rank_past_briefs_by_actual_over_target(promo):
     leads = event_brief(promo, objective=Objective.LEADS, target=2)
     leads.final_actual, leads.status = 3, BriefStatus.CLOSED
     db.session.commit()
-    picked = results.references(Objective.REGISTRATIONS)
+    picked = references.references(Objective.REGISTRATIONS)
     assert [round(r.ratio, 2) for r in picked] == [3.0, 1.5, 1.2]  # missed targets are left out
     assert picked[0].channels == ["Instagram"] and picked[0].formats == ["story"]
-    everything = results.references()
+    everything = references.references()
     assert {r.brief.objective for r in everything} == {Objective.REGISTRATIONS, Objective.LEADS}
 
 
@@ -1039,7 +1060,7 @@ def test_an_ipv6_slash_64_and_an_ipv4_address_written_as_ipv6_are_one_visitor(pr
     client.get(f"/go/{link.code}", environ_base={"REMOTE_ADDR": "2001:db8:1:3::1"})  # next /64
     for address in ("192.0.2.1", "::ffff:192.0.2.1"):
         client.get(f"/go/{link.code}", environ_base={"REMOTE_ADDR": address})
-    figures = outcomes.brief_outcome(db.session.get(PromotionRequest, brief.id))
+    figures = outcome_figures.brief_outcome(db.session.get(PromotionRequest, brief.id))
     assert (figures.total.visitors, figures.total.clicks) == (3, 6)
 
 
@@ -1072,7 +1093,7 @@ def test_a_briefs_leads_are_people_however_many_forms_one_sends(promo, client):
     client.post(f"/public/initiatives/{sale.id}/interest", data=petro)
     assert db.session.execute(select(func.count()).select_from(Attribution)).scalar_one() == 8
     brief = db.session.get(PromotionRequest, brief.id)
-    figures = outcomes.brief_outcome(brief)
+    figures = outcome_figures.brief_outcome(brief)
     assert (figures.total.leads, figures.total.participants) == (2, 1)
     assert figures.line.actual == 2 and figures.actual_by_day[-1] == 2
     assert outcomes.outcome_lines([brief])[brief.id].actual == 2

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from core.extensions import db
 from core.models import utcnow
-from promotions import services
+from promotions import assets, services
 from promotions.models import BriefStatus, PromotionRequest
 from tests.conftest import make_community, make_user
 from tests.test_promotions_factories import brief_in, channel, draft_brief, plan_post
@@ -161,7 +161,7 @@ def test_assets_are_checked_stored_and_served_only_to_those_allowed(people, logi
 
 def test_too_large_asset_is_refused(people, login, monkeypatch):
     leader, _smm, _member, community = people
-    monkeypatch.setattr(services, "MAX_ASSET_BYTES", 10)
+    monkeypatch.setattr(assets, "MAX_ASSET_BYTES", 10)
     data = form_data(assets=(BytesIO(b"x" * 11), "big.pdf"))
     response = login(leader).post(new_url(community), data=data)
     assert response.status_code == 400 and "larger than" in response.text
@@ -297,6 +297,7 @@ def test_calendar_shows_posts_by_week_and_channel_and_hides_other_communities(pe
     services.add_planned_post(smm, brief, brief.channels[0], "story", day, "")
     theirs = brief_in(BriefStatus.ACCEPTED, other_leader, smm, other)
     theirs.title = "Design Meetup"
+    db.session.commit()  # add_planned_post locks the brief first in its transaction
     services.add_planned_post(smm, theirs, theirs.channels[0], "reel", day, "")
     db.session.commit()
     start = day.date().isoformat()
@@ -373,7 +374,7 @@ def test_an_asset_name_with_control_characters_is_stored_and_served_without_them
     leader, smm, _member, community = people
     assert login(leader).post(new_url(community), data=form_data()).status_code == 302
     brief = db.session.execute(select(PromotionRequest)).scalar_one()
-    asset = services.add_asset(leader, brief, "team\r\nphoto\x00.png", b"\x89PNG photo")
+    asset = assets.add_asset(leader, brief, "team\r\nphoto\x00.png", b"\x89PNG photo")
     db.session.commit()
     assert asset.filename == "teamphoto.png"
     download = login(smm).get(f"/promotions/{brief.id}/assets/{asset.id}")
