@@ -719,17 +719,61 @@ def test_cli_check_warns_once_by_notification_and_email(promo, runner, app):
     assert "behind its target" in mails[0].subject and "Reserve posts" in mails[0].text_body
 
 
-def test_at_risk_shows_on_the_brief_queue_and_outcome_page_with_the_backup_plan(promo, login):
+def test_at_risk_shows_on_the_brief_queue_and_outcome_page_with_the_backup_plan(
+    promo, login, runner
+):
     leader, smm, *_ = promo
     brief = behind_brief(promo)
     client = login(leader)
     html = client.get(f"/promotions/{brief.id}/outcome").get_data(as_text=True)
-    assert "At risk" in html and "Act on the backup plan" in html
+    assert "At risk" in html and "Act on the backup plan" in html  # computed, not recorded
+    assert runner.invoke(args=["promotions", "check-at-risk"]).exit_code == 0
     db.session.expire_all()
-    assert db.session.get(PromotionRequest, brief.id).at_risk_since is not None  # seen on view
+    assert db.session.get(PromotionRequest, brief.id).at_risk_since is not None  # the check's
     assert "At risk" in client.get(f"/promotions/{brief.id}").get_data(as_text=True)
     assert "At risk" in login(smm).get("/promotions/").get_data(as_text=True)
     assert "Behind its target" in client.get("/promotions/notifications").get_data(as_text=True)
+
+
+def test_opening_the_outcome_page_writes_nothing_and_sends_no_mail(
+    promo, login, count_queries, runner
+):
+    """A brief behind its pace is shown at risk, but only the cron command records the fall
+    and warns its people."""
+    from core.mail import OutgoingEmail
+
+    leader, smm, *_ = promo
+    brief = behind_brief(promo)
+
+    def mails_and_notifications():
+        return [
+            db.session.execute(select(func.count()).select_from(table)).scalar_one()
+            for table in (OutgoingEmail, Notification)
+        ]
+
+    before = mails_and_notifications()  # the workflow's own news so far
+    for person in (leader, smm):
+        client = login(person)
+        client.get(f"/promotions/{brief.id}/outcome")  # the menu's facts kept in the session
+        with count_queries() as statements:
+            page = client.get(f"/promotions/{brief.id}/outcome")
+        assert page.status_code == 200 and "Act on the backup plan" in page.text
+        writes = [
+            s for s in statements if s.lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))
+        ]
+        assert writes == []
+    db.session.expire_all()
+    assert db.session.get(PromotionRequest, brief.id).at_risk_since is None
+    assert mails_and_notifications() == before
+
+    result = runner.invoke(args=["promotions", "check-at-risk"])
+    assert result.exit_code == 0 and "1 newly at risk" in result.output, result.output
+    db.session.expire_all()
+    assert db.session.get(PromotionRequest, brief.id).at_risk_since is not None
+    mailed = db.session.execute(
+        select(OutgoingEmail.to_address).where(OutgoingEmail.kind == "at_risk")
+    ).scalars()
+    assert sorted(mailed) == sorted([leader.email, smm.email])
 
 
 @pytest.mark.parametrize("briefs", [1, 4])
