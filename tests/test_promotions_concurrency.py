@@ -22,8 +22,7 @@ from promotions.models import (
     TrackedLink,
 )
 from tests.conftest import make_community, make_user
-from tests.test_promotions_factories import brief_in
-from tests.test_promotions_outcomes import arriving_through
+from tests.test_promotions_factories import arriving_through, brief_in
 
 THREADS = 8
 
