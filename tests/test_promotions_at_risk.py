@@ -9,15 +9,17 @@ from core.extensions import db
 from core.models import utcnow
 from promotions import (
     at_risk,
+    outcomes,
 )
 from promotions.models import (
+    BriefStatus,
     Notification,
     PromotionRequest,
 )
 from promotions.subjects import load_subject
 from tests.conftest import make_community, make_user
 from tests.test_events_factories import make_event
-from tests.test_promotions_factories import event_brief, promo_world, running_brief
+from tests.test_promotions_factories import brief_in, event_brief, promo_world, running_brief
 
 
 @pytest.fixture
@@ -171,3 +173,18 @@ def test_backup_steps_are_ticked_with_a_note_and_opened_again(promo, login):
     login(smm).post(f"/promotions/{brief.id}/backup/1/undo")
     db.session.expire_all()
     assert not db.session.get(PromotionRequest, brief.id).backup_actions
+
+
+def test_only_a_brief_being_published_can_fall_behind(promo):
+    """The same figures put a running brief at risk, but not one SMM has only accepted."""
+    leader, smm, _visitor, community, _event = promo
+    running = behind_brief(promo)
+    accepted = brief_in(BriefStatus.ACCEPTED, leader, smm, community)
+    accepted.objective, accepted.target = running.objective, running.target
+    accepted.publish_from, accepted.publish_until = running.publish_from, running.publish_until
+    db.session.commit()
+    lines = outcomes.outcome_lines([running, accepted])
+    assert lines[running.id].actual == lines[accepted.id].actual == 0
+    assert lines[running.id].state == outcomes.AT_RISK
+    assert lines[accepted.id].state == outcomes.ON_TRACK
+    assert at_risk.check_at_risk() == (1, 1)  # the accepted brief is not even watched

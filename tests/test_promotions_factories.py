@@ -12,6 +12,15 @@ from tests.conftest import make_community, make_user
 from tests.test_events_factories import make_event
 
 
+def people_world():
+    """A leader, an SMM person, a member who leads nothing, and the leader's community."""
+    leader = make_user("lena@example.com", "Lena Leader")
+    smm = make_user("sam@example.com", "Sam Smm", is_smm=True)
+    member = make_user("max@example.com", "Max Member")
+    community = make_community(leader)
+    return leader, smm, member, community
+
+
 def channel(name: str = "Instagram", requirements: str = "Stories 1080×1920 px."):
     existing = [c for c in channel_list.all_channels() if c.name == name]
     if existing:

@@ -213,3 +213,13 @@ def test_outcome_page_makes_the_same_queries_whatever_the_size(app, count_querie
     assert figures.total.leads == 40 and figures.total.joins == 40 and len(figures.posts) == 12
     assert figures.catalog.exchanged == 40 and len(figures.growth[1].history) == 10
     assert len(counts[1]) == len(counts[40]) <= 16, counts[40]
+
+
+def test_a_brief_without_a_last_publication_day_ends_on_its_events_day(promo):
+    _leader, _smm, _visitor, _community, event = promo
+    brief = event_brief(promo)
+    brief.publish_until = None  # briefs filed before the form asked for it
+    db.session.commit()
+    start, end = outcomes.window_of(brief)
+    assert end == event.starts_at.date() != start + timedelta(days=outcomes.DEFAULT_WINDOW_DAYS)
+    assert outcome_figures.brief_outcome(brief).end == event.starts_at.date()
