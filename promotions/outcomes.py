@@ -35,7 +35,7 @@ from promotions.models import (
     TrackedLink,
 )
 
-# Pace states, in the words the pages use (promotions/views.py labels them).
+# Pace states, in the words the pages use (promotions/outcome_views.py labels them).
 NO_TARGET = "no_target"
 NOT_STARTED = "not_started"
 ON_TRACK = "on_track"

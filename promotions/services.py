@@ -41,6 +41,9 @@ from promotions.workflow import COMMUNITY, SMM, STATUS_LABELS, transition_for
 register_email_kind("briefs", _l("News on the promotion briefs I work on"))
 
 
+# --- filing and editing --------------------------------------------------------------
+
+
 def create_request(actor, subject: Subject, fields: BriefFields) -> PromotionRequest:
     """A draft request for `subject`; the actor must lead the subject's community."""
     if not can(actor, "promotions.request", subject.community):
@@ -73,29 +76,18 @@ def file_request(
     return brief
 
 
-def update_request(actor, brief: PromotionRequest, fields: BriefFields) -> PromotionRequest:
-    """Change a draft (or a request SMM sent back); takes the brief's lock first."""
-    brief = lock_row(PromotionRequest, brief.id)
-    _update_locked(actor, brief, fields)
-    return brief
-
-
-def _update_locked(actor, brief: PromotionRequest, fields: BriefFields) -> None:
-    if not can(actor, "promotions.edit", brief):
-        raise DomainError(
-            _("A request can be changed only as a draft or when SMM asks for changes.")
-        )
-    apply_fields(brief, fields)
-    db.session.flush()
-
-
 def save_request(
     actor, brief_id: int, fields: BriefFields, uploads=(), submit: bool = False
 ) -> PromotionRequest:
     """The request form's "save" or "send to SMM" for an existing request, under its lock
     (SMM may be moving it at the same moment)."""
     brief = lock_row(PromotionRequest, brief_id)
-    _update_locked(actor, brief, fields)
+    if not can(actor, "promotions.edit", brief):
+        raise DomainError(
+            _("A request can be changed only as a draft or when SMM asks for changes.")
+        )
+    apply_fields(brief, fields)
+    db.session.flush()
     for filename, content in uploads:
         add_asset(actor, brief, filename, content)
     if submit:
