@@ -18,9 +18,14 @@ import initiatives.personal_data  # noqa: F401
 import initiatives.public_views  # noqa: F401  (its routes join the initiatives blueprint)
 import notifications.permissions  # noqa: F401
 import notifications.personal_data  # noqa: F401
-import promotions.outcome_views  # noqa: F401  (its routes join the promotions blueprint)
+import promotions.brief_views  # noqa: F401  (these modules' routes join the promotions blueprint)
+import promotions.calendar_views  # noqa: F401
+import promotions.channel_views  # noqa: F401
+import promotions.outcome_views  # noqa: F401
 import promotions.permissions  # noqa: F401
 import promotions.personal_data  # noqa: F401
+import promotions.queue_views  # noqa: F401
+import promotions.request_views  # noqa: F401
 import reports.permissions  # noqa: F401
 import search.permissions  # noqa: F401
 from accounts.cli import users_cli

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from core.extensions import db
 from demo.large import LargeSite
 from events.models import Event
-from promotions import services
+from promotions import channel_list, filing
 from promotions.models import (
     BriefComment,
     Notification,
@@ -23,13 +23,13 @@ from promotions.models import (
 RECENT_STATUSES = ["draft", "submitted", "changes_requested", "accepted", "scheduled",
                    "running", "declined"]  # fmt: skip
 FORMATS = ["post", "story", "reel", "video", "article"]
-BACKUP_PLAN = "\n".join(str(step) for step in services.DEFAULT_BACKUP_PLAN)
+BACKUP_PLAN = "\n".join(str(step) for step in filing.DEFAULT_BACKUP_PLAN)
 
 
 def seed_briefs(site: LargeSite, bulk_insert: Callable) -> None:
     rng, now = site.rng, site.now
     briefs = site.share(2_000)
-    channel_ids = [channel.id for channel in services.ensure_default_channels()]
+    channel_ids = [channel.id for channel in channel_list.ensure_default_channels()]
     db.session.commit()
     smm = [user_id for user_id in site.user_ids[1:4]]  # the seeded SMM staff
     events_by_community: dict[int, list[tuple[int, datetime]]] = {}

@@ -12,7 +12,8 @@ from community import services as communities
 from core import commands
 from core.extensions import db
 from core.models import utcnow
-from promotions import links, results, services
+from promotions import channel_list, filing, links, results, services
+from promotions.at_risk import check_at_risk
 from promotions.links import LEAD
 from promotions.models import (
     Attribution,
@@ -23,7 +24,6 @@ from promotions.models import (
     PostFormat,
     ReportFrequency,
 )
-from promotions.results import check_at_risk
 from promotions.subjects import Subject, load_subject, subject_kinds
 
 SALE_REPORT = """Four Instagram stories went out over four mornings: three photos (the shelf,
@@ -60,7 +60,7 @@ def seed_promotions(rng: random.Random, now: datetime | None = None) -> None:
     now = now or utcnow()
     today = now.date()
     with commands.transaction():
-        channels = {c.name: c for c in services.ensure_default_channels()}
+        channels = {c.name: c for c in channel_list.ensure_default_channels()}
     olena = find_user_by_email("olena@example.com")
     andrii = find_user_by_email("andrii@example.com")
     taras = find_user_by_email("smm@example.com")
@@ -75,7 +75,7 @@ def seed_promotions(rng: random.Random, now: datetime | None = None) -> None:
             sale = services.create_request(
                 olena,
                 _book_sale_subject(pm),
-                services.BriefFields(
+                filing.BriefFields(
                     title="Charity Book Sale: the catalog opens to other companies",
                     objective=Objective.LEADS,
                     target=40,
@@ -89,7 +89,7 @@ def seed_promotions(rng: random.Random, now: datetime | None = None) -> None:
                     publish_from=today + timedelta(days=2),
                     publish_until=today + timedelta(days=9),
                     references="https://www.facebook.com/groups/pm-community",
-                    backup_plan="\n".join(str(step) for step in services.DEFAULT_BACKUP_PLAN),
+                    backup_plan="\n".join(str(step) for step in filing.DEFAULT_BACKUP_PLAN),
                     report_format="Leads from the catalog post and group growth, on this page",
                     report_frequency=ReportFrequency.AT_THE_END,
                 ),
@@ -136,7 +136,7 @@ def seed_promotions(rng: random.Random, now: datetime | None = None) -> None:
             donors = services.create_request(
                 andrii,
                 load_subject("achievement", volunteering.id),
-                services.BriefFields(
+                filing.BriefFields(
                     title="Blood donation day: 60 donors last spring",
                     objective=Objective.GROUP_MEMBERS,
                     target=25,
@@ -146,7 +146,7 @@ def seed_promotions(rng: random.Random, now: datetime | None = None) -> None:
                     content_deadline=today + timedelta(days=4),
                     publish_from=today + timedelta(days=6),
                     publish_until=today + timedelta(days=20),
-                    backup_plan="\n".join(str(step) for step in services.DEFAULT_BACKUP_PLAN),
+                    backup_plan="\n".join(str(step) for step in filing.DEFAULT_BACKUP_PLAN),
                     report_format="New members of the community, monthly",
                     report_frequency=ReportFrequency.MONTHLY,
                 ),
@@ -160,7 +160,7 @@ def seed_promotions(rng: random.Random, now: datetime | None = None) -> None:
             race = services.create_request(
                 andrii,
                 load_subject("achievement", running.id),
-                services.BriefFields(
+                filing.BriefFields(
                     title="Running Club: 40 colleagues at the city half-marathon",
                     objective=Objective.GROUP_MEMBERS,
                     target=20,
@@ -170,7 +170,7 @@ def seed_promotions(rng: random.Random, now: datetime | None = None) -> None:
                     content_deadline=today,
                     publish_from=today + timedelta(days=1),
                     publish_until=today + timedelta(days=14),
-                    backup_plan="\n".join(str(step) for step in services.DEFAULT_BACKUP_PLAN),
+                    backup_plan="\n".join(str(step) for step in filing.DEFAULT_BACKUP_PLAN),
                     report_format="New members, at the end",
                     report_frequency=ReportFrequency.AT_THE_END,
                 ),
@@ -209,10 +209,10 @@ def seed_promotions(rng: random.Random, now: datetime | None = None) -> None:
             services.create_request(
                 olena,
                 load_subject("achievement", pm.id),
-                services.BriefFields(
+                filing.BriefFields(
                     title="PM community: 600 members in the Facebook group",
                     objective=Objective.GROUP_MEMBERS,
-                    backup_plan="\n".join(str(step) for step in services.DEFAULT_BACKUP_PLAN),
+                    backup_plan="\n".join(str(step) for step in filing.DEFAULT_BACKUP_PLAN),
                 ),
             )
         bar.update(1)

@@ -24,6 +24,7 @@ from events.attendance import mark_attendance
 from events.export import attendees_csv
 from events.forms import AttendanceForm, EventForm
 from events.models import Event, RegistrationStatus
+from events.page_actions import event_actions
 
 bp = Blueprint("events", __name__)
 
@@ -47,6 +48,7 @@ def _community_section(community, user) -> dict:
 
 
 register_community_section("events/_community_events.html", _community_section)
+bp.add_app_template_global(event_actions)  # buttons higher features add to the event page
 register_profile_section(
     "events/_my_events.html", lambda user: {"registrations": queries.upcoming_registrations(user)}
 )

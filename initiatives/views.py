@@ -39,6 +39,7 @@ from initiatives.models import (
     ItemStatus,
     Participant,
 )
+from initiatives.page_actions import initiative_actions
 
 bp = Blueprint("initiatives", __name__)
 add_nav_item("initiatives.participants", _l("Participants"), "initiative.forget_participants", 90)
@@ -77,6 +78,7 @@ def _section(community, user) -> dict:
 
 
 register_community_section("initiatives/_community_section.html", _section)
+bp.add_app_template_global(initiative_actions)  # buttons higher features add for leaders
 
 
 # --- loading, and what the catalog pages share ---------------------------------------

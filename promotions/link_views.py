@@ -3,11 +3,9 @@
 from flask import Blueprint, abort, current_app, redirect, render_template, request
 from flask_babel import gettext as _
 
-from core.commands import lock_row
-from core.extensions import db, limiter
-from core.models import utcnow
+from core import commands
+from core.extensions import limiter
 from promotions import links
-from promotions.models import TrackedLink
 
 bp = Blueprint("links", __name__)
 
@@ -17,6 +15,7 @@ def _redirect_limit() -> str:
 
 
 @bp.route("/go/<code>")
+@commands.writes_on_get  # a click is counted when it is followed
 @limiter.limit(_redirect_limit)
 def follow(code: str):
     link = links.find_link(code)
@@ -34,12 +33,9 @@ def follow(code: str):
             title=_("This has ended"),
             message=_("What this link promoted is over. Thank you for your interest!"),
         ), 404
-    link = lock_row(TrackedLink, link.id)  # SQLite: take the write lock before counting
+    link = commands.run(lambda: links.count_visit(link.id, request.remote_addr or "")).value
     if link is None:
         abort(404)
-    today = utcnow().date()
-    links.record_click(link, today, links.visitor_hash(today, request.remote_addr or ""))
-    db.session.commit()
     response = redirect(link.target_path, code=302)
     response.set_cookie(**links.attribution_cookie(link))
     response.headers["Cache-Control"] = "no-store"  # every click reaches us

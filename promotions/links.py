@@ -27,6 +27,7 @@ from sqlalchemy.exc import IntegrityError
 
 from accounts.mail import site_context
 from community.models import Membership, MembershipStatus
+from core.commands import lock_row
 from core.errors import DomainError
 from core.extensions import db
 from core.models import utcnow
@@ -73,16 +74,20 @@ def default_target(brief: PromotionRequest) -> str:
 
 
 def create_link(actor, post: PlannedPost, target_path: str | None = None) -> TrackedLink:
+    """The post's tracked link; takes the brief's lock first (one link per post, even on a
+    double click). Refusals name the form's field, `target_path`."""
+    brief = lock_row(PromotionRequest, post.request_id)
     if not is_smm(actor):
-        raise DomainError(_("Only SMM staff can do this."))
-    brief = post.brief
+        raise DomainError(_("Only SMM staff can do this."), "target_path")
     if brief.status not in PLANNING:
-        raise DomainError(_("Links are made for posts of a brief that is being published."))
+        raise DomainError(
+            _("Links are made for posts of a brief that is being published."), "target_path"
+        )
     if post.link is not None:
-        raise DomainError(_("This post already has a tracked link."))
+        raise DomainError(_("This post already has a tracked link."), "target_path")
     target_path = (target_path or "").strip() or default_target(brief)
     if not is_internal_path(target_path):
-        raise DomainError(_("Enter a path on this site, starting with /."))
+        raise DomainError(_("Enter a path on this site, starting with /."), "target_path")
     link = TrackedLink(
         code=secrets.token_urlsafe(9),  # 12 characters, 72 random bits
         brief=brief,
@@ -150,6 +155,17 @@ def visitor_hash(day: date, address: str) -> str:
         current_app.config["SECRET_KEY"].encode(), f"visitor:{day}".encode(), hashlib.sha256
     ).digest()
     return hmac.new(salt, address.encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def count_visit(link_id: int, address: str) -> TrackedLink | None:
+    """A visit through the link from `address`, counted for today; the link's lock comes
+    first (on SQLite, the write lock before counting). None if the link is gone."""
+    link = lock_row(TrackedLink, link_id)
+    if link is None:
+        return None
+    today = utcnow().date()
+    record_click(link, today, visitor_hash(today, address))
+    return link
 
 
 def record_click(link: TrackedLink, day: date, visitor: str) -> None:

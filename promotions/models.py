@@ -160,7 +160,7 @@ class PromotionRequest(TimestampMixin, db.Model):
     final_figures: Mapped[dict | None] = mapped_column(JSON)
     final_actual: Mapped[int | None]  # for ranking references by actual / target
     reported_at: Mapped[datetime | None]
-    # Set while the brief is behind its pace (promotions.outcomes.check_at_risk).
+    # Set while the brief is behind its pace (promotions.at_risk.check_at_risk, run from cron).
     at_risk_since: Mapped[datetime | None]
     submitted_at: Mapped[datetime | None]
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from flask import Response, abort, flash, redirect, render_template, url_for
+from flask import Response, abort, redirect, render_template, url_for
 from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -10,15 +10,12 @@ from flask_login import current_user
 
 from core import commands
 from core.charts import line_chart
-from core.commands import lock_row
-from core.errors import DomainError
-from core.extensions import db
 from core.permissions import can
 from core.spreadsheets import csv_response
-from promotions import links, outcomes, results, services
+from promotions import backup_plan, links, outcome_figures, outcomes, queries
 from promotions.forms import FORMAT_CHOICES, FREQUENCY_CHOICES, BackupStepForm, TrackedLinkForm
 from promotions.models import PromotionRequest
-from promotions.views import _load_post, bp, load_brief
+from promotions.views import bp, load_brief, load_post
 
 STATE_LABELS = {
     outcomes.NO_TARGET: _l("No target set"),
@@ -68,7 +65,7 @@ def objective_unit(objective) -> str:
     return str(OBJECTIVE_UNITS.get(getattr(objective, "value", objective), ""))
 
 
-def _chart(outcome: outcomes.Outcome):
+def _chart(outcome: outcome_figures.Outcome):
     labels = [format_date(day, "d MMM") for day in outcome.days]
     index = {day: i for i, day in enumerate(outcome.days)}
 
@@ -90,17 +87,11 @@ def _chart(outcome: outcomes.Outcome):
 
 
 def _render_outcome(brief: PromotionRequest, status: int = 200, errors: dict | None = None):
-    """The outcome page; `errors` maps a form ("step-2", "link-7") to the message beside it."""
-    figures = outcomes.brief_outcome(brief)
-    if results.pace_changed(brief, figures.line):
-        # The first to see it fall behind (or recover) records it, under the brief's
-        # lock so that two views at once warn once; then the page is read afresh.
-        locked = lock_row(PromotionRequest, brief.id)
-        if locked is not None and results.pace_changed(locked, figures.line):
-            results.sync_at_risk(locked, figures.line.at_risk)
-        db.session.commit()
-        brief = load_brief(brief.id, page=services.OUTCOME_PAGE)
-        figures = outcomes.brief_outcome(brief)
+    """The outcome page; `errors` maps a form ("step-2", "link-7") to the message beside it.
+
+    The pace shown is computed here; recording a fall and warning about it is the cron
+    command's (`flask promotions check-at-risk`), so opening the page writes nothing."""
+    figures = outcome_figures.brief_outcome(brief)
     follow_up = can(current_user, "promotions.follow_up", brief)
     plan = can(current_user, "promotions.plan_posts", brief)
     return render_template(
@@ -108,7 +99,7 @@ def _render_outcome(brief: PromotionRequest, status: int = 200, errors: dict | N
         brief=brief,
         outcome=figures,
         chart=_chart(figures),
-        checklist=results.checklist(brief),
+        checklist=backup_plan.checklist(brief),
         step_form=BackupStepForm(formdata=None) if follow_up else None,
         link_form=TrackedLinkForm(formdata=None) if plan else None,
         errors=errors or {},
@@ -118,7 +109,7 @@ def _render_outcome(brief: PromotionRequest, status: int = 200, errors: dict | N
 
 @bp.route("/<int:brief_id>/outcome")
 def outcome(brief_id: int):
-    return _render_outcome(load_brief(brief_id, page=services.OUTCOME_PAGE))
+    return _render_outcome(load_brief(brief_id, page=queries.OUTCOME_PAGE))
 
 
 @bp.post("/<int:brief_id>/backup/<int:position>")
@@ -127,10 +118,9 @@ def tick_step(brief_id: int, position: int):
     form = BackupStepForm()
     if not form.validate():
         errors = {f"step-{position}": form.note.errors[0]}
-        return _render_outcome(load_brief(brief_id, page=services.OUTCOME_PAGE), 400, errors)
-    brief = lock_row(PromotionRequest, brief.id)
+        return _render_outcome(load_brief(brief_id, page=queries.OUTCOME_PAGE), 400, errors)
     commands.run(
-        lambda: results.tick_backup_step(current_user, brief, position, form.note.data),
+        lambda: backup_plan.tick_backup_step(current_user, brief, position, form.note.data),
         done=_("Backup step marked done."),
     )
     return redirect(url_for("promotions.outcome", brief_id=brief_id) + "#backup-plan")
@@ -139,9 +129,8 @@ def tick_step(brief_id: int, position: int):
 @bp.post("/<int:brief_id>/backup/<int:position>/undo")
 def untick_step(brief_id: int, position: int):
     brief = load_brief(brief_id, "promotions.follow_up")
-    brief = lock_row(PromotionRequest, brief.id)
     commands.run(
-        lambda: results.untick_backup_step(current_user, brief, position),
+        lambda: backup_plan.untick_backup_step(current_user, brief, position),
         done=_("Backup step opened again."),
     )
     return redirect(url_for("promotions.outcome", brief_id=brief_id) + "#backup-plan")
@@ -150,32 +139,30 @@ def untick_step(brief_id: int, position: int):
 @bp.post("/<int:brief_id>/posts/<int:post_id>/link")
 def create_link(brief_id: int, post_id: int):
     brief = load_brief(brief_id, "promotions.plan_posts")
-    post = _load_post(brief, post_id)
+    post = load_post(brief, post_id)
     form = TrackedLinkForm()
-    problem = None if form.validate() else next(iter(form.errors.values()))[0]
-    if problem is None:
-        lock_row(PromotionRequest, brief.id)  # one link per post, even on a double click
-        try:
-            links.create_link(current_user, post, form.target_path.data)
-        except DomainError as error:
-            db.session.rollback()
-            problem = error.message
-    if problem is not None:
-        return _render_outcome(
-            load_brief(brief_id, page=services.OUTCOME_PAGE), 400, {f"link-{post_id}": problem}
+    if form.validate():
+        outcome = commands.run(
+            lambda: links.create_link(current_user, post, form.target_path.data),
+            done=_("Tracked link created."),
+            form=form,  # a refusal goes beside the post's link form
         )
-    db.session.commit()
-    flash(_("Tracked link created."), "success")
-    return redirect(url_for("promotions.outcome", brief_id=brief_id) + "#posts")
+        if outcome.ok:
+            return redirect(url_for("promotions.outcome", brief_id=brief_id) + "#posts")
+    problem = next((error for field in form for error in field.errors), None)
+    if problem is None:  # refused without a word for the form: shown at the top
+        return redirect(url_for("promotions.outcome", brief_id=brief_id) + "#posts")
+    return _render_outcome(
+        load_brief(brief_id, page=queries.OUTCOME_PAGE), 400, {f"link-{post_id}": problem}
+    )
 
 
 # --- the final report ---------------------------------------------------------------
 
 
 def _reported(brief_id: int) -> PromotionRequest:
-    brief = load_brief(
-        brief_id, page=services.BRIEF_PAGE
-    )  # the report lists the brief's posts and channels
+    # The report lists the brief's posts and channels.
+    brief = load_brief(brief_id, page=queries.BRIEF_PAGE)
     if brief.final_figures is None:
         abort(404)
     return brief

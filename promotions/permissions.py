@@ -1,6 +1,7 @@
 """Who may file, see, move and plan promotion briefs."""
 
 import time
+from dataclasses import dataclass
 
 from flask import g, has_request_context, session
 from sqlalchemy import exists, func, select
@@ -10,6 +11,7 @@ from community.services import is_leader, led_community_ids
 from core.extensions import db
 from core.permissions import is_admin, is_signed_in, is_smm, rule
 from promotions.models import Notification
+from promotions.subjects import subject_kinds
 from promotions.workflow import EDITABLE, PLANNING
 
 
@@ -108,6 +110,32 @@ def viewable_communities(user) -> set[int] | None:
     if not is_signed_in(user):
         return set()
     return set(led_community_ids(user))
+
+
+def may_request_for(user, kind: str, thing) -> bool:
+    """May the person file a promotion request for `thing` (an event, an initiative) from
+    its page? Only for kinds promotions can promote, and only as "promotions.request"."""
+    return kind in subject_kinds() and _can_request(user, thing.community)
+
+
+@dataclass(frozen=True)
+class CalendarTitles:
+    """Whose brief titles the content calendar shows a person: those of the briefs they may
+    open ("promotions.view"); other briefs' posts show only as booked slots."""
+
+    communities: set[int] | None  # None: every brief's
+
+    @property
+    def shows_all(self) -> bool:
+        return self.communities is None
+
+    def shows(self, brief) -> bool:
+        return self.communities is None or brief.community_id in self.communities
+
+
+def calendar_titles(user) -> CalendarTitles:
+    """The calendar's titles for `user`, decided once for the page (one query at most)."""
+    return CalendarTitles(viewable_communities(user))
 
 
 @rule("promotions.edit")

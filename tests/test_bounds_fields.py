@@ -15,7 +15,7 @@ from core.extensions import db
 from core.models import utcnow
 from initiatives import reservations
 from initiatives.models import CatalogItem, ItemStatus
-from promotions import outcomes
+from promotions import outcome_figures
 from promotions.models import PromotionRequest
 from tests.test_bounds_support import people_fixture  # noqa: F401
 from tests.test_initiatives_support import build_catalog
@@ -70,9 +70,9 @@ def test_outcome_of_a_brief_with_a_far_window_is_quick(people, login, publish_un
     brief.publish_until = publish_until
     db.session.commit()
     started = time.perf_counter()
-    figures = outcomes.brief_outcome(brief)
+    figures = outcome_figures.brief_outcome(brief)
     assert time.perf_counter() - started < 1
-    assert figures.end == LAST_DAY and len(figures.days) <= outcomes.MAX_CHART_POINTS + 1
+    assert figures.end == LAST_DAY and len(figures.days) <= outcome_figures.MAX_CHART_POINTS + 1
     assert login(smm).get(f"/promotions/{brief.id}/outcome").status_code == 200
 
 

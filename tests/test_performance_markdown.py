@@ -125,6 +125,7 @@ def everything_written(world):
     )  # fmt: skip
     brief = brief_in(BriefStatus.RUNNING, leader, smm, world.community)
     promotions.add_comment(smm, brief, "**Comment** text")
+    db.session.commit()  # report_results locks the brief first in its transaction
     results.report_results(smm, brief, "**Report** text", "**Lessons** text")
     for channel in brief.channels:
         channel.requirements = "**Requirements** text"

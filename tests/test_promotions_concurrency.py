@@ -7,10 +7,13 @@ import pytest
 from sqlalchemy import func, select
 
 from accounts.models import User
+from core import commands
 from core.audit import AuditEntry
+from core.errors import DomainError
 from core.extensions import db
 from core.models import utcnow
-from promotions import links
+from promotions import links, services
+from promotions.at_risk import check_at_risk
 from promotions.models import (
     Attribution,
     BriefStatus,
@@ -19,8 +22,7 @@ from promotions.models import (
     TrackedLink,
 )
 from tests.conftest import make_community, make_user
-from tests.test_promotions_factories import brief_in
-from tests.test_promotions_outcomes import arriving_through
+from tests.test_promotions_factories import arriving_through, brief_in
 
 THREADS = 8
 
@@ -63,8 +65,9 @@ def test_concurrent_accepts_move_the_brief_once(app):
     assert accepted == 1
 
 
-def test_simultaneous_views_of_a_brief_falling_behind_warn_once(app):
-    """The outcome page records the fall; eight people opening it at once warn once."""
+def test_simultaneous_at_risk_checks_warn_once(app):
+    """Overlapping runs of the cron check, with people opening the outcome page meanwhile:
+    the fall is recorded once and its people are warned once."""
     leader = make_user("lena@example.com", "Lena Leader")
     smm = make_user("sam@example.com", "Sam Smm", is_smm=True)
     brief = brief_in(BriefStatus.RUNNING, leader, smm, make_community(leader))
@@ -72,7 +75,7 @@ def test_simultaneous_views_of_a_brief_falling_behind_warn_once(app):
     brief.publish_from, brief.publish_until = today - timedelta(days=8), today + timedelta(days=2)
     db.session.commit()
     brief_id = brief.id
-    viewers = [leader, smm] * (THREADS // 2)
+    viewers = [leader, smm] * (THREADS // 4)
     clients = [app.test_client(user=person) for person in viewers]
     db.session.remove()
     start = threading.Event()
@@ -86,7 +89,18 @@ def test_simultaneous_views_of_a_brief_falling_behind_warn_once(app):
         except BaseException as error:  # noqa: BLE001  (reported below)
             errors.append(error)
 
+    def check():
+        try:
+            start.wait()
+            with app.app_context():
+                with commands.transaction():
+                    check_at_risk()
+                db.session.remove()
+        except BaseException as error:  # noqa: BLE001  (reported below)
+            errors.append(error)
+
     threads = [threading.Thread(target=view, args=(c,), daemon=True) for c in clients]
+    threads += [threading.Thread(target=check, daemon=True) for _ in range(THREADS // 2)]
     for thread in threads:
         thread.start()
     start.set()
@@ -94,7 +108,7 @@ def test_simultaneous_views_of_a_brief_falling_behind_warn_once(app):
         thread.join(timeout=120)
     assert not any(thread.is_alive() for thread in threads), "a thread hung"
 
-    assert errors == [] and answers == [200] * THREADS
+    assert errors == [] and answers == [200] * len(clients)
     warned = db.session.execute(
         select(Notification.user_id).where(
             Notification.request_id == brief_id, Notification.event == "at_risk"
@@ -107,6 +121,50 @@ def test_simultaneous_views_of_a_brief_falling_behind_warn_once(app):
         .where(AuditEntry.subject_id == brief_id, AuditEntry.action == "brief.at_risk")
     ).scalar_one()
     assert recorded == 1
+
+
+def test_concurrent_service_calls_move_the_brief_once(app):
+    """Not only the view: any caller of services.transition (the demo, a CLI command) is
+    safe, because the service takes the brief's lock itself."""
+    leader = make_user("lena@example.com", "Lena Leader")
+    smm_ids = [make_user(f"smm{i}@example.com", f"Smm {i}", is_smm=True).id for i in range(THREADS)]
+    brief_id = brief_in(BriefStatus.SUBMITTED, leader, db.session.get(User, smm_ids[0]),
+                        make_community(leader)).id  # fmt: skip
+    db.session.remove()
+    start = threading.Barrier(THREADS)
+    moved: list[int] = []
+    errors: list[BaseException] = []
+
+    def accept(smm_id: int):
+        try:
+            with app.app_context():
+                smm = db.session.get(User, smm_id)
+                brief = db.session.get(PromotionRequest, brief_id)  # read before the lock
+                start.wait(timeout=30)
+                try:
+                    with commands.transaction():
+                        services.transition(smm, brief, BriefStatus.ACCEPTED)
+                    moved.append(smm_id)
+                except DomainError:
+                    pass
+                db.session.remove()
+        except BaseException as error:  # noqa: BLE001  (reported below)
+            errors.append(error)
+
+    threads = [threading.Thread(target=accept, args=(i,), daemon=True) for i in smm_ids]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert not any(thread.is_alive() for thread in threads), "a thread hung"
+
+    assert errors == [] and len(moved) == 1
+    accepted = db.session.execute(
+        select(func.count())
+        .select_from(AuditEntry)
+        .where(AuditEntry.subject_id == brief_id, AuditEntry.detail == "submitted → accepted")
+    ).scalar_one()
+    assert accepted == 1
 
 
 @pytest.mark.postgres_only

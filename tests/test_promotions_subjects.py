@@ -75,7 +75,7 @@ def test_event_pages_can_ask_for_the_request_link(leader_and_community, app):
     leader, community = leader_and_community
     member = make_user("max@example.com", "Max Member")
     event = make_event(leader, community)
-    line = "{{ promotion_request_url('event', event) or '' }}"
+    line = "{% for label, url in event_actions(event) %}{{ url }}{% endfor %}"
     with app.test_request_context():
         login_user(leader)
         assert render_template_string(line, event=event) == f"/promotions/new/event/{event.id}"

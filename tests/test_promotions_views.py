@@ -1,4 +1,4 @@
-"""Promotion pages: the request form teaches and validates, the brief, queue and calendar."""
+"""Promotion pages: the request form teaches and validates, the brief and its posts."""
 
 from datetime import timedelta
 from io import BytesIO
@@ -8,19 +8,20 @@ from sqlalchemy import func, select
 
 from core.extensions import db
 from core.models import utcnow
-from promotions import services
+from promotions import assets
 from promotions.models import BriefStatus, PromotionRequest
-from tests.conftest import make_community, make_user
-from tests.test_promotions_factories import brief_in, channel, draft_brief, plan_post
+from tests.test_promotions_factories import (
+    brief_in,
+    channel,
+    draft_brief,
+    people_world,
+    plan_post,
+)
 
 
 @pytest.fixture
 def people(app):
-    leader = make_user("lena@example.com", "Lena Leader")
-    smm = make_user("sam@example.com", "Sam Smm", is_smm=True)
-    member = make_user("max@example.com", "Max Member")
-    community = make_community(leader)
-    return leader, smm, member, community
+    return people_world()
 
 
 def form_data(**overrides) -> dict:
@@ -161,7 +162,7 @@ def test_assets_are_checked_stored_and_served_only_to_those_allowed(people, logi
 
 def test_too_large_asset_is_refused(people, login, monkeypatch):
     leader, _smm, _member, community = people
-    monkeypatch.setattr(services, "MAX_ASSET_BYTES", 10)
+    monkeypatch.setattr(assets, "MAX_ASSET_BYTES", 10)
     data = form_data(assets=(BytesIO(b"x" * 11), "big.pdf"))
     response = login(leader).post(new_url(community), data=data)
     assert response.status_code == 400 and "larger than" in response.text
@@ -271,75 +272,6 @@ def test_brief_downloads_as_markdown(people, login):
     )
 
 
-def test_queue_shows_leaders_their_own_community_and_highlights_overdue(people, login):
-    leader, smm, _member, community = people
-    other_leader = make_user("otto@example.com", "Otto Other")
-    other = make_community(other_leader, "Designers")
-    mine = brief_in(BriefStatus.SUBMITTED, leader, smm, community)
-    theirs = brief_in(BriefStatus.SUBMITTED, other_leader, smm, other)
-    theirs.title = "Design Meetup"
-    mine.content_deadline = utcnow().date() - timedelta(days=1)
-    db.session.commit()
-    page = login(leader).get("/promotions/").text
-    assert "Charity Book Sale" in page and "Design Meetup" not in page
-    assert "table-danger" in page and "Overdue" in page
-    smm_page = login(smm).get("/promotions/?due=overdue").text
-    assert "Charity Book Sale" in smm_page and "Design Meetup" not in smm_page
-    assert "Design Meetup" in login(smm).get(f"/promotions/?community={other.id}").text
-
-
-def test_calendar_shows_posts_by_week_and_channel_and_hides_other_communities(people, login):
-    leader, smm, _member, community = people
-    other_leader = make_user("otto@example.com", "Otto Other")
-    other = make_community(other_leader, "Designers")
-    brief = brief_in(BriefStatus.ACCEPTED, leader, smm, community)
-    day = utcnow() + timedelta(days=2)
-    services.add_planned_post(smm, brief, brief.channels[0], "story", day, "")
-    theirs = brief_in(BriefStatus.ACCEPTED, other_leader, smm, other)
-    theirs.title = "Design Meetup"
-    services.add_planned_post(smm, theirs, theirs.channels[0], "reel", day, "")
-    db.session.commit()
-    start = day.date().isoformat()
-    smm_page = login(smm).get(f"/promotions/calendar?start={start}").text
-    assert "Charity Book Sale" in smm_page and "Design Meetup" in smm_page
-    leader_page = login(leader).get(f"/promotions/calendar?start={start}&view=month").text
-    assert "Charity Book Sale" in leader_page and "Design Meetup" not in leader_page
-    assert "Booked" in leader_page
-    linkedin = channel("LinkedIn")
-    db.session.commit()
-    filtered = login(smm).get(f"/promotions/calendar?start={start}&channel={linkedin.id}").text
-    assert "Charity Book Sale" not in filtered
-
-
-def test_calendar_survives_a_bad_start_date(people, login):
-    _leader, smm, _member, _community = people
-    assert login(smm).get("/promotions/calendar?start=yesterday&view=month").status_code == 200
-
-
-def test_admin_adds_channels_and_smm_keeps_their_requirements(people, login):
-    _leader, smm, _member, _community = people
-    admin = make_user("ada@example.com", "Ada Admin", is_admin=True)
-    instagram = channel()
-    duplicate = login(admin).post("/promotions/channels", data={"name": "instagram"})
-    assert duplicate.status_code == 400 and "exists already" in duplicate.text
-    assert login(admin).post("/promotions/channels", data={"name": "Telegram"}).status_code == 302
-    response = login(smm).post(
-        f"/promotions/channels/{instagram.id}", data={"requirements": "Reels 9:16.", "name": "X"}
-    )
-    assert response.status_code == 302
-    db.session.refresh(instagram)
-    assert instagram.requirements == "Reels 9:16." and instagram.name == "Instagram"
-
-
-def test_notifications_page_lists_and_marks_read(people, login):
-    leader, smm, _member, community = people
-    brief_in(BriefStatus.ACCEPTED, leader, smm, community)
-    page = login(leader).get("/promotions/notifications").text
-    assert "changed the status to Accepted" in page
-    login(leader).post("/promotions/notifications/read")
-    assert services.unread_count(leader) == 0
-
-
 def test_planning_a_post_on_a_draft_brief_is_refused(people, login):
     leader, smm, _member, community = people
     brief = draft_brief(leader, community)
@@ -373,7 +305,7 @@ def test_an_asset_name_with_control_characters_is_stored_and_served_without_them
     leader, smm, _member, community = people
     assert login(leader).post(new_url(community), data=form_data()).status_code == 302
     brief = db.session.execute(select(PromotionRequest)).scalar_one()
-    asset = services.add_asset(leader, brief, "team\r\nphoto\x00.png", b"\x89PNG photo")
+    asset = assets.add_asset(leader, brief, "team\r\nphoto\x00.png", b"\x89PNG photo")
     db.session.commit()
     assert asset.filename == "teamphoto.png"
     download = login(smm).get(f"/promotions/{brief.id}/assets/{asset.id}")

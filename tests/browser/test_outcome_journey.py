@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 
 from playwright.sync_api import expect
 
+from core.extensions import db
 from core.models import utcnow
 from promotions import services
 from promotions.models import BriefStatus, Objective, PostFormat
@@ -32,12 +33,17 @@ def test_link_to_registration_to_outcome(page, live_server):
             publish_from=today + timedelta(days=1),
             publish_until=today + timedelta(days=10),
         )  # fmt: skip
+        # Each step its own transaction, as on the site: the services lock the brief first.
         brief = services.create_request(leader, load_subject("event", event.id), fields)
+        db.session.commit()
         services.submit(leader, brief)
+        db.session.commit()
         services.transition(smm, brief, BriefStatus.ACCEPTED)
+        db.session.commit()
         services.add_planned_post(
             smm, brief, brief.channels[0], PostFormat.STORY, utcnow() + timedelta(days=2), "Story"
         )
+        db.session.commit()
         services.transition(smm, brief, BriefStatus.RUNNING)
         return brief.id, event.id
 

@@ -10,7 +10,7 @@ from datetime import timedelta
 from playwright.sync_api import expect
 
 from core.models import utcnow
-from promotions import services
+from promotions import channel_list
 from promotions.subjects import subject_kinds
 from tests.browser.conftest import pages_seen, sign_in
 from tests.conftest import make_community, make_user
@@ -28,7 +28,7 @@ def test_request_goes_from_leader_to_smm_and_onto_the_calendar(page, live_server
         leader = make_user("lead@example.com", "Lena Leader")
         make_user("smm@example.com", "Sam Smm", is_smm=True)
         community = make_community(leader, "Project Managers")
-        services.ensure_default_channels()
+        channel_list.ensure_default_channels()
         if "event" in subject_kinds():
             from tests.test_events_factories import make_event
 

@@ -8,7 +8,7 @@ from accounts import services as accounts
 from community import services as communities
 from community.models import CommunityKind
 from core.extensions import db
-from promotions import links, services
+from promotions import assets, links
 from promotions.models import BriefStatus
 from tests.matrix import ALLOWED, FORBIDDEN, NOT_FOUND, ROLES, Case, no_args, only, with_bad_form
 from tests.test_promotions_factories import brief_in, draft_brief
@@ -175,7 +175,7 @@ CASES = [
 def prepare(world) -> None:
     leader, smm = world.users["leader"], world.users["smm"]
     world.objects["promo_draft"] = draft_brief(leader, world.community)
-    world.objects["promo_asset"] = services.add_asset(
+    world.objects["promo_asset"] = assets.add_asset(
         leader, world.objects["promo_draft"], "photo.png", b"\x89PNG fake image"
     )
     world.objects["promo_submitted"] = brief_in(BriefStatus.SUBMITTED, leader, smm, world.community)

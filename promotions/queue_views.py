@@ -1,0 +1,63 @@
+"""The SMM queue of briefs, and the notifications page behind the bell."""
+
+from flask import redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from core import commands
+from core.bounds import query_int
+from core.models import utcnow
+from core.paging import page_of_ids
+from core.permissions import requires
+from promotions import permissions, queries, services
+from promotions.models import BriefStatus, PromotionRequest
+from promotions.views import bp
+
+
+@bp.route("/")
+@requires("promotions.browse")
+def queue():
+    status = request.args.get("status", "")
+    status = BriefStatus(status) if status in BriefStatus._value2member_map_ else None
+    community_id = query_int("community")
+    due = request.args.get("due") if request.args.get("due") in ("overdue", "week") else None
+    today = utcnow().date()
+    page = page_of_ids(
+        queries.queue_query(current_user, status, community_id, due, today),
+        30, PromotionRequest, *queries.QUEUE_ROW,
+    )  # fmt: skip
+    return render_template(
+        "promotions/queue.html",
+        page=page,
+        today=today,
+        status=status,
+        community_id=community_id,
+        due=due,
+        communities=queries.queue_communities(current_user),
+        statuses=list(BriefStatus),
+        deadline_state=queries.deadline_state,
+    )
+
+
+# --- notifications ----------------------------------------------------------------------
+
+
+@bp.route("/notifications")
+@requires("promotions.browse")
+def notifications():
+    permissions.forget_menu_facts()
+    return render_template(
+        "promotions/notifications.html",
+        notifications=services.notifications_for(current_user),
+    )
+
+
+@bp.post("/notifications/read")
+@requires("promotions.browse")
+def mark_read():
+    commands.run(
+        lambda: services.mark_all_read(current_user),
+        done=_("All notifications marked as read."),
+    )
+    permissions.forget_menu_facts()
+    return redirect(url_for("promotions.notifications"))
