@@ -12,7 +12,6 @@ from sqlalchemy.orm import joinedload
 
 from accounts.models import User
 from community.history import active_leader_clause, active_leaders
-from community.history import member_counts as member_counts  # promotions/outcomes.py's import
 from community.models import (
     ChannelSnapshot,
     Community,

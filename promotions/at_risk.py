@@ -1,6 +1,5 @@
 """Briefs falling behind: recorded by the cron command, and their people warned once."""
 
-from collections import defaultdict
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
@@ -10,7 +9,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from accounts.mail import email_user, register_email_kind
 from accounts.models import User
-from community.models import Membership, MembershipRole, MembershipStatus
+from community.history import active_leaders
 from core import audit
 from core.extensions import db
 from core.models import utcnow
@@ -26,24 +25,8 @@ AT_RISK_EVENT = "at_risk"
 
 
 def leaders_by_community(community_ids) -> dict[int, list[User]]:
-    """The active leaders of each community, in one query."""
-    leaders: dict[int, list[User]] = defaultdict(list)
-    if not community_ids:
-        return leaders
-    rows = db.session.execute(
-        select(Membership.community_id, User)
-        .join(User, User.id == Membership.user_id)
-        .where(
-            Membership.community_id.in_(set(community_ids)),
-            Membership.role == MembershipRole.LEADER,
-            Membership.status == MembershipStatus.ACTIVE,
-            User.active,
-        )
-        .order_by(User.id)
-    )
-    for community_id, user in rows:
-        leaders[community_id].append(user)
-    return leaders
+    """The leaders to warn in each community: active leaders whose account is on."""
+    return active_leaders(community_ids, only_active_accounts=True)
 
 
 def people_to_warn(brief: PromotionRequest, leaders: list[User]) -> list[User]:

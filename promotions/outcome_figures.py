@@ -8,7 +8,7 @@ from decimal import Decimal
 from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import selectinload
 
-from community.services import member_counts
+from community.history import member_counts
 from core.extensions import db
 from core.models import utcnow
 from initiatives.models import (

@@ -16,6 +16,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import aliased
 
+from community.history import member_at
 from community.models import ChannelSnapshot, ExternalChannel, Membership
 from core.bounds import FIRST_DAY, LAST_DAY
 from core.extensions import db
@@ -200,23 +201,12 @@ def _group_growth(briefs: list[PromotionRequest], today: date) -> dict[int, list
         start, end = window_of(brief)
         moments[brief.id] = (_day_start(start), _day_start(min(end, today) + timedelta(days=1)))
 
-    def member_at(community_id: int, moment: datetime):
-        return func.count(
-            case(
-                (
-                    and_(
-                        Membership.community_id == community_id,
-                        Membership.joined_at <= moment,
-                        or_(Membership.left_at.is_(None), Membership.left_at > moment),
-                    ),
-                    1,
-                )
-            )
-        )
+    def members(community_id: int, moment: datetime):
+        return func.count(case((member_at(moment, community_column=community_id), 1)))
 
     columns = []
     for brief in briefs:
-        columns += [member_at(brief.community_id, moment) for moment in moments[brief.id]]
+        columns += [members(brief.community_id, moment) for moment in moments[brief.id]]
     community_ids = sorted({brief.community_id for brief in briefs})
     row = db.session.execute(
         select(*columns).where(

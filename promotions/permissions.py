@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from flask import g, has_request_context, session
 from sqlalchemy import exists, func, select
 
-from community.models import Membership, MembershipRole, MembershipStatus
+from community.history import active_leader_clause
+from community.models import Membership
 from community.services import is_leader, led_community_ids
 from core.extensions import db
 from core.permissions import is_admin, is_signed_in, is_smm, rule
@@ -26,13 +27,7 @@ def leads_any_community(user) -> bool:
     cache = g.setdefault("_leads_any", {}) if has_request_context() else {}
     if user.id not in cache:
         cache[user.id] = db.session.execute(
-            select(
-                exists().where(
-                    Membership.user_id == user.id,
-                    Membership.role == MembershipRole.LEADER,
-                    Membership.status == MembershipStatus.ACTIVE,
-                )
-            )
+            select(exists().where(Membership.user_id == user.id, active_leader_clause()))
         ).scalar_one()
     return cache[user.id]
 
@@ -54,11 +49,7 @@ def menu_facts(user) -> tuple[bool, int]:
         return bool(cached[2]), int(cached[3])
     leads_any, unread = db.session.execute(
         select(
-            exists().where(
-                Membership.user_id == user.id,
-                Membership.role == MembershipRole.LEADER,
-                Membership.status == MembershipStatus.ACTIVE,
-            ),
+            exists().where(Membership.user_id == user.id, active_leader_clause()),
             select(func.count())
             .select_from(Notification)
             .where(Notification.user_id == user.id, Notification.read_at.is_(None))

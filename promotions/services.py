@@ -10,7 +10,7 @@ from sqlalchemy.orm import joinedload
 
 from accounts.mail import email_user, register_email_kind
 from accounts.models import User
-from community.models import Membership, MembershipRole, MembershipStatus
+from community.history import active_leaders
 from core import audit
 from core.commands import lock_row
 from core.errors import DomainError
@@ -181,18 +181,7 @@ def add_comment(actor, brief: PromotionRequest, body: str) -> BriefComment:
 def _community_side_people(brief: PromotionRequest) -> list[User]:
     if brief.created_by is not None and brief.created_by.active:
         return [brief.created_by]
-    return list(
-        db.session.execute(
-            select(User)
-            .join(Membership, Membership.user_id == User.id)
-            .where(
-                Membership.community_id == brief.community_id,
-                Membership.role == MembershipRole.LEADER,
-                Membership.status == MembershipStatus.ACTIVE,
-                User.active,
-            )
-        ).scalars()
-    )
+    return active_leaders([brief.community_id], only_active_accounts=True)[brief.community_id]
 
 
 def _smm_side_people(brief: PromotionRequest) -> list[User]:
