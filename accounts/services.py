@@ -6,6 +6,7 @@ from functools import cache
 
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -225,11 +226,20 @@ def user_for_reset_token(token: str) -> User | None:
     return _user_for_signed_token(RESET_SALT, token, max_age, _password_state)
 
 
-def reset_password(user: User, password: str) -> None:
-    """Set the password from a reset link; the link came to the address, which proves it."""
+INVALID_RESET_LINK = _l("This reset link is no longer valid. Ask for a new one.")
+
+
+def reset_password(token: str, password: str) -> User:
+    """Set the password from a reset link, once; the link came to the address, which
+    proves it. The account is locked and the link checked again under the lock, so two
+    uses of one link at once change the password once."""
+    user = user_for_reset_token(token)
+    if user is None or lock_row(User, user.id) is None or user_for_reset_token(token) is None:
+        raise DomainError(str(INVALID_RESET_LINK))
     if not user.email_confirmed:
         user.email_confirmed_at = utcnow()
     set_new_password(user, password, "account.password_reset")
+    return user
 
 
 CONFIRMATION_SALT = "email-confirmation"

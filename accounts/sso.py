@@ -149,10 +149,12 @@ def _unconfirmed_account(user: User) -> DomainError:
     return DomainError(message)
 
 
-def finish_sign_in() -> User:
-    """Check the provider's answer and return the matching (or new) account.
+def provider_claims() -> dict:
+    """Check the provider's answer and return what it says about the person.
 
-    Every refusal is a DomainError with a message for the person signing in.
+    It asks the provider over the network: run it outside any transaction (on SQLite a
+    command holds the database's write lock). Every refusal is a DomainError with a
+    message for the person signing in.
     """
     client = provider()
     _load_metadata(client)
@@ -180,6 +182,12 @@ def finish_sign_in() -> User:
         raise DomainError(_("The sign-in provider's answer could not be trusted."))
     if not _email_verified(claims):
         raise DomainError(_("Your email address is not verified with the sign-in provider."))
+    return claims
+
+
+def account_for(claims: dict) -> User:
+    """The account the provider's checked claims name: found, or made for them."""
+    email = claims["email"]
     user = services.find_user_by_email(email)
     if user is None:
         # Creating the account applies the allowed-domain rule.

@@ -155,16 +155,17 @@ def request_password_reset():
 @bp.route("/password/reset/<token>", methods=["GET", "POST"])
 @_limit("PASSWORD_RESET_RATE_LIMIT")
 def reset_password(token: str):
-    user = services.user_for_reset_token(token)
-    if user is None:
-        flash(_("This reset link is no longer valid. Ask for a new one."), "warning")
+    if services.user_for_reset_token(token) is None:
+        flash(str(services.INVALID_RESET_LINK), "warning")
         return redirect(url_for("accounts.request_password_reset"))
     form = PasswordResetForm()
     if form.validate_on_submit():
-        commands.run(
-            lambda: services.reset_password(user, form.password.data),
+        outcome = commands.run(
+            lambda: services.reset_password(token, form.password.data),
             done=_("Your password is changed. Sign in with it now."),
         )
+        if not outcome.ok:  # the link was used a moment ago (a double click, another tab)
+            return redirect(url_for("accounts.request_password_reset"))
         return redirect(url_for("accounts.signin"))
     return render_template("accounts/password_reset.html", form=form), (400 if form.errors else 200)
 
@@ -174,20 +175,24 @@ def sso_start():
     if not sso.sso_enabled():
         abort(404)
     session["sso_next"] = safe_redirect_target(request.args.get("next"), None)
-    # Nothing is written (the provider's state goes into the cookie); the boundary shows
-    # why the provider cannot be reached, as it shows every refusal.
-    outcome = commands.run(lambda: sso.start_sign_in(external_url("accounts.sso_callback")))
+    # Nothing is written (the provider's state goes into the cookie), so no transaction
+    # waits on the provider; a refusal is shown as a command's would be.
+    outcome = commands.ask(lambda: sso.start_sign_in(external_url("accounts.sso_callback")))
     return outcome.value if outcome.ok else redirect(url_for("accounts.signin"))
 
 
 @bp.route("/signin/sso/callback")
-@commands.writes_on_get  # the provider sends the person back with a GET
 def sso_callback():
+    """The provider sends the person back here (a GET): its answer is checked over the
+    network first, outside any transaction; then one command signs the person in."""
     if not sso.sso_enabled():
         abort(404)
+    checked = commands.ask(sso.provider_claims)
+    if not checked.ok:
+        return redirect(url_for("accounts.signin"))
 
     def sign_in_with_provider():
-        user = sso.finish_sign_in()
+        user = sso.account_for(checked.value)
         target = safe_redirect_target(session.pop("sso_next", None), home_url())
         sessions.sign_in(user)  # a fresh session: nothing from before signing in is kept
         return user, target

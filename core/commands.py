@@ -59,8 +59,12 @@ def transaction() -> Iterator[None]:
     """One command's transaction: commit at the end, roll back on any error.
 
     A DomainError is re-raised after the rollback, for the caller to show; `run`
-    shows it for views and `cli_transaction` for CLI commands.
+    shows it for views and `cli_transaction` for CLI commands. Inside another command
+    it joins that one: the outer command commits or rolls back everything.
     """
+    if _in_command.get():
+        yield
+        return
     token = _in_command.set(True)
     try:
         _start_writing()
@@ -73,12 +77,16 @@ def transaction() -> Iterator[None]:
         _in_command.reset(token)
 
 
+Done = str | tuple[str, str] | None
+
+
 def run(
-    action: Callable[[], Any], *, done: str | Callable[[Any], str] | None = None, form=None
+    action: Callable[[], Any], *, done: Done | Callable[[Any], Done] = None, form=None
 ) -> Outcome:
     """Run `action` as a command from a view; flash `done` when it was committed.
 
-    `done` may be a function of the action's value (chosen before the commit, while
+    `done` is a message (shown as a success) or a (message, category) pair, or a
+    function of the action's value giving one (chosen before the commit, while
     everything is loaded). A domain error goes beside `form`'s field named by
     `error.field` when there is one, else into one "danger" message.
     """
@@ -90,8 +98,18 @@ def run(
         show_refusal(error, form)
         return Outcome(ok=False, error=error)
     if message:
-        flash(message, "success")
+        flash(*((message, "success") if isinstance(message, str) else message))
     return Outcome(ok=True, value=value)
+
+
+def ask(action: Callable[[], Any], form=None) -> Outcome:
+    """Run a step that writes nothing (asking another service over the network) outside
+    any transaction, showing a refusal as `run` would."""
+    try:
+        return Outcome(ok=True, value=action())
+    except DomainError as error:
+        show_refusal(error, form)
+        return Outcome(ok=False, error=error)
 
 
 def show_refusal(error: DomainError, form=None) -> None:
@@ -128,9 +146,6 @@ def lock_row(model, row_id: int):
     one after the other (always in the same order); on SQLite the command's
     transaction already holds the whole database.
     """
-    db.session.flush()
-    if db.session.info.get("written"):
-        raise RuntimeError("lock_row() must come before any change in the transaction")
     _start_writing()
     return db.session.execute(
         select(model)
@@ -141,13 +156,20 @@ def lock_row(model, row_id: int):
 
 
 def _start_writing() -> None:
-    """On SQLite, make sure this transaction holds the write lock before it reads on.
+    """Refuse to go on after changes; on SQLite, make sure this transaction holds the
+    write lock before it reads on.
 
     Inside a command the transaction began with BEGIN IMMEDIATE. Outside one (a test
     or a script calling a service directly) a read-only transaction is ended first:
     it changed nothing, and a reader cannot take the write lock later in WAL mode.
     """
-    if db.session.get_bind().dialect.name != "sqlite" or _holds_sqlite_write_lock():
+    session = db.session()
+    session.flush()
+    if session.info.get("written"):
+        # On SQLite the commit below would make them permanent, unasked; on PostgreSQL a
+        # lock taken after them would not have protected what they read.
+        raise RuntimeError("lock_row() must come before any change in the transaction")
+    if session.get_bind().dialect.name != "sqlite" or _holds_sqlite_write_lock():
         return
     if db.session().in_transaction():
         db.session.commit()  # reads only: `written` was checked by the caller
@@ -189,6 +211,7 @@ def _take_over_sqlite_transactions(dbapi_connection, _record) -> None:
 def _begin_sqlite_transaction(conn) -> None:
     if conn.dialect.name == "sqlite":
         immediate = conn.get_execution_options().get("sqlite_immediate") or _wants_write_lock()
+        conn.info["immediate"] = False  # until the BEGIN below has succeeded
         conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
         conn.info["immediate"] = bool(immediate)
 
@@ -196,6 +219,13 @@ def _begin_sqlite_transaction(conn) -> None:
 @event.listens_for(Session, "after_flush")
 def _note_written(session, _context) -> None:
     session.info["written"] = True
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _note_bulk_written(state) -> None:
+    # An insert, update or delete statement run directly writes without a flush.
+    if state.is_insert or state.is_update or state.is_delete:
+        state.session.info["written"] = True
 
 
 @event.listens_for(Session, "after_commit")

@@ -228,10 +228,10 @@ def cancel(event_id: int):
     return redirect(url_for("events.show", event_id=event.id))
 
 
-def _registered(registration) -> str:
+def _registered(registration) -> commands.Done:
     if registration.status == RegistrationStatus.CONFIRMED:
         return _("You are registered.")
-    return _("The event is full: you are on the waitlist.")
+    return _("The event is full: you are on the waitlist."), "info"
 
 
 @bp.post("/events/<int:event_id>/register")

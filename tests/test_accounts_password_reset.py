@@ -73,3 +73,37 @@ def test_password_reset_cannot_be_turned_off_in_email_settings(world, login):
     member = world.users["member"]
     login(member).post("/me/email", data={})
     assert "account" in mail.wanted_kinds(member)
+
+
+def test_a_reset_link_used_twice_at_once_changes_the_password_once(app):
+    """Two tabs (or a double click) posting one link: the second finds it used."""
+    import threading
+
+    from core import commands
+    from core.errors import DomainError
+
+    user = make_user("ann@example.com")
+    token = services.password_reset_token(user)
+    db.session.commit()
+    results, start = [], threading.Barrier(4)
+
+    def use_link(password: str):
+        with app.test_request_context(method="POST"):
+            start.wait()
+            try:
+                with commands.transaction():
+                    services.reset_password(token, password)
+                results.append("changed")
+            except DomainError:
+                results.append("refused")
+
+    threads = [threading.Thread(target=use_link, args=(f"new password {i}",)) for i in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted(results) == ["changed", "refused", "refused", "refused"]
+    resets = db.session.execute(
+        select(AuditEntry).where(AuditEntry.action == "account.password_reset")
+    ).scalars()
+    assert len(list(resets)) == 1
