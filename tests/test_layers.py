@@ -1,5 +1,5 @@
 """Dependencies point one way: core ← accounts ← community ← {initiatives, events} ←
-promotions, with search and reports reading from all. A lower feature names no higher
+promotions, with search, reports and notifications reading from all. A lower feature names no higher
 one, neither by importing it nor by linking to its pages from its templates or e-mails."""
 
 import ast
@@ -19,7 +19,7 @@ MAY_USE = {
     "initiatives": {"core", "accounts", "community", "initiatives"},
     "promotions": {"core", "accounts", "community", "events", "initiatives", "promotions"},
 }
-READERS_OF_ALL = ("search", "reports")
+READERS_OF_ALL = ("search", "reports", "notifications")
 for _reader in READERS_OF_ALL:
     MAY_USE[_reader] = {*MAY_USE["promotions"], _reader}
 LAYERED = set(MAY_USE)
