@@ -8,7 +8,7 @@ from community.models import Membership
 from core import commands
 from core.extensions import db
 from core.mail import OutgoingEmail
-from initiatives import services as initiatives
+from initiatives import participants, reservations
 from notifications import registry, services
 from notifications.kinds import JOIN_REQUEST, OUTSIDE_OFFER, REQUEST_APPROVED, REQUEST_DECLINED
 from notifications.mail import text_of
@@ -154,10 +154,10 @@ def test_two_leaders_approving_at_once_tell_the_member_once(app, world):
 
 
 def test_an_outside_offer_tells_the_leaders_and_a_reservation_the_reader(catalog):
-    outsider = initiatives.Outsider("Olha Outside", "olha@elsewhere.example")
+    outsider = participants.Outsider("Olha Outside", "olha@elsewhere.example")
     catalog.offer("Peopleware", user=None, outsider=outsider)
     item = catalog.offer()
-    initiatives.request_item(catalog.initiative.id, item.id, pledged="400", user=catalog.employee)
+    reservations.request_item(catalog.initiative.id, item.id, pledged="400", user=catalog.employee)
     db.session.commit()
     assert told() == [
         (catalog.leader.email, OUTSIDE_OFFER.name),
