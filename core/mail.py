@@ -10,7 +10,7 @@ import enum
 import re
 from datetime import datetime
 from email.message import EmailMessage
-from email.utils import format_datetime, make_msgid
+from email.utils import format_datetime, make_msgid, parseaddr
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
@@ -93,7 +93,9 @@ def queue_email(
         ).first()
     ):
         return None
-    domain = current_app.config["MAIL_FROM"].rpartition("@")[2] or "guildhall.local"
+    # The domain of MAIL_FROM's address ("Guildhall <guildhall@example.com>" gives
+    # "example.com", without the display form's closing ">").
+    domain = parseaddr(current_app.config["MAIL_FROM"])[1].rpartition("@")[2] or "guildhall.local"
     email = OutgoingEmail(
         kind=kind, to_address=to, subject=subject, text_body=body, html_body=html,
         locale=locale,
