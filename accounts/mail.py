@@ -104,6 +104,8 @@ def email_user(
 
 
 def _first_line(template_name: str) -> str:
+    """The template's first line, as a template of its own that renders text: Flask
+    autoescapes a template made from a string, which would write "Q&A" as "Q&amp;A"."""
     environment = current_app.jinja_env
     source, _, _ = environment.loader.get_source(environment, template_name)
-    return source.partition("\n")[0]
+    return "{% autoescape false %}" + source.partition("\n")[0] + "{% endautoescape %}"

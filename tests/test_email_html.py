@@ -60,6 +60,7 @@ def test_every_message_has_its_text_then_its_html_with_the_people_text_escaped(w
         assert '<meta name="color-scheme" content="light dark">' in html
         assert f"<title>{escaped(queued.subject)}</title>" in html, template
         assert "<script>" not in html and "<b>" not in html, template
+        assert "&amp;lt;" not in html and "&amp;amp;" not in html, template  # escaped once
         assert escaped(HOSTILE) in html, template  # the name, escaped, in "Hello …"
         assert HOSTILE in text, template  # the text part is text: nothing to escape
         hrefs = Links(html).hrefs
@@ -67,6 +68,19 @@ def test_every_message_has_its_text_then_its_html_with_the_people_text_escaped(w
             link.startswith((SITE + "/", "https://meet.example.com/")) for link in hrefs
         ), (template, hrefs)
         assert hrefs[-1] in (f"{SITE}/me", f"{SITE}/notifications/settings"), template
+
+
+def test_subjects_are_text_and_the_body_starts_after_them(world, site):
+    messages = every_message(world)
+    for template in ("registration_confirmed", "welcome", "brief_update"):
+        queued = messages[template]
+        assert HOSTILE in queued.subject and "&lt;" not in queued.subject, template
+        assert queued.text_body.startswith("Hello "), template
+    _text, html = parts(parsed(messages["registration_confirmed"]))
+    assert f"<h1 {H1_STYLE}>You are registered: Retro {escaped(HOSTILE)}</h1>" in html
+
+
+H1_STYLE = 'style="margin:0 0 16px; font-size:22px; line-height:1.3; font-weight:700;"'
 
 
 def escaped(text: str) -> str:
