@@ -7,10 +7,10 @@ templates end in .html), so whatever people wrote reaches the mail client as tex
 
 from contextlib import contextmanager
 
-from babel.dates import get_timezone as zone_named
 from flask import g, render_template
 from flask_babel import get_babel, get_locale
 from flask_babel import get_timezone as babel_zone
+from pytz import timezone as zone_named
 
 from core.text import one_line
 

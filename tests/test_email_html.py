@@ -122,6 +122,10 @@ def test_event_times_are_in_the_readers_zone_not_the_senders(world, site, app):
     _text, html = parts(parsed(queued))
     assert "(UTC)" in html and "America/New_York" not in html
 
+    leader.timezone = "Asia/Tokyo"  # the zone a person chooses (profiles: User.timezone)
+    _text, html = parts(parsed(mail.email_user(leader, "events", "event_reminder", event=event)))
+    assert "(Asia/Tokyo)" in html
+
 
 def test_the_whole_message_arrives_through_smtp_with_its_calendar(world, inbox, site):
     register(world.users["member"], make_event(world.users["leader"], world.community))
