@@ -9,6 +9,7 @@ from sqlalchemy import select
 from accounts.models import EmailPreference, User
 from core.extensions import db
 from core.mail import OutgoingEmail, queue_email
+from core.mail_html import recipient_zone, render_html
 from core.site import external_url, site_context  # noqa: F401  (links in mail: see core/site.py)
 from core.text import one_line
 
@@ -72,7 +73,8 @@ def email_user(
     attachments: list[tuple[str, str, bytes]] = (),
     **context,
 ) -> OutgoingEmail | None:
-    """Queue the e-mail `template` (templates/email/<template>.txt) for `user`.
+    """Queue the e-mail `template` for `user`: templates/email/<template>.txt is its
+    text, and <template>.html (extending email/base.html) its HTML part.
 
     The first line of the rendered template is the subject. Nothing is queued
     when the person turned this kind off, or is deactivated. Links in it, and any
@@ -84,20 +86,26 @@ def email_user(
         return None
     locale = user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]
     name = f"email/{template}.txt"
-    with site_context(), force_locale(locale):
+    with site_context(), force_locale(locale), recipient_zone(user):
         rendered = render_template(name, user=user, **context).strip()
         # The subject is what the template's first line makes, rendered alone: a
         # name or a title with a line break in it stays in the subject, on one line,
         # and never becomes the first line of the body.
         subject = render_template_string(_first_line(name), user=user, **context).strip()
+        html = render_html(
+            f"email/{template}.html", user=user, subject=subject,
+            settings_link=external_url("accounts.profile"), **context,
+        )  # fmt: skip
     body = rendered.removeprefix(subject) if rendered.startswith(subject) else rendered
     return queue_email(
-        kind, user.email, one_line(subject), body.strip() + "\n", locale=locale,
-        dedupe_key=dedupe_key, attachments=attachments,
+        kind, user.email, one_line(subject), body.strip() + "\n", html=html,
+        locale=locale, dedupe_key=dedupe_key, attachments=attachments,
     )  # fmt: skip
 
 
 def _first_line(template_name: str) -> str:
+    """The template's first line, as a template of its own that renders text: Flask
+    autoescapes a template made from a string, which would write "Q&A" as "Q&amp;A"."""
     environment = current_app.jinja_env
     source, _, _ = environment.loader.get_source(environment, template_name)
-    return source.partition("\n")[0]
+    return "{% autoescape false %}" + source.partition("\n")[0] + "{% endautoescape %}"

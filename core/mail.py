@@ -10,7 +10,7 @@ import enum
 import re
 from datetime import datetime
 from email.message import EmailMessage
-from email.utils import format_datetime, make_msgid
+from email.utils import format_datetime, make_msgid, parseaddr
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
@@ -41,6 +41,9 @@ class OutgoingEmail(db.Model):
     to_address: Mapped[str] = mapped_column(String(254))
     subject: Mapped[str] = mapped_column(String(300))
     text_body: Mapped[str] = mapped_column(Text)
+    # The same message as HTML (templates/email/<name>.html), sent beside the text as
+    # multipart/alternative; None for a message queued as text alone.
+    html_body: Mapped[str | None] = mapped_column(Text)
     locale: Mapped[str] = mapped_column(String(10), default="en")
     # Makes "send once" hold for things like reminders: a second enqueue is ignored.
     dedupe_key: Mapped[str | None] = mapped_column(String(200), unique=True)
@@ -76,6 +79,7 @@ def queue_email(
     subject: str,
     body: str,
     *,
+    html: str | None = None,
     locale: str = "en",
     dedupe_key: str | None = None,
     attachments: list[tuple[str, str, bytes]] = (),
@@ -89,9 +93,12 @@ def queue_email(
         ).first()
     ):
         return None
-    domain = current_app.config["MAIL_FROM"].rpartition("@")[2] or "guildhall.local"
+    # The domain of MAIL_FROM's address ("Guildhall <guildhall@example.com>" gives
+    # "example.com", without the display form's closing ">").
+    domain = parseaddr(current_app.config["MAIL_FROM"])[1].rpartition("@")[2] or "guildhall.local"
     email = OutgoingEmail(
-        kind=kind, to_address=to, subject=subject, text_body=body, locale=locale,
+        kind=kind, to_address=to, subject=subject, text_body=body, html_body=html,
+        locale=locale,
         dedupe_key=dedupe_key, message_id=make_msgid(domain=domain),
         list_unsubscribe=list_unsubscribe,
         attachments=[
@@ -163,6 +170,8 @@ def build_message(email: OutgoingEmail) -> EmailMessage:
     if email.list_unsubscribe:
         message["List-Unsubscribe"] = f"<{header_value(email.list_unsubscribe)}>"
     message.set_content(email.text_body)
+    if email.html_body:  # multipart/alternative: the text first, the HTML the client prefers
+        message.add_alternative(email.html_body, subtype="html")
     for attachment in email.attachments:
         maintype, _, subtype = attachment.content_type.partition("/")
         message.add_attachment(

@@ -10,6 +10,7 @@ from werkzeug.routing import BuildError
 
 from accounts.models import User
 from core.mail import OutgoingEmail, queue_email
+from core.mail_html import recipient_zone, render_html
 from core.site import external_url, site_context
 from core.text import one_line
 from notifications import registry
@@ -56,29 +57,33 @@ def _locale(user: User) -> str:
 def email_at_once(notification: Notification) -> OutgoingEmail | None:
     """Queue the e-mail for one notification, in the same transaction as its row."""
     user = notification.recipient
-    with site_context(), force_locale(_locale(user)):
+    with site_context(), force_locale(_locale(user)), recipient_zone(user):
         subject = text_of(notification)
-        body = render_template(
-            "email/notification.txt", user=user, text=subject,
-            link=target_url(notification, external=True), settings_link=settings_url(),
+        context = dict(
+            user=user, text=subject, link=target_url(notification, external=True),
+            settings_link=settings_url(),
         )  # fmt: skip
-    return _queue(f"notification.{notification.kind}", user, subject, body)
+        body = render_template("email/notification.txt", **context)
+        html = render_html("email/notification.html", subject=subject, **context)
+    return _queue(f"notification.{notification.kind}", user, subject, body, html)
 
 
 def email_digest(user: User, notifications: list[Notification], day) -> OutgoingEmail | None:
     """Queue one person's digest of `notifications` (oldest first)."""
-    with site_context(), force_locale(_locale(user)):
+    with site_context(), force_locale(_locale(user)), recipient_zone(user):
         subject = _("Your notifications of %(day)s", day=format_date(day, "long"))
-        items = [(text_of(n), target_url(n, external=True)) for n in notifications]
-        body = render_template(
-            "email/notification_digest.txt", user=user, items=items,
+        context = dict(
+            user=user, items=[(text_of(n), target_url(n, external=True)) for n in notifications],
             page_link=external_url("notifications.index"), settings_link=settings_url(),
         )  # fmt: skip
-    return _queue("notification.digest", user, subject, body, dedupe=f"digest:{user.id}:{day}")
+        body = render_template("email/notification_digest.txt", **context)
+        html = render_html("email/notification_digest.html", subject=subject, **context)
+    dedupe = f"digest:{user.id}:{day}"
+    return _queue("notification.digest", user, subject, body, html, dedupe=dedupe)
 
 
-def _queue(kind: str, user: User, subject: str, body: str, dedupe: str | None = None):
+def _queue(kind: str, user: User, subject: str, body: str, html: str, dedupe: str | None = None):
     return queue_email(
-        kind[:40], user.email, one_line(subject), body.strip() + "\n", locale=_locale(user),
-        dedupe_key=dedupe, list_unsubscribe=settings_url(),
+        kind[:40], user.email, one_line(subject), body.strip() + "\n", html=html,
+        locale=_locale(user), dedupe_key=dedupe, list_unsubscribe=settings_url(),
     )  # fmt: skip

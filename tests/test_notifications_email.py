@@ -118,7 +118,7 @@ def test_brief_status_changes_reach_the_other_side_by_email(world, inbox):
     send_queued()
     [message] = [m for m in inbox.messages if m["To"] == "leader@example.com"]
     assert "is now" in message["Subject"]
-    assert "Add the target date" in message.get_content()
+    assert "Add the target date" in message.get_body(("plain",)).get_content()
 
 
 def test_ukrainian_readers_get_ukrainian_event_mail(world, inbox):
@@ -155,7 +155,10 @@ def test_at_risk_alerts_arrive_once_in_each_readers_language(world, inbox, runne
     assert by_reader[smm.email]["Subject"].endswith("is behind its target")
     assert by_reader[leader.email]["Content-Language"] == "uk"
     assert "відстає від цілі" in by_reader[leader.email]["Subject"]
-    assert f"/promotions/{brief.id}/outcome" in by_reader[leader.email].get_content()
+    assert (
+        f"/promotions/{brief.id}/outcome"
+        in by_reader[leader.email].get_body(("plain",)).get_content()
+    )
 
 
 def test_every_leader_and_the_smm_assignee_hear_a_brief_fell_behind(world, inbox, runner):

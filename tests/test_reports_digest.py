@@ -35,7 +35,7 @@ def test_leaders_get_one_digest_a_week_with_their_communities_news(world, inbox)
     assert (
         digest["To"] == "leader@example.com" and digest["Subject"] == "Your communities this week"
     )
-    text = digest.get_content()
+    text = digest.get_body(("plain",)).get_content()
     assert "Project Managers" in text and "QA Guild" in text
     assert "1 joined" in text
     assert "1 request to join is waiting for you." in text
