@@ -61,6 +61,7 @@ from core.security import (
 from core.site import external_url
 from core.text import is_web_address
 from core.views import bp as core_bp
+from core.zones import select_timezone
 from demo import seed_demo_command
 from events.cli import events_cli
 from events.views import bp as events_bp
@@ -99,7 +100,7 @@ def register_extensions(app: Flask) -> None:
     bootstrap.init_app(app)
     limiter.init_app(app)
     figures_cache.init_app(app, config=figures_cache_config(app.config))
-    babel.init_app(app, locale_selector=select_locale)
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
     login_manager.init_app(app)
     login_manager.login_view = "accounts.signin"
     login_manager.login_message_category = "info"
