@@ -7,6 +7,7 @@ from flask_babel import get_locale
 from flask_login import current_user
 
 import accounts.confirmation_views  # noqa: F401  (its routes join the accounts blueprint)
+import accounts.people_views  # noqa: F401  (its routes join the accounts blueprint)
 import accounts.permissions  # noqa: F401  (importing a permissions module registers its rules)
 import community.permissions  # noqa: F401
 import core.commands  # noqa: F401  (SQLite transaction handling for row locks)

@@ -33,6 +33,7 @@ MAX_IMAGE_BYTES = 2 * 1024 * 1024
 MAX_IMAGE_SIDE = 10_000
 MAX_JPEG_SCANS = 64
 FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
+IMAGE_EXTENSIONS = ["jpg", "jpeg", "png", "webp"]  # what upload fields accept
 # GIF, BMP, TIFF, Photoshop: named to say which formats to use, never opened.
 OTHER_IMAGE_SIGNATURES = (b"GIF87a", b"GIF89a", b"BM", b"II*\0", b"MM\0*", b"8BPS")
 SRGB = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from accounts.people_views import register_person_section
 from accounts.views import register_profile_section
 from community import services as communities
 from community.views import load_community, register_community_section
@@ -49,6 +50,9 @@ def _community_section(community, user) -> dict:
 
 register_community_section("events/_community_events.html", _community_section)
 bp.add_app_template_global(event_actions)  # buttons higher features add to the event page
+register_person_section(
+    "events/_person_events.html", lambda user: {"attended": queries.events_attended(user)}
+)
 register_profile_section(
     "events/_my_events.html", lambda user: {"registrations": queries.upcoming_registrations(user)}
 )
