@@ -37,6 +37,7 @@ from community.views import bp as community_bp
 from core.backup import backup_command, restore_command
 from core.bounds import IdConverter
 from core.config import figures_cache_config, from_environment
+from core.dates import register_date_filters
 from core.errors import register_error_handlers
 from core.extensions import (
     babel,
@@ -145,6 +146,7 @@ def register_template_helpers(app: Flask) -> None:
     # Links people typed are linked only when they are http(s): forms check this,
     # and the pages check again so a stored javascript: address stays text.
     app.jinja_env.tests["web_address"] = is_web_address
+    register_date_filters(app)  # one format for every date and time (core/dates.py)
     app.jinja_env.globals["can"] = lambda action, obj=None: can(current_user, action, obj)
     app.jinja_env.globals["nav_items"] = nav_items
     app.jinja_env.globals["home_endpoint"] = home_endpoint  # url_for(home_endpoint())
