@@ -7,6 +7,7 @@ from flask_babel import get_locale
 from flask_login import current_user
 
 import accounts.confirmation_views  # noqa: F401  (its routes join the accounts blueprint)
+import accounts.people_views  # noqa: F401  (its routes join the accounts blueprint)
 import accounts.permissions  # noqa: F401  (importing a permissions module registers its rules)
 import community.permissions  # noqa: F401
 import core.commands  # noqa: F401  (SQLite transaction handling for row locks)
@@ -36,6 +37,7 @@ from community.views import bp as community_bp
 from core.backup import backup_command, restore_command
 from core.bounds import IdConverter
 from core.config import figures_cache_config, from_environment
+from core.dates import register_date_filters
 from core.errors import register_error_handlers
 from core.extensions import (
     babel,
@@ -61,6 +63,7 @@ from core.security import (
 from core.site import external_url
 from core.text import is_web_address
 from core.views import bp as core_bp
+from core.zones import select_timezone
 from demo import seed_demo_command
 from events.cli import events_cli
 from events.views import bp as events_bp
@@ -99,7 +102,7 @@ def register_extensions(app: Flask) -> None:
     bootstrap.init_app(app)
     limiter.init_app(app)
     figures_cache.init_app(app, config=figures_cache_config(app.config))
-    babel.init_app(app, locale_selector=select_locale)
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
     login_manager.init_app(app)
     login_manager.login_view = "accounts.signin"
     login_manager.login_message_category = "info"
@@ -143,6 +146,7 @@ def register_template_helpers(app: Flask) -> None:
     # Links people typed are linked only when they are http(s): forms check this,
     # and the pages check again so a stored javascript: address stays text.
     app.jinja_env.tests["web_address"] = is_web_address
+    register_date_filters(app)  # one format for every date and time (core/dates.py)
     app.jinja_env.globals["can"] = lambda action, obj=None: can(current_user, action, obj)
     app.jinja_env.globals["nav_items"] = nav_items
     app.jinja_env.globals["home_endpoint"] = home_endpoint  # url_for(home_endpoint())

@@ -3,12 +3,23 @@
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, PasswordField, StringField, SubmitField
+from flask_wtf.file import FileAllowed, FileField, FileRequired, FileSize
+from wtforms import (
+    BooleanField,
+    EmailField,
+    PasswordField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    SubmitField,
+)
 from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
 from accounts import services
+from core.images import IMAGE_EXTENSIONS, MAX_IMAGE_BYTES
 from core.mail import MailAddress
 from core.text import one_line
+from core.zones import time_zone_choices
 
 # The passwords tried first by anyone guessing (leaked-password lists' top, 8+ characters).
 COMMON_PASSWORDS = frozenset({
@@ -139,3 +150,60 @@ class PasswordChangeForm(PasswordResetForm):
     def validate_password(self, field):
         if current_user.check_password(field.data):
             raise ValidationError(_l("Choose a password other than your current one."))
+
+
+# --- profile ------------------------------------------------------------------
+
+
+def _known_choice(message):
+    def check(form, field):
+        if field.data and field.data not in {choice[0] for choice in field.iter_choices()}:
+            raise ValidationError(message)
+
+    return check
+
+
+class ProfileForm(FlaskForm):
+    """What colleagues see of the person, and how the site shows them times and text."""
+
+    display_name = StringField(
+        _l("Name"),
+        validators=[DataRequired(_l("Enter the name colleagues know you by.")), Length(max=120)],
+        filters=[one_line],
+    )
+    job_title = StringField(_l("Job title"), validators=[Length(max=120)], filters=[one_line])
+    team = StringField(_l("Team"), validators=[Length(max=120)], filters=[one_line])
+    time_zone = SelectField(
+        _l("Time zone"),
+        validate_choice=False,
+        validators=[_known_choice(_l("Choose a time zone from the list."))],
+        description=_l("Dates and times on the site are shown in this zone."),
+    )
+    locale = SelectField(
+        _l("Language"),
+        validate_choice=False,
+        validators=[_known_choice(_l("Choose a language from the list."))],
+    )
+    submit = SubmitField(_l("Save profile"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.time_zone.choices = [SelectChoice("", _l("The site's default")), *time_zone_choices()]
+        self.locale.choices = [
+            SelectChoice("", _l("As my browser asks")),
+            SelectChoice("en", "English"),
+            SelectChoice("uk", "Українська"),
+        ]
+
+
+class AvatarForm(FlaskForm):
+    avatar = FileField(
+        _l("Avatar"),
+        validators=[
+            FileRequired(_l("Choose an image to upload.")),
+            FileAllowed(IMAGE_EXTENSIONS, _l("Upload a JPEG, PNG or WebP image.")),
+            FileSize(MAX_IMAGE_BYTES, message=_l("The image is larger than 2 MB.")),
+        ],
+        description=_l("JPEG, PNG or WebP, up to 2 MB."),
+    )
+    submit = SubmitField(_l("Upload avatar"))

@@ -4,7 +4,7 @@ from datetime import datetime
 
 from flask import current_app
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy import ForeignKey, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -23,6 +23,13 @@ class User(UserMixin, TimestampMixin, db.Model):
     is_smm: Mapped[bool] = mapped_column(default=False)
     active: Mapped[bool] = mapped_column(default=True)
     locale: Mapped[str | None] = mapped_column(String(10))
+    # The profile (/people/<id>): what colleagues see beside the name.
+    job_title: Mapped[str | None] = mapped_column(String(120))
+    team: Mapped[str | None] = mapped_column(String(120))
+    avatar_file: Mapped[str | None] = mapped_column(String(80))  # core/images.py names it
+    avatar_hidden: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # An IANA zone name; None shows times in the site's default zone.
+    time_zone: Mapped[str | None] = mapped_column(String(64))
     # When the person proved the address is theirs (a confirmation link, or single
     # sign-on); None while a sign-up waits for its link.
     email_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -40,6 +47,16 @@ class User(UserMixin, TimestampMixin, db.Model):
     @property
     def email_confirmed(self) -> bool:
         return self.email_confirmed_at is not None
+
+    @property
+    def shown_avatar(self) -> str | None:
+        """The avatar colleagues see: none once an admin hid it."""
+        return None if self.avatar_hidden else self.avatar_file
+
+    @property
+    def initials(self) -> str:
+        words = [word for word in self.display_name.split() if word[:1].isalnum()]
+        return "".join(word[0] for word in words[:2]).upper() or "?"
 
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(

@@ -24,9 +24,11 @@ from sqlalchemy import select
 
 from accounts import mail, services, sessions, sso
 from accounts.forms import (
+    AvatarForm,
     PasswordChangeForm,
     PasswordResetForm,
     PasswordResetRequestForm,
+    ProfileForm,
     SignInForm,
     SignUpForm,
 )
@@ -223,17 +225,29 @@ def signout_everywhere():
 @bp.route("/me")
 @requires("account.view_profile")
 def profile():
-    return _profile_page(PasswordChangeForm())
+    return _profile_page()
 
 
-def _profile_page(password_form: PasswordChangeForm, status: int = 200):
+def _profile_page(
+    password_form: PasswordChangeForm | None = None,
+    profile_form: ProfileForm | None = None,
+    avatar_form: AvatarForm | None = None,
+    status: int = 200,
+):
+    """The settings page, with the form that failed (and its messages) where it was sent."""
+    if profile_form is None:
+        profile_form = ProfileForm(obj=current_user, formdata=None)
+        profile_form.time_zone.data = current_user.time_zone or ""
+        profile_form.locale.data = current_user.locale or ""
     sections = [(template, load(current_user)) for template, load in profile_sections]
     return render_template(
         "accounts/profile.html",
         sections=sections,
         email_kinds=mail.email_kinds(),
         wanted=mail.wanted_kinds(current_user),
-        password_form=password_form,
+        password_form=password_form or PasswordChangeForm(),
+        profile_form=profile_form,
+        avatar_form=avatar_form or AvatarForm(formdata=None),
         live_sessions=sessions.live_sessions(current_user),
         this_session=sessions.current_session(),
     ), status
@@ -250,7 +264,7 @@ def change_password():
     if not form.validate_on_submit():
         if form.current_password.errors:
             commands.run(lambda: audit.record(user, "account.password_change_refused", user))
-        return _profile_page(form, 400)
+        return _profile_page(password_form=form, status=400)
     commands.run(
         lambda: services.set_new_password(user, form.password.data, "account.password_change"),
         done=_("Your password is changed. Other devices are signed out."),

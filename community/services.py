@@ -107,6 +107,23 @@ def memberships_of(user: User) -> list[Membership]:
     )
 
 
+def active_memberships_of(user: User) -> list[Membership]:
+    """The communities a person is in now (archived ones left out), leaders first."""
+    return list(
+        db.session.execute(
+            select(Membership)
+            .join(Membership.community)
+            .options(joinedload(Membership.community))
+            .where(
+                Membership.user_id == user.id,
+                Membership.status == MembershipStatus.ACTIVE,
+                Community.archived_at.is_(None),
+            )
+            .order_by(Membership.role, Community.name)  # "leader" sorts before "member"
+        ).scalars()
+    )
+
+
 def count_leaders(community: Community) -> int:
     return db.session.execute(
         select(func.count()).where(Membership.community_id == community.id, active_leader_clause())

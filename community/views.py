@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from accounts.people_views import register_person_section
 from accounts.services import find_user_by_email
 from accounts.views import register_personal_data, register_profile_section
 from community import directory as lists
@@ -31,6 +32,10 @@ register_profile_section(
     "community/_my_communities.html", lambda user: {"memberships": services.memberships_of(user)}
 )
 register_personal_data("memberships", lists.membership_history_data)
+register_person_section(
+    "community/_person_communities.html",
+    lambda user: {"memberships": services.active_memberships_of(user)},
+)
 
 # Higher features (events, initiatives, promotions) add their part of the
 # community page here: a template and a loader (community, user) -> context.

@@ -23,6 +23,7 @@ from wtforms.validators import (
 
 from core.bounds import LOCAL_FORMATS, count_range, within_window
 from core.text import is_web_address, one_line
+from core.zones import time_zone_choices
 from events.models import EventVisibility
 from events.planning import (
     MAX_SEATS,
@@ -30,7 +31,6 @@ from events.planning import (
     EventRuleError,
     check_details,
     local_to_utc,
-    time_zone_names,
     utc_to_local,
 )
 
@@ -40,10 +40,6 @@ VISIBILITY_CHOICES = [
     SelectChoice(EventVisibility.MEMBERS.value, _l("Community members only")),
     SelectChoice(EventVisibility.EMPLOYEES.value, _l("All employees")),
 ]
-
-
-def _time_zone_choices() -> list[SelectChoice]:
-    return [SelectChoice(name, name.replace("_", " ")) for name in time_zone_names()]
 
 
 class EventForm(FlaskForm):
@@ -115,7 +111,7 @@ class EventForm(FlaskForm):
 
     def __init__(self, *args, default_zone: str = "UTC", **kwargs):
         super().__init__(*args, **kwargs)
-        self.timezone.choices = _time_zone_choices()
+        self.timezone.choices = time_zone_choices()
         if not self.timezone.data or self.timezone.data == "None":
             self.timezone.data = default_zone
 

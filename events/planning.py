@@ -2,8 +2,7 @@
 
 from dataclasses import dataclass, fields
 from datetime import UTC, datetime, timedelta
-from functools import cache
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask_babel import gettext as _
 
@@ -15,6 +14,7 @@ from core.commands import lock_row
 from core.errors import DomainError
 from core.extensions import db
 from core.models import utcnow
+from core.zones import is_time_zone
 from events.models import Event, EventVisibility, RegistrationStatus
 from events.queries import count_by_status
 from events.registering import fill_free_seats
@@ -29,19 +29,8 @@ class EventRuleError(DomainError):
 # --- time zones ------------------------------------------------------------
 
 
-@cache
-def _known_zones() -> frozenset[str]:
-    # available_timezones() walks the whole tz database on disk each call (tens of ms);
-    # every event time on a page asks, so read it once per process.
-    return frozenset(available_timezones())
-
-
-def time_zone_names() -> list[str]:
-    return sorted(name for name in _known_zones() if "/" in name or name == "UTC")
-
-
 def zone(name: str) -> ZoneInfo:
-    if name not in _known_zones():
+    if not is_time_zone(name):
         raise EventRuleError(_("Choose a time zone from the list."), "timezone")
     try:
         return ZoneInfo(name)

@@ -47,6 +47,17 @@ def attended_count(event: Event) -> int:
     ).scalar_one()
 
 
+def events_attended(user) -> int:
+    """How many events a person was marked present at."""
+    return db.session.execute(
+        select(func.count()).where(
+            Registration.user_id == user.id,
+            Registration.status == RegistrationStatus.CONFIRMED,
+            Registration.attended.is_(True),
+        )
+    ).scalar_one()
+
+
 def attendees(event: Event) -> list[Registration]:
     """Everyone who registered, seats first, then the waitlist in order, then cancellations."""
     status_order = case(

@@ -2,18 +2,18 @@
 
 from datetime import datetime
 
-from babel.dates import format_skeleton
 from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
-from flask_babel import get_locale, get_timezone
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from accounts.people_views import register_person_section
 from accounts.views import register_profile_section
 from community import services as communities
 from community.views import load_community, register_community_section
 from core import commands
 from core.bounds import query_int
+from core.dates import clock_text, day_text, in_zone, moment_text, viewer_zone_name
 from core.extensions import login_manager
 from core.navigation import add_nav_item
 from core.paging import paginate
@@ -49,6 +49,9 @@ def _community_section(community, user) -> dict:
 
 register_community_section("events/_community_events.html", _community_section)
 bp.add_app_template_global(event_actions)  # buttons higher features add to the event page
+register_person_section(
+    "events/_person_events.html", lambda user: {"attended": queries.events_attended(user)}
+)
 register_profile_section(
     "events/_my_events.html", lambda user: {"registrations": queries.upcoming_registrations(user)}
 )
@@ -57,45 +60,34 @@ register_profile_section(
 # --- showing times ------------------------------------------------------------
 
 
-def _viewer_zone_name() -> str:
-    zone = get_timezone()
-    return getattr(zone, "key", None) or getattr(zone, "zone", None) or str(zone)
-
-
-def _local(moment: datetime, zone) -> datetime:
-    return moment.astimezone(zone)
+bp.add_app_template_global(viewer_zone_name)
 
 
 @bp.app_template_global("event_time")
 def event_time(moment: datetime | None) -> str:
-    """A moment in the viewer's zone, with the zone named."""
-    if moment is None:
-        return ""
-    local = _local(moment, get_timezone())
-    day = format_skeleton("yMMMEd", local, locale=get_locale())
-    clock = format_skeleton("Hm", local, locale=get_locale())
-    return f"{day}, {clock} ({_viewer_zone_name()})"
+    """A moment in the viewer's zone (the page names the zone once, with the event's times)."""
+    return moment_text(moment)
 
 
 @bp.app_template_global("event_when")
-def event_when(event: Event) -> str:
-    """When the event runs, in the viewer's zone (and in its own zone when that differs)."""
-    locale = get_locale()
-    start, end = _local(event.starts_at, get_timezone()), _local(event.ends_at, get_timezone())
-    day, clock = (
-        format_skeleton("yMMMEd", start, locale=locale),
-        format_skeleton("Hm", start, locale=locale),
-    )
-    text = f"{day}, {clock}–"
+def event_when(event: Event, zone_named: bool = True) -> str:
+    """When the event runs, in the viewer's zone. With `zone_named` (the event page, e-mail)
+    the zone is named, and the event's own zone too when it is not the viewer's: lists
+    leave it out, so no line repeats it."""
+    start, end = in_zone(event.starts_at), in_zone(event.ends_at)
+    text = f"{day_text(start)}, {clock_text(start)}–"
     if end.date() != start.date():
-        text += f"{format_skeleton('yMMMEd', end, locale=locale)}, "
-    text += f"{format_skeleton('Hm', end, locale=locale)} ({_viewer_zone_name()})"
-    if event.timezone != _viewer_zone_name():
-        own = _local(event.starts_at, planning.zone(event.timezone))
+        text += f"{day_text(end)}, "
+    text += clock_text(end)
+    if not zone_named:
+        return text
+    text += f" ({viewer_zone_name()})"
+    if event.timezone != viewer_zone_name():
+        own = in_zone(event.starts_at, planning.zone(event.timezone).key)
         text += " · " + _(
             "%(day)s, %(time)s in %(zone)s",
-            day=format_skeleton("MMMEd", own, locale=locale),
-            time=format_skeleton("Hm", own, locale=locale),
+            day=day_text(own, year=False),
+            time=clock_text(own),
             zone=event.timezone,
         )
     return text
@@ -177,7 +169,7 @@ def show(event_id: int):
 def create(slug: str):
     community = load_community(slug)
     require("events.create", community)
-    form = EventForm(default_zone=_viewer_zone_name())
+    form = EventForm(default_zone=viewer_zone_name())
     copy_of = query_int("copy")
     if request.method == "GET" and copy_of:
         source = queries.get_event(copy_of)

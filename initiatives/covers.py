@@ -1,173 +1,21 @@
-"""Cover images: checked with Pillow, re-encoded under a random name, with a thumbnail.
+"""Cover images of catalog items, checked and re-encoded as every upload is (core/images.py)."""
 
-Files live in UPLOAD_DIR (the instance folder by default), never in static/,
-and are served through a view that checks who may see the item.
-
-A small file can claim a picture of billions of pixels (a decompression bomb),
-so an image is judged by its header before anything is decoded: at most
-MAX_IMAGE_PIXELS, and MAX_IMAGE_SIDE on its longest side (a PNG one pixel wide
-costs a row's work per pixel). What is stored is re-encoded from the pixels
-alone: no EXIF, XMP, comments, text chunks or colour profile (colours are
-turned to sRGB, and the EXIF orientation applied, first).
-
-A progressive JPEG is decoded once per scan, each over the whole picture: a small
-file of thousands of empty scans costs minutes of work. Its markers are counted
-before anything is decoded, and more than MAX_JPEG_SCANS scans are refused (real
-progressive photos have about ten).
-"""
-
-import secrets
-import warnings
-from io import BytesIO
 from pathlib import Path
 
-from flask import current_app
-from flask_babel import gettext as _
-from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
+from core.images import MAX_IMAGE_BYTES, ImageKind, delete_image, save_image
 
-from core.errors import DomainError
-
-MAX_COVER_BYTES = 2 * 1024 * 1024
-MAX_IMAGE_SIDE = 10_000
-MAX_JPEG_SCANS = 64
-FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
-# GIF, BMP, TIFF, Photoshop: named to say which formats to use, never opened.
-OTHER_IMAGE_SIGNATURES = (b"GIF87a", b"GIF89a", b"BM", b"II*\0", b"MM\0*", b"8BPS")
-COVER_SIZE = (1200, 1200)
-THUMB_SIZE = (240, 240)
-SRGB = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
-
-
-def covers_dir() -> Path:
-    folder = Path(current_app.config["UPLOAD_DIR"]) / "covers"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+MAX_COVER_BYTES = MAX_IMAGE_BYTES
+COVERS = ImageKind(folder="covers", field="cover", size=(1200, 1200), thumb_size=(240, 240))
 
 
 def cover_path(name: str, thumb: bool = False) -> Path:
-    stem, _dot, ext = name.partition(".")
-    return covers_dir() / (f"{stem}-thumb.{ext}" if thumb else name)
-
-
-def _too_large() -> DomainError:
-    pixels = current_app.config["MAX_IMAGE_PIXELS"]
-    return DomainError(
-        _("This image is too large: use one of at most %(mpx)s megapixels and %(side)s "
-          "pixels on its longest side.", mpx=round(pixels / 1e6, 1), side=MAX_IMAGE_SIDE),
-        field="cover",
-    )  # fmt: skip
-
-
-def jpeg_scan_count(data: bytes, stop_after: int = MAX_JPEG_SCANS) -> int:
-    """How many scans (SOS markers) a JPEG holds, counting no further than `stop_after` + 1,
-    found by walking its markers without decoding anything."""
-    position, scans, end = 2, 0, len(data)
-    while position + 4 <= end and scans <= stop_after:
-        if data[position] != 0xFF:
-            break  # not a marker: a broken file, left for Pillow to refuse
-        marker = data[position + 1]
-        if marker == 0xFF:  # fill byte
-            position += 1
-            continue
-        if marker == 0xD9:  # end of image
-            break
-        if marker == 0x01 or 0xD0 <= marker <= 0xD7:  # markers without a length
-            position += 2
-            continue
-        position += 2 + int.from_bytes(data[position + 2 : position + 4], "big")
-        if marker != 0xDA:
-            continue
-        scans += 1
-        # The scan's coded data runs to the next marker: 0xFF not followed by a
-        # stuffed 0x00 or a restart marker.
-        while (position := data.find(b"\xff", position)) != -1 and position + 1 < end:
-            following = data[position + 1]
-            if following == 0xFF:
-                position += 1
-            elif following == 0x00 or 0xD0 <= following <= 0xD7:
-                position += 2
-            else:
-                break
-        if position == -1:
-            break
-    return scans
-
-
-def _opened(data: bytes) -> Image.Image:
-    """The image with only its header read, refused unless its format and size are right."""
-    if data.startswith(OTHER_IMAGE_SIGNATURES):  # a picture, but not one we keep
-        raise DomainError(_("Upload a JPEG, PNG or WebP image."), field="cover")
-    # Pillow's own bomb check raises here; only our formats' plugins may read it.
-    image = Image.open(BytesIO(data), formats=list(FORMATS))
-    if image.format not in FORMATS:
-        raise DomainError(_("Upload a JPEG, PNG or WebP image."), field="cover")
-    width, height = image.size
-    if width * height > current_app.config["MAX_IMAGE_PIXELS"] or max(image.size) > MAX_IMAGE_SIDE:
-        raise _too_large()
-    if image.format == "JPEG" and jpeg_scan_count(data) > MAX_JPEG_SCANS:
-        raise DomainError(_("This JPEG is built in too many passes to be read safely: "
-                            "save it again as an ordinary JPEG."), field="cover")  # fmt: skip
-    return image
-
-
-def _in_srgb(image: Image.Image) -> Image.Image:
-    profile = image.info.get("icc_profile")
-    if not profile or image.mode not in ("RGB", "RGBA", "CMYK"):
-        return image
-    try:
-        return ImageCms.profileToProfile(
-            image, ImageCms.ImageCmsProfile(BytesIO(profile)), SRGB,
-            outputMode="RGBA" if image.mode == "RGBA" else "RGB",
-        )  # fmt: skip
-    except (ImageCms.PyCMSError, OSError, ValueError):
-        return image  # a broken profile: the colours stay as they are
-
-
-def _pixels_only(image: Image.Image, fmt: str) -> Image.Image:
-    """The picture in a mode `fmt` stores, with nothing else from the file."""
-    if fmt == "JPEG" and image.mode not in ("RGB", "L"):
-        image = image.convert("RGB")
-    elif image.mode not in ("RGB", "RGBA", "L", "LA"):
-        image = image.convert("RGBA")
-    return Image.frombytes(image.mode, image.size, image.tobytes())
-
-
-def _decoded_cover(data: bytes) -> tuple[Image.Image, str]:
-    """The cover at its stored size and its format; a DomainError for anything unsafe."""
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            _opened(data).verify()  # the file's structure; then it must be opened again
-            image = _opened(data)
-            fmt = image.format
-            if image.mode == "P":  # resized in colour, keeping its transparency
-                image = image.convert("RGBA" if "transparency" in image.info else "RGB")
-            image.thumbnail(COVER_SIZE)  # a JPEG is decoded at a fraction of its size
-            ImageOps.exif_transpose(image, in_place=True)
-            image = _in_srgb(image)
-            return _pixels_only(image, fmt), fmt
-    except DomainError:
-        raise
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise _too_large() from None
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Warning) as error:
-        raise DomainError(_("This file is not an image we can read."), field="cover") from error
+    return COVERS.path(name, thumb)
 
 
 def save_cover(stream) -> str:
     """Check an uploaded cover and store it with a thumbnail; returns the stored name."""
-    data = stream.read(MAX_COVER_BYTES + 1)
-    if len(data) > MAX_COVER_BYTES:
-        raise DomainError(_("The image is larger than 2 MB."), field="cover")
-    image, fmt = _decoded_cover(data)
-    name = f"{secrets.token_hex(16)}.{FORMATS[fmt]}"
-    image.save(cover_path(name), format=fmt)
-    image.thumbnail(THUMB_SIZE)
-    image.save(cover_path(name, thumb=True), format=fmt)
-    return name
+    return save_image(stream, COVERS)
 
 
 def delete_cover(name: str | None) -> None:
-    if name:
-        for thumb in (False, True):
-            cover_path(name, thumb).unlink(missing_ok=True)
+    delete_image(name, COVERS)

@@ -26,6 +26,7 @@ from wtforms.validators import (
 )
 
 from core.bounds import count_range, money_range, within_window
+from core.images import IMAGE_EXTENSIONS
 from core.mail import MailAddress
 from core.text import one_line
 from initiatives.covers import MAX_COVER_BYTES
@@ -55,7 +56,7 @@ STATUS_LABELS = {
     "exchanged": _l("Exchanged"),
     "withdrawn": _l("Withdrawn"),
 }
-IMAGE_TYPES = ["jpg", "jpeg", "png", "webp"]
+IMAGE_TYPES = IMAGE_EXTENSIONS
 
 
 def _amount_field(label, **kwargs) -> DecimalField:

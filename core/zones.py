@@ -1,0 +1,37 @@
+"""Time zones: the IANA names people and events may choose, and the viewer's own zone."""
+
+from functools import cache
+from zoneinfo import available_timezones
+
+from flask import current_app, has_request_context
+from flask_login import current_user
+from wtforms import SelectChoice
+
+
+@cache
+def known_zones() -> frozenset[str]:
+    # available_timezones() walks the whole tz database on disk each call (tens of ms);
+    # every time shown on a page may ask, so read it once per process.
+    return frozenset(available_timezones())
+
+
+@cache
+def time_zone_names() -> list[str]:
+    """The zones offered in a select: regions' cities, and UTC."""
+    return sorted(name for name in known_zones() if "/" in name or name == "UTC")
+
+
+def time_zone_choices() -> list[SelectChoice]:
+    return [SelectChoice(name, name.replace("_", " ")) for name in time_zone_names()]
+
+
+def is_time_zone(name: str | None) -> bool:
+    return bool(name) and name in known_zones()
+
+
+def select_timezone() -> str | None:
+    """Flask-Babel's zone: the signed-in person's own, else the site default (None)."""
+    if not has_request_context():
+        return None
+    zone = getattr(current_user, "time_zone", None)
+    return zone if is_time_zone(zone) else current_app.config.get("BABEL_DEFAULT_TIMEZONE")

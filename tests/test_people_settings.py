@@ -1,0 +1,176 @@
+"""A person's settings: name, job title, team, time zone, language and avatar, each checked
+on the server with its message beside the field; the browser's zone kept once."""
+
+from io import BytesIO
+
+import pytest
+from sqlalchemy import select
+from werkzeug.datastructures import FileStorage
+from werkzeug.test import stream_encode_multipart
+
+from accounts.models import User
+from core.audit import AuditEntry
+from core.extensions import db
+from tests.conftest import make_user
+from tests.test_image_bombs import png_bomb
+from tests.test_initiatives_support import image_file, uploads_fixture  # noqa: F401
+
+
+@pytest.fixture
+def person(app):
+    return make_user("olena@example.com", "Olena Kovalenko")
+
+
+def fresh(user: User) -> User:
+    db.session.expire_all()
+    return db.session.get(User, user.id)
+
+
+PROFILE = {
+    "display_name": "Olena K.",
+    "job_title": "QA lead",
+    "team": "Payments",
+    "time_zone": "America/New_York",
+    "locale": "uk",
+}
+
+
+def test_the_settings_page_has_the_profile_fields(login, person):
+    page = login(person).get("/me").get_data(as_text=True)
+    for label in ("Job title", "Team", "Time zone", "Avatar", "Language"):
+        assert f">{label}</label>" in page
+    assert '<option value="Europe/Kyiv">Europe/Kyiv</option>' in page
+
+
+def test_saving_the_profile_keeps_every_field(login, person):
+    response = login(person).post("/me/profile", data=PROFILE)
+    assert response.status_code == 302
+    saved = fresh(person)
+    assert (saved.display_name, saved.job_title, saved.team) == ("Olena K.", "QA lead", "Payments")
+    assert (saved.time_zone, saved.locale) == ("America/New_York", "uk")
+
+
+def test_empty_optional_fields_are_cleared(login, person):
+    client = login(person)
+    client.post("/me/profile", data=PROFILE)
+    client.post("/me/profile", data={**PROFILE, "job_title": " ", "time_zone": "", "locale": ""})
+    saved = fresh(person)
+    assert (saved.job_title, saved.time_zone, saved.locale) == (None, None, None)
+
+
+@pytest.mark.parametrize(
+    "field, value, message",
+    [
+        ("time_zone", "Mars/Olympus_Mons", "Choose a time zone from the list."),
+        ("time_zone", "x" * 5000, "Choose a time zone from the list."),
+        ("locale", "fr", "Choose a language from the list."),
+        ("display_name", "", "Enter the name colleagues know you by."),
+        ("job_title", "x" * 121, "120"),
+        ("team", "x" * 121, "120"),
+    ],
+)
+def test_bad_profile_input_is_shown_beside_its_field(login, person, field, value, message):
+    response = login(person).post("/me/profile", data={**PROFILE, field: value})
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    after_field = page.split(f'id="{field}"', 1)[1]
+    assert message in after_field.split("</div>", 2)[0] + after_field.split("</div>", 2)[1]
+    assert fresh(person).display_name == "Olena Kovalenko"
+
+
+def upload(client, data, name="me.png"):
+    body, length, boundary = stream_encode_multipart(
+        {"avatar": FileStorage(BytesIO(data), name)}, use_tempfile=False
+    )
+    return client.post(
+        "/me/avatar",
+        input_stream=body,
+        content_length=length,
+        content_type=f"multipart/form-data; boundary={boundary}",
+    )
+
+
+def png(size=(300, 200)) -> bytes:
+    return image_file("PNG", size).getvalue()
+
+
+def test_an_avatar_is_stored_re_encoded_and_shown(login, person, uploads):
+    client = login(person)
+    assert upload(client, png()).status_code == 302
+    saved = fresh(person)
+    assert saved.avatar_file.endswith(".png")
+    assert len(list((uploads / "avatars").iterdir())) == 2  # the avatar and its thumbnail
+    viewer = login(make_user("viewer@example.com"))
+    shown = viewer.get(f"/people/{person.id}/avatar?size=thumb")
+    assert shown.status_code == 200 and shown.mimetype == "image/png"
+    assert shown.headers["X-Content-Type-Options"] == "nosniff"
+    assert f"/people/{person.id}/avatar" in viewer.get(f"/people/{person.id}").get_data(True)
+
+
+def test_a_new_avatar_replaces_the_old_files_and_remove_deletes_them(login, person, uploads):
+    client = login(person)
+    upload(client, png())
+    upload(client, png((100, 100)))
+    assert len(list((uploads / "avatars").iterdir())) == 2
+    assert client.post("/me/avatar/remove").status_code == 302
+    assert fresh(person).avatar_file is None
+    assert list((uploads / "avatars").iterdir()) == []
+    assert client.get(f"/people/{person.id}/avatar").status_code == 404
+
+
+@pytest.mark.parametrize(
+    "data, name, message",
+    [
+        (b"<?php echo 1; ?>", "me.png", "not an image we can read"),
+        (b"MZ\x90\x00", "me.exe", "Upload a JPEG, PNG or WebP image."),
+        (image_file("GIF").getvalue(), "me.png", "Upload a JPEG, PNG or WebP image."),
+        (png_bomb(20_000, 20_000), "me.png", "too large"),
+        (png_bomb(1, 39_000_000), "me.png", "too large"),
+        (b"\x89PNG" + b"0" * 3 * 1024 * 1024, "big.png", "larger than 2 MB"),
+    ],
+    ids=["php", "exe", "gif", "bomb", "thin-bomb", "huge"],
+)
+def test_bad_avatars_are_refused_beside_the_field(login, person, uploads, data, name, message):
+    response = upload(login(person), data, name)
+    assert response.status_code in (400, 413)
+    if response.status_code == 400:
+        after = response.get_data(as_text=True).split('id="avatar"', 1)[1]
+        assert message in after.split("invalid-feedback", 1)[1].split("</div>", 1)[0]
+    assert fresh(person).avatar_file is None
+    assert not (uploads / "avatars").exists() or not any((uploads / "avatars").iterdir())
+
+
+def test_an_admin_hides_an_avatar_and_the_log_says_who(login, person, uploads):
+    upload(login(person), png())
+    admin = make_user("admin@example.com", "Ada Admin", is_admin=True)
+    viewer = login(make_user("viewer@example.com"))
+    response = login(admin).post(f"/admin/users/{person.id}/avatar", data={"hidden": "1"})
+    assert response.status_code == 302
+    assert viewer.get(f"/people/{person.id}/avatar").status_code == 404
+    page = viewer.get(f"/people/{person.id}").get_data(as_text=True)
+    assert f"/people/{person.id}/avatar" not in page and ">OK</span>" in page  # initials
+    entry = db.session.execute(select(AuditEntry)).scalar_one()
+    assert (entry.actor_id, entry.action, entry.subject_id) == (
+        admin.id, "profile.avatar_hide", person.id
+    )  # fmt: skip
+    assert "An admin hid your avatar" in login(person).get("/me").get_data(as_text=True)
+    login(admin).post(f"/admin/users/{person.id}/avatar", data={"hidden": "0"})
+    assert viewer.get(f"/people/{person.id}/avatar").status_code == 200
+
+
+def test_only_an_admin_may_hide_an_avatar(login, person):
+    other = login(make_user("viewer@example.com"))
+    assert other.post(f"/admin/users/{person.id}/avatar").status_code == 403
+    assert fresh(person).avatar_hidden is False
+
+
+def test_the_browser_zone_is_kept_once_and_checked(login, person):
+    client = login(person)
+    page = client.get("/me").get_data(as_text=True)
+    assert "js/time-zone.js" in page and "<script>" not in page
+    assert client.post("/me/time-zone", data={"time_zone": "Not/AZone"}).status_code == 400
+    assert fresh(person).time_zone is None
+    assert client.post("/me/time-zone", data={"time_zone": "Europe/Kyiv"}).status_code == 204
+    assert client.post("/me/time-zone", data={"time_zone": "Asia/Tokyo"}).status_code == 204
+    assert fresh(person).time_zone == "Europe/Kyiv"  # the first report only
+    assert "js/time-zone.js" not in client.get("/me").get_data(as_text=True)
