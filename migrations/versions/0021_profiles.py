@@ -16,14 +16,16 @@ depends_on = None
 
 
 def upgrade():
-    with op.batch_alter_table("users") as batch:
-        batch.add_column(sa.Column("job_title", sa.String(length=120), nullable=True))
-        batch.add_column(sa.Column("team", sa.String(length=120), nullable=True))
-        batch.add_column(sa.Column("avatar_file", sa.String(length=80), nullable=True))
-        batch.add_column(
-            sa.Column("avatar_hidden", sa.Boolean(), server_default=sa.false(), nullable=False)
-        )
-        batch.add_column(sa.Column("time_zone", sa.String(length=64), nullable=True))
+    # Plain ADD COLUMN on both databases: a batch copy of `users` on SQLite would drop the
+    # table, and its foreign keys would empty or blank every row that points at a person.
+    op.add_column("users", sa.Column("job_title", sa.String(length=120), nullable=True))
+    op.add_column("users", sa.Column("team", sa.String(length=120), nullable=True))
+    op.add_column("users", sa.Column("avatar_file", sa.String(length=80), nullable=True))
+    op.add_column(
+        "users",
+        sa.Column("avatar_hidden", sa.Boolean(), server_default=sa.false(), nullable=False),
+    )
+    op.add_column("users", sa.Column("time_zone", sa.String(length=64), nullable=True))
 
 
 def downgrade():

@@ -7,9 +7,7 @@ NOBODY_THERE = {**dict.fromkeys(ROLES, NOT_FOUND), "visitor": LOGIN}
 
 CASES = [
     Case("accounts.person", "GET", lambda w: {"user_id": w.users["member"].id}, signed_in()),
-    Case(
-        "accounts.person", "GET", lambda w: {"user_id": 987654}, NOBODY_THERE, variant="unknown"
-    ),
+    Case("accounts.person", "GET", lambda w: {"user_id": 987654}, NOBODY_THERE, variant="unknown"),
     Case(
         "accounts.person",
         "GET",
@@ -22,8 +20,13 @@ CASES = [
     Case("accounts.save_profile", "POST", no_args, with_bad_form(signed_in())),
     Case("accounts.upload_avatar", "POST", no_args, with_bad_form(signed_in())),
     Case("accounts.remove_avatar", "POST", no_args, signed_in()),
-    Case("accounts.browser_time_zone", "POST", no_args, signed_in(),
-         data={"time_zone": "Europe/Kyiv"}),  # fmt: skip
+    Case(
+        "accounts.browser_time_zone",
+        "POST",
+        no_args,
+        signed_in(),
+        data={"time_zone": "Europe/Kyiv"},
+    ),  # fmt: skip
     Case(
         "accounts.hide_avatar",
         "POST",
