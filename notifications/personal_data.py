@@ -11,13 +11,8 @@ from notifications.models import DeliveryChoice, Notification
 
 def notifications_of(user: User) -> list[dict]:
     # A leader's notification names the person who asked to join: that is the other
-    # person's data, so only notifications about the person themself, or about a brief
-    # they work on (its title), keep their subject.
-    about_them = {
-        kind.name
-        for kind in registry.kinds()
-        if kind.audience in (registry.PERSON, registry.PROMOTIONS)
-    }
+    # person's data, so only notifications about the person themself keep their subject.
+    about_them = {kind.name for kind in registry.kinds() if kind.audience == registry.PERSON}
     rows = db.session.scalars(
         select(Notification)
         .where(Notification.recipient_id == user.id)

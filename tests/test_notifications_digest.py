@@ -9,7 +9,8 @@ from sqlalchemy import select
 
 from community import services as communities
 from core.extensions import db
-from core.mail import OutgoingEmail, send_queued
+from core.mail import OutgoingEmail
+from core.mail_sending import send_queued
 from core.models import utcnow
 from notifications import digest, services
 from notifications.kinds import REQUEST_APPROVED
@@ -130,7 +131,7 @@ def test_every_notification_email_links_the_settings_from_the_sites_address(
 
 
 def test_other_email_has_no_list_unsubscribe_header(world, inbox):
-    from events import services as events
+    from events import registering as events
     from tests.test_events_factories import make_event
 
     event = make_event(world.users["leader"], world.community, capacity=3)
