@@ -23,6 +23,7 @@ from community.models import (
     MembershipStatus,
 )
 from core import audit
+from core.commands import lock_row
 from core.errors import DomainError, flush_or_refuse
 from core.extensions import db
 from core.models import utcnow
@@ -283,13 +284,16 @@ def leave_community(user: User, community: Community, at: datetime | None = None
 
 
 def _pending(membership: Membership) -> Membership:
-    if membership.status != MembershipStatus.PENDING:
+    """The request, locked first: of two leaders answering it at once, the second finds
+    it handled, so the person is told once."""
+    membership = lock_row(Membership, membership.id)
+    if membership is None or membership.status != MembershipStatus.PENDING:
         raise DomainError(_("This request was already handled."))
     return membership
 
 
 def approve_request(actor: User, membership: Membership, at: datetime | None = None) -> None:
-    _pending(membership)
+    membership = _pending(membership)
     membership.status, membership.joined_at = MembershipStatus.ACTIVE, at or utcnow()
     audit.record(actor, "membership.approve", membership)
     db.session.flush()
@@ -298,7 +302,7 @@ def approve_request(actor: User, membership: Membership, at: datetime | None = N
 
 
 def reject_request(actor: User, membership: Membership) -> None:
-    _pending(membership)
+    membership = _pending(membership)
     membership.status, membership.left_at = MembershipStatus.LEFT, utcnow()
     audit.record(actor, "membership.reject", membership)
     _forget_cached_membership(membership.user_id, membership.community_id)

@@ -18,3 +18,24 @@ event_registered = guildhall_signals.signal("event-registered")
 
 # sender: the Initiative; kwargs: lead (initiatives.models.Lead)
 lead_created = guildhall_signals.signal("lead-created")
+
+# sender: the Registration, moved from the waitlist to a confirmed seat
+waitlist_promoted = guildhall_signals.signal("waitlist-promoted")
+# sender: the Event; kwargs: people (Users confirmed or waitlisted), changes (names of what
+# changed: "time", "place"); sent when its time or place changes
+event_changed = guildhall_signals.signal("event-changed")
+# sender: the Event; kwargs: people (Users who were confirmed or waitlisted)
+event_cancelled = guildhall_signals.signal("event-cancelled")
+
+# sender: the CatalogItem; kwargs: holder (the User who held it; None for an outside
+# person), expired (True when its time ran out); sent when a reservation is released
+reservation_released = guildhall_signals.signal("reservation-released")
+# sender: the CatalogItem; kwargs: holder (User); sent once a day before a reservation ends
+reservation_expiring = guildhall_signals.signal("reservation-expiring")
+# sender: the CatalogItem; kwargs: holder (User), amount; sent when a donation is confirmed
+donation_confirmed = guildhall_signals.signal("donation-confirmed")
+
+# sender: the PromotionRequest; kwargs: actor (User or None), event (the new status's value,
+# "comment" or "at_risk"), recipients (Users to tell: the other side, never the actor),
+# note (the reason or the comment's text, or "")
+brief_changed = guildhall_signals.signal("brief-changed")

@@ -180,7 +180,14 @@ def _copy(table, batch: list[dict]) -> None:
     cursor = db.session.connection().connection.driver_connection.cursor()
     with cursor.copy(f'COPY "{table.name}" ({names}) FROM STDIN') as copy:
         for row in batch:
-            copy.write_row([row[name] for name in columns])
+            # A JSON column's dict goes as JSON (executemany does that through the model).
+            copy.write_row([_json(row[name]) for name in columns])
+
+
+def _json(value):
+    from psycopg.types.json import Json
+
+    return Json(value) if isinstance(value, dict) else value
 
 
 def seed_large(

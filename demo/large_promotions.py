@@ -10,10 +10,10 @@ from sqlalchemy import select
 from core.extensions import db
 from demo.large import LargeSite
 from events.models import Event
+from notifications.models import Delivery, Notification
 from promotions import channel_list, filing
 from promotions.models import (
     BriefComment,
-    Notification,
     PlannedPost,
     PromotionRequest,
     brief_channels,
@@ -77,7 +77,8 @@ def seed_briefs(site: LargeSite, bulk_insert: Callable) -> None:
     bulk_insert(PromotionRequest, plan(), "Promotion briefs", briefs)
     rows = db.session.execute(
         select(PromotionRequest.id, PromotionRequest.status, PromotionRequest.publish_from,
-               PromotionRequest.assignee_id, PromotionRequest.created_by_id)
+               PromotionRequest.assignee_id, PromotionRequest.created_by_id,
+               PromotionRequest.title)
         .order_by(PromotionRequest.id)
     ).all()  # fmt: skip
     site.brief_ids = [row.id for row in rows]
@@ -124,8 +125,9 @@ def seed_briefs(site: LargeSite, bulk_insert: Callable) -> None:
     def notes():
         for row in rows[-400:]:  # the recent ones; older notes were read long ago
             for user_id in smm:
-                yield {"user_id": user_id, "request_id": row.id, "actor_id": row.created_by_id,
-                       "event": "submitted", "created_at": now,
+                yield {"recipient_id": user_id, "kind": "brief_update", "subject": row.title,
+                       "endpoint": "promotions.show", "url_args": {"brief_id": row.id},
+                       "delivery": Delivery.IN_APP, "created_at": now,
                        "read_at": None if rng.random() < 0.3 else now}  # fmt: skip
 
     bulk_insert(Notification, notes(), "Notifications", 400 * len(smm))

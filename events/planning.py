@@ -14,9 +14,10 @@ from core.commands import lock_row
 from core.errors import DomainError
 from core.extensions import db
 from core.models import utcnow
+from core.signals import event_cancelled, event_changed
 from core.zones import is_time_zone
 from events.models import Event, EventVisibility, RegistrationStatus
-from events.queries import count_by_status
+from events.queries import count_by_status, registered_people
 from events.registering import fill_free_seats
 
 MAX_SEATS = 100_000
@@ -145,12 +146,29 @@ def update_event(actor: User, event_id: int, details: EventDetails) -> Event:
             ),
             "capacity",
         )
+    before = _time_and_place(event)
     for name, value in _cleaned(details).items():
         setattr(event, name, value)
     event.sequence += 1
     fill_free_seats(event)
     audit.record(actor, "event.update", event)
+    after = _time_and_place(event)
+    changes = [what for what in ("time", "place") if before[what] != after[what]]
+    if changes:
+        event_changed.send(event, people=_others(event, actor), changes=changes)
     return event
+
+
+def _time_and_place(event: Event) -> dict:
+    return {
+        "time": (event.starts_at, event.ends_at, event.timezone),
+        "place": (event.place, event.online_url),
+    }
+
+
+def _others(event: Event, actor: User) -> list[User]:
+    """Who registered (a seat or the waitlist), but not whoever made the change."""
+    return [person for person in registered_people(event) if person.id != actor.id]
 
 
 def cancel_event(actor: User, event_id: int) -> Event:
@@ -162,6 +180,7 @@ def cancel_event(actor: User, event_id: int) -> Event:
     event.cancelled_at = utcnow()
     event.sequence += 1
     audit.record(actor, "event.cancel", event)
+    event_cancelled.send(event, people=_others(event, actor))
     return event
 
 

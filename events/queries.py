@@ -5,6 +5,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import joinedload
 
+from accounts.models import User
 from community.models import Community, Membership, MembershipStatus
 from core.extensions import db
 from core.models import utcnow
@@ -71,6 +72,23 @@ def attendees(event: Event) -> list[Registration]:
             .options(joinedload(Registration.user))
             .where(Registration.event_id == event.id)
             .order_by(status_order, Registration.requested_at, Registration.id)
+        ).scalars()
+    )
+
+
+def registered_people(event: Event) -> list[User]:
+    """The people holding a seat or waiting for one (to tell them of a change)."""
+    return list(
+        db.session.execute(
+            select(User)
+            .join(Registration, Registration.user_id == User.id)
+            .where(
+                Registration.event_id == event.id,
+                Registration.status.in_(
+                    (RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED)
+                ),
+            )
+            .order_by(User.id)
         ).scalars()
     )
 

@@ -10,7 +10,7 @@ from core.commands import lock_row
 from core.errors import DomainError
 from core.extensions import db
 from core.models import utcnow
-from core.signals import event_registered
+from core.signals import event_registered, waitlist_promoted
 from events.mail import email_registration, email_seat_freed
 from events.models import Event, Registration, RegistrationStatus
 from events.queries import count_by_status, waitlist_query
@@ -106,4 +106,6 @@ def fill_free_seats(event: Event, now: datetime | None = None) -> list[Registrat
         registration.status, registration.updated_at = RegistrationStatus.CONFIRMED, now or utcnow()
         email_seat_freed(registration)
     db.session.flush()
+    for registration in promoted:
+        waitlist_promoted.send(registration)
     return promoted

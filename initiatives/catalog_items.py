@@ -5,7 +5,7 @@ Every change locks the book's row first (`locked_item`), and a reservation that 
 out is released there, in the same transaction, before the change is judged.
 """
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import select, update
@@ -16,6 +16,7 @@ from core.commands import lock_row
 from core.errors import DomainError
 from core.extensions import db
 from core.models import utcnow
+from core.signals import donation_confirmed, reservation_expiring, reservation_released
 from initiatives import covers
 from initiatives.editing import check_amount, check_catalog
 from initiatives.leads import record_lead
@@ -90,9 +91,17 @@ def locked_item(initiative_id: int, item_id: int, now: datetime | None = None) -
     if item is None or item.initiative_id != initiative_id:
         raise DomainError(_("This book is no longer in the catalog."))
     if item.has_run_out(now or utcnow()):
+        holder = item.reserved_by_user
         clear_reservation(item)
         set_status(None, item, ItemStatus.AVAILABLE, "reservation expired")
+        _tell_released(item, holder, None, expired=True)
     return item
+
+
+def _tell_released(item: CatalogItem, holder: User | None, actor, *, expired: bool) -> None:
+    """The person who held the book hears it is free again (not when they freed it)."""
+    if holder is not None and holder.id != getattr(actor, "id", None):
+        reservation_released.send(item, holder=holder, expired=expired)
 
 
 def set_status(actor, item: CatalogItem, status: ItemStatus, detail: str = "") -> None:
@@ -120,6 +129,9 @@ def confirm_donation(actor: User, initiative: Initiative, item_id: int, amount) 
     item.exchanged_at = utcnow()
     item.reservation_expires_at = None
     set_status(actor, item, ItemStatus.EXCHANGED, f"donation {value} {item.initiative.currency}")
+    holder = item.reserved_by_user
+    if holder is not None and holder.id != actor.id:
+        donation_confirmed.send(item, holder=holder, amount=value)
     return item
 
 
@@ -127,8 +139,10 @@ def release_reservation(actor: User, initiative: Initiative, item_id: int) -> Ca
     item = locked_item(initiative.id, item_id)
     if item.status != ItemStatus.RESERVED:
         raise DomainError(_("This book is not reserved."))
+    holder = item.reserved_by_user
     clear_reservation(item)
     set_status(actor, item, ItemStatus.AVAILABLE, "released")
+    _tell_released(item, holder, actor, expired=False)
     return item
 
 
@@ -136,7 +150,9 @@ def withdraw_item(actor: User, initiative: Initiative, item_id: int) -> CatalogI
     item = locked_item(initiative.id, item_id)
     if item.status in (ItemStatus.EXCHANGED, ItemStatus.WITHDRAWN):
         raise DomainError(_("An exchanged or withdrawn book cannot be withdrawn."))
+    holder = item.reserved_by_user if item.status == ItemStatus.RESERVED else None
     clear_reservation(item)
+    _tell_released(item, holder, actor, expired=False)
     set_status(actor, item, ItemStatus.WITHDRAWN)
     return item
 
@@ -158,13 +174,14 @@ def expire_reservations(initiative: Initiative | None = None, now: datetime | No
     that wins the race is never undone.
     """
     now = now or utcnow()
-    query = select(CatalogItem.id).where(
+    query = select(CatalogItem.id, CatalogItem.reserved_by_user_id).where(
         CatalogItem.status == ItemStatus.RESERVED, CatalogItem.reservation_expires_at <= now
     )
     if initiative is not None:
         query = query.where(CatalogItem.initiative_id == initiative.id)
     expired = 0
-    for item_id in db.session.execute(query).scalars().all():
+    released = []
+    for item_id, holder_id in db.session.execute(query).all():
         changed = db.session.execute(
             update(CatalogItem)
             .where(
@@ -184,6 +201,7 @@ def expire_reservations(initiative: Initiative | None = None, now: datetime | No
         ).rowcount
         if changed:
             expired += 1
+            released.append((item_id, holder_id))
             db.session.add(
                 audit.AuditEntry(
                     actor_id=None,
@@ -195,4 +213,34 @@ def expire_reservations(initiative: Initiative | None = None, now: datetime | No
             )
     if expired:
         db.session.expire_all()
+    for item_id, holder_id in released:
+        if holder_id is not None:
+            holder = db.session.get(User, holder_id)
+            reservation_released.send(db.session.get(CatalogItem, item_id), holder=holder,
+                                      expired=True)  # fmt: skip
     return expired
+
+
+def remind_reservations(now: datetime | None = None) -> int:
+    """Tell each holder a day before their reservation runs out; how many were told.
+
+    The cron job's command (`flask initiatives remind-reservations`, e.g. hourly). Once per
+    reservation however often it runs: the notification's dedupe key is the reservation's
+    (the book and when it was reserved).
+    """
+    now = now or utcnow()
+    items = db.session.execute(
+        select(CatalogItem)
+        .where(
+            CatalogItem.status == ItemStatus.RESERVED,
+            CatalogItem.reserved_by_user_id.is_not(None),
+            CatalogItem.reservation_expires_at > now,
+            CatalogItem.reservation_expires_at <= now + timedelta(days=1),
+        )
+        .order_by(CatalogItem.id)
+    ).scalars()
+    reminded = 0
+    for item in items:
+        for _listener, told in reservation_expiring.send(item, holder=item.reserved_by_user):
+            reminded += bool(told)
+    return reminded

@@ -1,10 +1,11 @@
-"""`flask initiatives …`: expire reservations (run it from cron); forget an outside participant."""
+"""`flask initiatives …`: expire reservations and remind of those ending (run them from
+cron); forget an outside participant."""
 
 import click
 from flask.cli import AppGroup
 
 from core import commands
-from initiatives.catalog_items import expire_reservations
+from initiatives.catalog_items import expire_reservations, remind_reservations
 from initiatives.participants import forget_participant, participant_by_email
 
 initiatives_cli = AppGroup("initiatives", help="Initiatives and their catalogs.")
@@ -17,6 +18,15 @@ def expire_reservations_command() -> None:
     with commands.cli_transaction():
         count = expire_reservations()
     click.echo(f"{count} reservation(s) expired.")
+
+
+@initiatives_cli.command("remind-reservations")
+def remind_reservations_command() -> None:
+    """Remind each person whose reservation runs out within a day (once per reservation;
+    e.g. hourly from cron, beside expire-reservations)."""
+    with commands.cli_transaction():
+        count = remind_reservations()
+    click.echo(f"{count} reservation reminder(s) sent.")
 
 
 @initiatives_cli.command("forget-participant")

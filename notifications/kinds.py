@@ -9,7 +9,19 @@ from flask_babel import lazy_gettext as _l
 
 from community.models import JoinPolicy
 from community.services import leaders_of
-from core.signals import lead_created, member_declined, member_joined, member_requested
+from core.signals import (
+    brief_changed,
+    donation_confirmed,
+    event_cancelled,
+    event_changed,
+    lead_created,
+    member_declined,
+    member_joined,
+    member_requested,
+    reservation_expiring,
+    reservation_released,
+    waitlist_promoted,
+)
 from initiatives.models import LeadKind
 from notifications.models import Delivery
 from notifications.registry import LEADERS, PERSON, PROMOTIONS, Kind, register
@@ -60,9 +72,16 @@ EVENT_CANCELLED = register(Kind(
     "event_cancelled", _l("An event I registered for is cancelled"),
     _l("An event you registered for is cancelled: %(subject)s"), Delivery.EMAIL_NOW, PERSON,
 ))  # fmt: skip
+# E-mail at once, as brief news came before (revision 0020 keeps "In the app" for those
+# who had turned that e-mail off).
 BRIEF_UPDATE = register(Kind(
     "brief_update", _l("A promotion brief I follow changes"),
-    _l("A promotion brief changed: %(subject)s"), Delivery.IN_APP, PROMOTIONS,
+    _l("A promotion brief changed: %(subject)s"), Delivery.EMAIL_NOW, PROMOTIONS,
+))  # fmt: skip
+# Promotions e-mails the warning itself, with the backup plan (brief_at_risk): the app here.
+BRIEF_AT_RISK = register(Kind(
+    "brief_at_risk", _l("A promotion brief I work on falls behind its target"),
+    _l("Behind its target; act on the backup plan: %(subject)s"), Delivery.IN_APP, PROMOTIONS,
 ))  # fmt: skip
 MENTION = register(Kind(
     "mention", _l("Someone mentions me"),
@@ -118,9 +137,63 @@ def _on_lead(initiative, lead) -> None:
                dedupe_key=f"reservation_confirmed:{lead.id}")  # fmt: skip
 
 
+def _on_brief_changed(brief, actor, event: str, recipients, note: str = "") -> None:
+    subject = brief.title or f"#{brief.id}"
+    if note:  # the reason or the comment, in the writer's words
+        subject = f"{subject} — {note}"
+    if event == "at_risk":
+        link = Link("promotions.outcome", {"brief_id": brief.id, "_anchor": "backup-plan"})
+        notify(recipients, BRIEF_AT_RISK.name, subject, link)
+    else:
+        link = Link("promotions.show", {"brief_id": brief.id})
+        notify(recipients, BRIEF_UPDATE.name, subject, link)
+
+
+def _on_waitlist_promoted(registration) -> None:
+    event = registration.event
+    notify([registration.user], WAITLIST_PROMOTION.name, event.title,
+           Link("events.show", {"event_id": event.id}))  # fmt: skip
+
+
+def _on_event_changed(event, people, changes) -> None:
+    notify(people, EVENT_CHANGED.name, event.title, Link("events.show", {"event_id": event.id}))
+
+
+def _on_event_cancelled(event, people) -> None:
+    notify(people, EVENT_CANCELLED.name, event.title, Link("events.show", {"event_id": event.id}),
+           dedupe_key=f"event_cancelled:{event.id}")  # fmt: skip
+
+
+def _catalog_link(item) -> Link:
+    return Link("initiatives.show", {"initiative_id": item.initiative_id})
+
+
+def _on_reservation_released(item, holder, expired) -> None:
+    notify([holder], RESERVATION_RELEASED.name, item.title, _catalog_link(item))
+
+
+def _on_reservation_expiring(item, holder) -> bool:
+    """True when the holder was told now (not before, and not turned off)."""
+    key = f"reservation_expiring:{item.id}:{item.reserved_at:%Y%m%d%H%M%S%f}"
+    return bool(notify([holder], RESERVATION_EXPIRING.name, item.title, _catalog_link(item),
+                       dedupe_key=key))  # fmt: skip
+
+
+def _on_donation_confirmed(item, holder, amount) -> None:
+    notify([holder], DONATION_CONFIRMED.name, item.title, _catalog_link(item),
+           dedupe_key=f"donation_confirmed:{item.id}")  # fmt: skip
+
+
 def connect_signals() -> None:
     # weak=False: the functions live as long as the module; blinker keeps them as given.
     member_requested.connect(_on_member_requested, weak=False)
     member_joined.connect(_on_member_joined, weak=False)
     member_declined.connect(_on_member_declined, weak=False)
     lead_created.connect(_on_lead, weak=False)
+    brief_changed.connect(_on_brief_changed, weak=False)
+    waitlist_promoted.connect(_on_waitlist_promoted, weak=False)
+    event_changed.connect(_on_event_changed, weak=False)
+    event_cancelled.connect(_on_event_cancelled, weak=False)
+    reservation_released.connect(_on_reservation_released, weak=False)
+    reservation_expiring.connect(_on_reservation_expiring, weak=False)
+    donation_confirmed.connect(_on_donation_confirmed, weak=False)

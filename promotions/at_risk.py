@@ -13,10 +13,8 @@ from community.history import active_leaders
 from core import audit
 from core.extensions import db
 from core.models import utcnow
-from promotions.models import (
-    Notification,
-    PromotionRequest,
-)
+from core.signals import brief_changed
+from promotions.models import PromotionRequest
 from promotions.outcomes import WATCHED, outcome_lines
 
 register_email_kind("at_risk", _l("Warnings that a promotion I work on is behind its target"))
@@ -61,8 +59,9 @@ def sync_at_risk(brief: PromotionRequest, at_risk: bool, leaders: list[User] | N
         set_committed_value(brief, "at_risk_since", now)
         if leaders is None:
             leaders = leaders_by_community([brief.community_id])[brief.community_id]
-        for person in people_to_warn(brief, leaders):
-            db.session.add(Notification(user_id=person.id, brief=brief, event=AT_RISK_EVENT))
+        people = people_to_warn(brief, leaders)
+        brief_changed.send(brief, actor=None, event=AT_RISK_EVENT, recipients=people)
+        for person in people:
             email_user(
                 person,
                 "at_risk",

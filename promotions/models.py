@@ -269,27 +269,6 @@ class PlannedPost(TimestampMixin, db.Model):
     link: Mapped["TrackedLink | None"] = relationship(back_populates="post")
 
 
-class Notification(db.Model):
-    """An in-app note to one person that something happened on a brief."""
-
-    __tablename__ = "promotion_notifications"
-    __table_args__ = (Index("ix_promotion_notifications_user_read", "user_id", "read_at"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
-    request_id: Mapped[int] = mapped_column(
-        ForeignKey("promotion_requests.id", ondelete="CASCADE"), index=True
-    )
-    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    # The brief's new status, or "comment".
-    event: Mapped[str] = mapped_column(String(20))
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    read_at: Mapped[datetime | None]
-
-    brief: Mapped[PromotionRequest] = relationship()
-    actor: Mapped[User | None] = relationship(foreign_keys=[actor_id])
-
-
 class BackupAction(db.Model):
     """A backup-plan step someone ticked off, with a note of what was done."""
 

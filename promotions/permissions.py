@@ -4,14 +4,13 @@ import time
 from dataclasses import dataclass
 
 from flask import g, has_request_context, session
-from sqlalchemy import exists, func, select
+from sqlalchemy import exists, select
 
 from community.history import active_leader_clause
 from community.models import Membership
 from community.services import is_leader, led_community_ids
 from core.extensions import db
 from core.permissions import is_admin, is_signed_in, is_smm, rule
-from promotions.models import Notification
 from promotions.subjects import subject_kinds
 from promotions.workflow import EDITABLE, PLANNING
 
@@ -35,39 +34,27 @@ def leads_any_community(user) -> bool:
 MENU_FACTS_SECONDS = 60
 
 
-def menu_facts(user) -> tuple[bool, int]:
-    """(leads a community, unread notifications) for the main menu.
+def leads_for_menu(user) -> bool:
+    """Does the person lead a community, for the main menu's "Promotions" entry?
 
-    Every page draws the menu, so the answer is kept in the session for a
-    minute: pages keep their query budget, and the bell is at most a minute
-    behind. Routes never decide access from it (they use "promotions.browse").
+    Every page draws the menu, so the answer is kept in the session for a minute:
+    pages keep their query budget. Routes never decide access from it (they use
+    "promotions.browse").
     """
     if not is_signed_in(user) or not has_request_context():
-        return False, 0
+        return False
     cached = session.get("promotions_menu")
     if cached and cached[0] == user.id and time.time() - cached[1] < MENU_FACTS_SECONDS:
-        return bool(cached[2]), int(cached[3])
-    leads_any, unread = db.session.execute(
-        select(
-            exists().where(Membership.user_id == user.id, active_leader_clause()),
-            select(func.count())
-            .select_from(Notification)
-            .where(Notification.user_id == user.id, Notification.read_at.is_(None))
-            .scalar_subquery(),
-        )
-    ).one()
-    session["promotions_menu"] = [user.id, time.time(), bool(leads_any), int(unread)]
-    return bool(leads_any), int(unread)
-
-
-def forget_menu_facts() -> None:
-    session.pop("promotions_menu", None)
+        return bool(cached[2])
+    leads_any = leads_any_community(user)
+    session["promotions_menu"] = [user.id, time.time(), leads_any]
+    return leads_any
 
 
 @rule("promotions.menu")
 def _sees_menu(user, _obj) -> bool:
-    """The "Promotions" entry and the bell: SMM staff and leaders (from menu_facts)."""
-    return is_smm(user) or menu_facts(user)[0]
+    """The "Promotions" entry: SMM staff and leaders (from leads_for_menu)."""
+    return is_smm(user) or leads_for_menu(user)
 
 
 @rule("promotions.browse")

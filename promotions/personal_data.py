@@ -1,11 +1,12 @@
-"""The promotions part of a person's data download: briefs filed, comments, notifications."""
+"""The promotions part of a person's data download: briefs filed and comments
+(its notifications are in the notifications part)."""
 
 from sqlalchemy import select
 
 from accounts.models import User
 from accounts.views import register_personal_data
 from core.extensions import db
-from promotions.models import BriefComment, Notification, PromotionRequest
+from promotions.models import BriefComment, PromotionRequest
 
 
 def briefs_filed_by(user: User) -> list[dict]:
@@ -51,25 +52,5 @@ def comments_by(user: User) -> list[dict]:
     ]
 
 
-def notifications_for(user: User) -> list[dict]:
-    # Who caused each notification is the other person's data, so it stays out.
-    rows = db.session.execute(
-        select(Notification, PromotionRequest.title)
-        .join(Notification.brief)
-        .where(Notification.user_id == user.id)
-        .order_by(Notification.created_at, Notification.id)
-    ).all()
-    return [
-        {
-            "brief": title,
-            "event": notification.event,
-            "created_at": notification.created_at,
-            "read_at": notification.read_at,
-        }
-        for notification, title in rows
-    ]
-
-
 register_personal_data("promotion_briefs", briefs_filed_by)
 register_personal_data("brief_comments", comments_by)
-register_personal_data("notifications", notifications_for)

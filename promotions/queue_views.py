@@ -1,15 +1,13 @@
-"""The SMM queue of briefs, and the notifications page behind the bell."""
+"""The SMM queue of briefs, and the old address of brief notifications."""
 
 from flask import redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
-from core import commands
 from core.bounds import query_int
 from core.models import utcnow
 from core.paging import page_of_ids
 from core.permissions import requires
-from promotions import permissions, queries, services
+from promotions import queries
 from promotions.models import BriefStatus, PromotionRequest
 from promotions.views import bp
 
@@ -39,25 +37,10 @@ def queue():
     )
 
 
-# --- notifications ----------------------------------------------------------------------
+# --- the old notifications page -----------------------------------------------------
 
 
 @bp.route("/notifications")
-@requires("promotions.browse")
 def notifications():
-    permissions.forget_menu_facts()
-    return render_template(
-        "promotions/notifications.html",
-        notifications=services.notifications_for(current_user),
-    )
-
-
-@bp.post("/notifications/read")
-@requires("promotions.browse")
-def mark_read():
-    commands.run(
-        lambda: services.mark_all_read(current_user),
-        done=_("All notifications marked as read."),
-    )
-    permissions.forget_menu_facts()
-    return redirect(url_for("promotions.notifications"))
+    """Brief news is in the one notifications page now."""
+    return redirect(url_for("notifications.index"), 301)

@@ -1,14 +1,11 @@
-"""Promotion rules: filing a request, moving a brief through the workflow, comments,
-notifications and planned posts."""
+"""Promotion rules: filing a request, moving a brief through the workflow, comments
+(each telling the other side of the brief) and planned posts."""
 
 from datetime import datetime
 
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select, update
-from sqlalchemy.orm import joinedload
+from sqlalchemy import select
 
-from accounts.mail import email_user, register_email_kind
 from accounts.models import User
 from community.history import active_leaders
 from core import audit
@@ -17,6 +14,7 @@ from core.errors import DomainError
 from core.extensions import db
 from core.models import utcnow
 from core.permissions import can, is_smm
+from core.signals import brief_changed
 from promotions.assets import add_asset
 from promotions.filing import (
     BriefFields,
@@ -29,7 +27,6 @@ from promotions.models import (
     BriefComment,
     BriefStatus,
     Channel,
-    Notification,
     PlannedPost,
     PostFormat,
     PostStatus,
@@ -37,9 +34,6 @@ from promotions.models import (
 )
 from promotions.subjects import Subject, subject_day
 from promotions.workflow import COMMUNITY, SMM, STATUS_LABELS, transition_for
-
-register_email_kind("briefs", _l("News on the promotion briefs I work on"))
-
 
 # --- filing and editing --------------------------------------------------------------
 
@@ -160,7 +154,7 @@ def move_locked(
     detail = f"{previous} → {step.target}" + (f": {reason}" if reason else "")
     audit.record(actor, "brief.status", brief, detail)
     if notify:
-        _notify(brief, actor, step.side, step.target.value)
+        _notify(brief, actor, step.side, step.target.value, reason)
 
 
 # --- comments and notifications ----------------------------------------------------
@@ -173,7 +167,7 @@ def add_comment(actor, brief: PromotionRequest, body: str) -> BriefComment:
     comment = BriefComment(author=actor, body=body)
     brief.comments.append(comment)
     side = SMM if is_smm(actor) else COMMUNITY
-    _notify(brief, actor, side, "comment")
+    _notify(brief, actor, side, "comment", body)
     db.session.flush()
     return comment
 
@@ -190,43 +184,13 @@ def _smm_side_people(brief: PromotionRequest) -> list[User]:
     return list(db.session.execute(select(User).where(User.is_smm, User.active)).scalars())
 
 
-def _notify(brief: PromotionRequest, actor, side: str, event: str) -> None:
-    """Tell the other side of the brief what happened: in the app, and by e-mail."""
+def _notify(brief: PromotionRequest, actor, side: str, event: str, note: str = "") -> None:
+    """Tell the other side of the brief what happened, with the reason or comment
+    (notifications/kinds.py listens)."""
     people = _smm_side_people(brief) if side == COMMUNITY else _community_side_people(brief)
-    for person in people:
-        if person.id != getattr(actor, "id", None):
-            db.session.add(
-                Notification(user_id=person.id, brief=brief, actor_id=actor.id, event=event)
-            )
-            email_user(person, "briefs", "brief_update", brief=brief, actor=actor, event=event)
-
-
-def unread_count(user) -> int:
-    return db.session.execute(
-        select(func.count())
-        .select_from(Notification)
-        .where(Notification.user_id == user.id, Notification.read_at.is_(None))
-    ).scalar_one()
-
-
-def notifications_for(user, limit: int = 50) -> list[Notification]:
-    return list(
-        db.session.execute(
-            select(Notification)
-            .options(joinedload(Notification.brief), joinedload(Notification.actor))
-            .where(Notification.user_id == user.id)
-            .order_by(Notification.id.desc())
-            .limit(limit)
-        ).scalars()
-    )
-
-
-def mark_all_read(user) -> None:
-    db.session.execute(
-        update(Notification)
-        .where(Notification.user_id == user.id, Notification.read_at.is_(None))
-        .values(read_at=utcnow())
-    )
+    recipients = [person for person in people if person.id != getattr(actor, "id", None)]
+    if recipients:
+        brief_changed.send(brief, actor=actor, event=event, recipients=recipients, note=note)
 
 
 # --- planned posts ---------------------------------------------------------------------

@@ -1,6 +1,6 @@
 """The promotions blueprint: its menu entries, what it adds to lower features' pages, and
 loading a brief for a page. The pages themselves: request_views (the request form),
-brief_views (the brief and its planned posts), queue_views (queue and notifications),
+brief_views (the brief and its planned posts), queue_views (the queue),
 calendar_views, channel_views, outcome_views."""
 
 from zoneinfo import ZoneInfo
@@ -8,8 +8,6 @@ from zoneinfo import ZoneInfo
 from flask import Blueprint, abort, current_app, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user
-from markupsafe import Markup
 
 from community.views import register_community_section
 from core.extensions import db
@@ -25,36 +23,8 @@ from promotions.workflow import STATUS_LABELS
 bp = Blueprint("promotions", __name__, url_prefix="/promotions")
 
 
-BELL = Markup(
-    '<svg aria-hidden="true" width="18" height="18" viewBox="0 0 16 16" fill="currentColor">'
-    '<path d="M8 16a2 2 0 0 0 2-2H6a2 2 0 0 0 2 2zm.995-14.901a1 1 0 1 0-1.99 0A5.002 5.002 0 0 0 '
-    '3 6c0 1.098-.5 6-2 7h14c-1.5-1-2-5.902-2-7 0-2.42-1.72-4.44-4.005-4.901z"/></svg>'
-)
-
-
-class _NotificationsLabel:
-    """The bell in the main menu; the unread count is read when the menu is drawn."""
-
-    def __html__(self) -> str:
-        count = _unread_for_menu()
-        badge = (
-            Markup(' <span class="badge text-bg-warning">{}</span>').format(count) if count else ""
-        )
-        return Markup('{}<span class="visually-hidden">{}</span>{}').format(
-            BELL, _("Notifications"), badge
-        )
-
-    def __str__(self) -> str:
-        return str(self.__html__())
-
-
-def _unread_for_menu() -> int:
-    return permissions.menu_facts(current_user)[1]
-
-
 add_nav_item("promotions.queue", _l("Promotions"), "promotions.menu", 40)
 add_nav_item("promotions.calendar", _l("Calendar"), "promotions.plan", 45)
-add_nav_item("promotions.notifications", _NotificationsLabel(), "promotions.menu", 90)
 
 
 # --- on lower features' pages -------------------------------------------------------

@@ -62,8 +62,10 @@ def test_joining_an_approval_community_waits_for_a_leader(leader):
     assert membership.status == "pending" and not services.is_member(ann, qa)
     with pytest.raises(DomainError, match="waiting"):
         services.join_community(ann, qa)
+    db.session.commit()  # each step is its own command: the approval locks the request first
     services.approve_request(leader, membership)
     assert services.is_member(ann, qa)
+    db.session.commit()
     with pytest.raises(DomainError, match="already handled"):
         services.reject_request(leader, membership)
 

@@ -12,8 +12,10 @@ from core.mail_sending import send_queued
 from core.models import utcnow
 from events import registering
 from events.mail import send_reminders
+from notifications.kinds import BRIEF_AT_RISK
+from notifications.models import Notification
 from promotions import services as promotions
-from promotions.models import BriefStatus, Notification
+from promotions.models import BriefStatus
 from tests.test_events_factories import make_event
 from tests.test_promotions_factories import brief_in
 
@@ -117,8 +119,9 @@ def test_brief_status_changes_reach_the_other_side_by_email(world, inbox):
     db.session.commit()
     send_queued()
     [message] = [m for m in inbox.messages if m["To"] == "leader@example.com"]
-    assert "is now" in message["Subject"]
+    assert message["Subject"].startswith("A promotion brief changed")
     assert "Add the target date" in message.get_body(("plain",)).get_content()
+    assert f"/promotions/{brief.id}" in message.get_body(("plain",)).get_content()
 
 
 def test_ukrainian_readers_get_ukrainian_event_mail(world, inbox):
@@ -177,7 +180,7 @@ def test_every_leader_and_the_smm_assignee_hear_a_brief_fell_behind(world, inbox
     everyone = sorted([leader.email, member.email, smm.email])
     assert sorted(m["To"] for m in inbox.messages) == everyone
     notified = db.session.execute(
-        select(Notification.user_id).where(Notification.event == "at_risk")
+        select(Notification.recipient_id).where(Notification.kind == BRIEF_AT_RISK.name)
     ).scalars()
     assert sorted(notified) == sorted([leader.id, member.id, smm.id])
 
@@ -196,6 +199,6 @@ def test_people_who_turned_at_risk_mail_off_get_the_notification_only(world, inb
     send_queued()
     assert [m["To"] for m in inbox.messages] == [smm.email]
     notified = db.session.execute(
-        select(Notification.user_id).where(Notification.event == "at_risk")
+        select(Notification.recipient_id).where(Notification.kind == BRIEF_AT_RISK.name)
     ).scalars()
     assert sorted(notified) == sorted([leader.id, smm.id])  # the bell still rings

@@ -52,6 +52,16 @@ def test_the_bell_without_unread_is_just_its_name(world, login):
     assert "/notifications" not in login(None).get("/communities/").get_data(as_text=True)
 
 
+def test_every_role_has_exactly_one_notifications_link_in_the_header(world, login):
+    for role, person in world.users.items():
+        if person is None:
+            continue
+        page = login(person).get("/communities/").get_data(as_text=True)
+        header = page.split("<main", 1)[0]
+        assert len(re.findall(r">\s*Notifications\b", header)) == 1, role
+        assert "/promotions/notifications" not in page, role
+
+
 def test_the_bell_costs_one_small_query_whatever_the_count(world, login, count_queries):
     member = world.users["member"]
     client = login(member)

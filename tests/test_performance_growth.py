@@ -34,6 +34,7 @@ def messy_history(app):
     services.join_community(people[5], approval, at=at("2026-01-10"))  # pending: never counted
     services.join_community(people[6], approval, at=at("2026-01-11"))
     pending = services.current_membership(people[6], approval)
+    db.session.commit()  # answering a request locks it first: a command of its own
     services.approve_request(leader, pending, at=at("2026-02-20"))
     db.session.commit()
     return community, approval

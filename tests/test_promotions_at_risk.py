@@ -7,13 +7,14 @@ from sqlalchemy import func, select
 
 from core.extensions import db
 from core.models import utcnow
+from notifications.kinds import BRIEF_AT_RISK
+from notifications.models import Notification
 from promotions import (
     at_risk,
     outcomes,
 )
 from promotions.models import (
     BriefStatus,
-    Notification,
     PromotionRequest,
 )
 from promotions.subjects import load_subject
@@ -51,10 +52,13 @@ def test_cli_check_warns_once_by_notification_and_email(promo, runner, app):
     db.session.expire_all()
     assert db.session.get(PromotionRequest, brief.id).at_risk_since is not None
     assert db.session.get(PromotionRequest, on_track.id).at_risk_since is None
-    notes = db.session.execute(
-        select(Notification).where(Notification.event == "at_risk")
-    ).scalars()
-    assert sorted(n.user_id for n in notes) == sorted([leader.id, smm.id])
+    notes = list(
+        db.session.execute(
+            select(Notification).where(Notification.kind == BRIEF_AT_RISK.name)
+        ).scalars()
+    )
+    assert sorted(n.recipient_id for n in notes) == sorted([leader.id, smm.id])
+    assert {n.url_args["brief_id"] for n in notes} == {brief.id}
     mails = db.session.execute(
         select(OutgoingEmail).where(OutgoingEmail.kind == "at_risk")
     ).scalars()
@@ -76,7 +80,7 @@ def test_at_risk_shows_on_the_brief_queue_and_outcome_page_with_the_backup_plan(
     assert db.session.get(PromotionRequest, brief.id).at_risk_since is not None  # the check's
     assert "At risk" in client.get(f"/promotions/{brief.id}").get_data(as_text=True)
     assert "At risk" in login(smm).get("/promotions/").get_data(as_text=True)
-    assert "Behind its target" in client.get("/promotions/notifications").get_data(as_text=True)
+    assert "Behind its target" in client.get("/notifications").get_data(as_text=True)
 
 
 def test_opening_the_outcome_page_writes_nothing_and_sends_no_mail(
@@ -135,10 +139,11 @@ def test_the_at_risk_check_asks_for_leaders_once_for_all_briefs(app, count_queri
     with count_queries() as statements:
         assert at_risk.check_at_risk() == (briefs, briefs)
     reads = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
-    # Besides what each e-mail asks (the reader's settings, the duplicate check), the
-    # reads are the same few for any number of briefs: briefs, assignees, figures, leaders.
-    per_email = ("email_preferences", "outgoing_emails")
-    shared = [s for s in reads if not any(table in s for table in per_email)]
+    # Besides what each warning asks (the readers' e-mail settings and delivery choices, the
+    # duplicate check), the reads are the same few for any number of briefs: briefs,
+    # assignees, figures, leaders.
+    per_warning = ("email_preferences", "outgoing_emails", "notification_delivery_choices")
+    shared = [s for s in reads if not any(table in s for table in per_warning)]
     assert len(shared) == 5, shared
     assert sum("memberships" in s and "users" in s for s in shared) == 1
 

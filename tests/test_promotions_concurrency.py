@@ -12,12 +12,13 @@ from core.audit import AuditEntry
 from core.errors import DomainError
 from core.extensions import db
 from core.models import utcnow
+from notifications.kinds import BRIEF_AT_RISK
+from notifications.models import Notification
 from promotions import links, services
 from promotions.at_risk import check_at_risk
 from promotions.models import (
     Attribution,
     BriefStatus,
-    Notification,
     PromotionRequest,
     TrackedLink,
 )
@@ -110,11 +111,13 @@ def test_simultaneous_at_risk_checks_warn_once(app):
 
     assert errors == [] and answers == [200] * len(clients)
     warned = db.session.execute(
-        select(Notification.user_id).where(
-            Notification.request_id == brief_id, Notification.event == "at_risk"
+        select(Notification.recipient_id, Notification.url_args).where(
+            Notification.kind == BRIEF_AT_RISK.name
         )
-    ).scalars()
-    assert sorted(warned) == sorted([leader.id, smm.id])
+    ).all()
+    assert sorted(person for person, args in warned if args["brief_id"] == brief_id) == sorted(
+        [leader.id, smm.id]
+    )
     recorded = db.session.execute(
         select(func.count())
         .select_from(AuditEntry)

@@ -7,6 +7,7 @@ import pytest
 from core.extensions import db
 from core.models import utcnow
 from core.permissions import can
+from notifications import services as notifications
 from promotions import permissions, services
 from promotions.models import BriefStatus
 from tests.conftest import make_community, make_user
@@ -79,13 +80,15 @@ def test_admin_adds_channels_and_smm_keeps_their_requirements(people, login):
     assert instagram.requirements == "Reels 9:16." and instagram.name == "Instagram"
 
 
-def test_notifications_page_lists_and_marks_read(people, login):
+def test_brief_news_is_on_the_notifications_page_and_marked_read(people, login):
     leader, smm, _member, community = people
-    brief_in(BriefStatus.ACCEPTED, leader, smm, community)
-    page = login(leader).get("/promotions/notifications").text
-    assert "changed the status to Accepted" in page
-    login(leader).post("/promotions/notifications/read")
-    assert services.unread_count(leader) == 0
+    brief = brief_in(BriefStatus.ACCEPTED, leader, smm, community)
+    old = login(leader).get("/promotions/notifications")
+    assert old.status_code == 301 and old.headers["Location"].endswith("/notifications")
+    page = login(leader).get("/notifications").text
+    assert f"A promotion brief changed: {brief.title}" in page
+    assert login(leader).post("/notifications/read").status_code == 302
+    assert notifications.unread_count(leader) == 0
 
 
 def test_calendar_titles_are_those_of_the_briefs_the_person_may_open(people):

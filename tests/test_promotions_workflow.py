@@ -8,8 +8,12 @@ from sqlalchemy import select
 from core.audit import AuditEntry
 from core.errors import DomainError
 from core.extensions import db
+from core.signals import brief_changed
+from notifications import services as notifications
+from notifications.kinds import BRIEF_UPDATE
+from notifications.models import Notification
 from promotions import services
-from promotions.models import BriefStatus, Notification, PlannedPost, PostFormat
+from promotions.models import BriefStatus, PlannedPost, PostFormat
 from promotions.workflow import COMMUNITY, SMM, TRANSITIONS, is_allowed, transition_for
 from tests.conftest import make_community, make_user
 from tests.test_promotions_factories import brief_in, draft_brief, plan_post
@@ -117,7 +121,30 @@ def test_posts_cannot_be_planned_before_acceptance(people):
         plan_post(smm, brief)
 
 
-def test_every_transition_is_audited_and_notifies_the_other_side(people):
+@pytest.fixture
+def brief_news(app):
+    """What promotions told notifications: (event, actor id, recipient ids) per signal."""
+    sent = []
+
+    def record(brief, actor, event, recipients, note=""):
+        sent.append((event, getattr(actor, "id", None), sorted(p.id for p in recipients)))
+
+    brief_changed.connect(record)
+    yield sent
+    brief_changed.disconnect(record)
+
+
+def brief_notes_to(person) -> list[Notification]:
+    return list(
+        db.session.execute(
+            select(Notification)
+            .where(Notification.recipient_id == person.id, Notification.kind == BRIEF_UPDATE.name)
+            .order_by(Notification.id)
+        ).scalars()
+    )
+
+
+def test_every_transition_is_audited_and_notifies_the_other_side(people, brief_news):
     leader, smm, community = people
     brief = brief_in(BriefStatus.CHANGES_REQUESTED, leader, smm, community)
     entries = db.session.execute(
@@ -126,24 +153,31 @@ def test_every_transition_is_audited_and_notifies_the_other_side(people):
         .order_by(AuditEntry.id)
     ).scalars()
     assert list(entries) == ["draft → submitted", "submitted → changes_requested: Add a photo."]
-    to_leader = services.notifications_for(leader)
-    to_smm = services.notifications_for(smm)
-    assert [n.event for n in to_leader] == ["changes_requested"]
-    assert [n.event for n in to_smm] == ["submitted"]
-    assert services.unread_count(leader) == 1
-    services.mark_all_read(leader)
-    assert services.unread_count(leader) == 0
+    assert brief_news == [
+        ("submitted", leader.id, [smm.id]),
+        ("changes_requested", smm.id, [leader.id]),
+    ]
+    [to_leader] = brief_notes_to(leader)
+    [to_smm] = brief_notes_to(smm)
+    assert to_smm.subject == brief.title
+    assert to_leader.subject == f"{brief.title} — Add a photo."  # the reason
+    assert to_leader.url_args == {"brief_id": brief.id}
+    assert notifications.unread_count(leader) == 1
+    notifications.mark_all_read(leader)
+    assert notifications.unread_count(leader) == 0
     assert brief.comments[-1].body == "Add a photo."
 
 
-def test_a_comment_notifies_the_other_side_only(people):
+def test_a_comment_notifies_the_other_side_only(people, brief_news):
     leader, smm, community = people
     brief = brief_in(BriefStatus.ACCEPTED, leader, smm, community)
     before = db.session.execute(select(Notification.id)).all()
+    brief_news.clear()
     services.add_comment(leader, brief, "Can we add a reel?")
     db.session.commit()
-    new = services.notifications_for(smm)[0]
-    assert new.event == "comment" and new.actor_id == leader.id
+    assert brief_news == [("comment", leader.id, [smm.id])]
+    new = brief_notes_to(smm)[-1]
+    assert new.kind == BRIEF_UPDATE.name and new.url_args == {"brief_id": brief.id}
     assert len(db.session.execute(select(Notification.id)).all()) == len(before) + 1
 
 

@@ -68,6 +68,7 @@ def test_a_withdrawn_or_turned_down_request_is_not_a_member_who_left(history):
     communities.join_community(eve, history, at=at("2026-10-05"))
     communities.leave_community(eve, history, at=at("2026-10-06"))  # withdrawn
     request = communities.join_community(fay, history, at=at("2026-10-07"))
+    db.session.commit()  # answering a request locks it first: a command of its own
     communities.reject_request(communities.leaders_of(history)[0], request)
     request.left_at = at("2026-10-08")  # turned down in October (the service stamps "now")
     db.session.commit()

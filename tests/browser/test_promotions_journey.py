@@ -74,7 +74,10 @@ def test_request_goes_from_leader_to_smm_and_onto_the_calendar(page, live_server
 
     sign_in(page, "lead@example.com")
     page.get_by_role("link", name=re.compile(r"Notifications 1")).click()
-    page.get_by_role("link", name="Charity Book Sale").click()
+    # The one notifications page: opening the news leads to the brief.
+    page.get_by_role(
+        "button", name=re.compile(r"A promotion brief changed: Charity Book Sale")
+    ).click()
     page.get_by_role("link", name="Edit request").click()
     expect(page.get_by_text("Please add the catalog link")).to_be_visible()
     page.get_by_label("References").fill(

@@ -10,7 +10,17 @@ from community.models import CommunityKind
 from core.extensions import db
 from promotions import assets, links
 from promotions.models import BriefStatus
-from tests.matrix import ALLOWED, FORBIDDEN, NOT_FOUND, ROLES, Case, no_args, only, with_bad_form
+from tests.matrix import (
+    ALLOWED,
+    FORBIDDEN,
+    NOT_FOUND,
+    ROLES,
+    Case,
+    everyone,
+    no_args,
+    only,
+    with_bad_form,
+)
 from tests.test_promotions_factories import brief_in, draft_brief
 
 HIDDEN = {"employee": NOT_FOUND, "member": NOT_FOUND}
@@ -45,8 +55,8 @@ def _channel(world) -> dict:
 CASES = [
     Case("promotions.queue", "GET", no_args, only("leader", "smm", "admin")),
     Case("promotions.calendar", "GET", no_args, only("leader", "smm", "admin")),
-    Case("promotions.notifications", "GET", no_args, only("leader", "smm", "admin")),
-    Case("promotions.mark_read", "POST", no_args, only("leader", "smm", "admin")),
+    # The old address of brief news: a permanent redirect to /notifications for anyone.
+    Case("promotions.notifications", "GET", no_args, everyone()),
     Case("promotions.new", "GET", _achievement, only("leader", "admin")),
     Case("promotions.new", "POST", _achievement, only("leader", "admin"), data={"save": "1"}),
     Case("promotions.show", "GET", _brief("promo_submitted"), BRIEF_PEOPLE),
