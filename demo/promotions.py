@@ -102,13 +102,13 @@ def seed_promotions(rng: random.Random, now: datetime | None = None) -> None:
             )
         with commands.transaction():
             services.transition(taras, sale, BriefStatus.ACCEPTED)
-        with commands.transaction():
-            for day, note in [
-                (2, "Photo: the shelf of 80 books"),
-                (3, "Photo: PMBOK and Agile & Scrum corner"),
-                (4, "Photo: the first exchange"),
-                (5, "Link to the Facebook post with the catalog"),
-            ]:
+        for day, note in [
+            (2, "Photo: the shelf of 80 books"),
+            (3, "Photo: PMBOK and Agile & Scrum corner"),
+            (4, "Photo: the first exchange"),
+            (5, "Link to the Facebook post with the catalog"),
+        ]:  # one transaction a post: the service locks the brief first
+            with commands.transaction():
                 services.add_planned_post(
                     taras, sale, channels["Instagram"], PostFormat.STORY,
                     _at(today + timedelta(days=day), 10), note,
@@ -179,12 +179,12 @@ def seed_promotions(rng: random.Random, now: datetime | None = None) -> None:
             services.submit(andrii, race)
         with commands.transaction():
             services.transition(taras, race, BriefStatus.ACCEPTED)
-        with commands.transaction():
-            for day, channel, format, note in [
-                (1, "Facebook", PostFormat.POST, "Finish-line photo and the training plan"),
-                (3, "Internal newsletter", PostFormat.ARTICLE, "Three first-timers' stories"),
-                (6, "Facebook", PostFormat.REEL, "30 seconds of the Tuesday run"),
-            ]:
+        for day, channel, format, note in [
+            (1, "Facebook", PostFormat.POST, "Finish-line photo and the training plan"),
+            (3, "Internal newsletter", PostFormat.ARTICLE, "Three first-timers' stories"),
+            (6, "Facebook", PostFormat.REEL, "30 seconds of the Tuesday run"),
+        ]:  # one transaction a post: the service locks the brief first
+            with commands.transaction():
                 services.add_planned_post(
                     taras, race, channels[channel], format, _at(today + timedelta(days=day), 9),
                     note,
