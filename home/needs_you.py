@@ -13,6 +13,7 @@ from core.models import utcnow
 from events.models import Event, Registration, RegistrationStatus
 from initiatives.models import CatalogItem, Initiative, ItemStatus, Lead
 from promotions.models import BriefStatus, PlannedPost, PostStatus, PromotionRequest
+from promotions.outcomes import WATCHED
 
 SHOWN = 10  # of each kind; the linked page has the rest
 ATTENDANCE_DAYS = 30  # past events whose attendance is still worth asking for
@@ -136,7 +137,11 @@ def promotion_tasks(is_smm: bool, led_ids: list[int], now: datetime | None = Non
         db.session.execute(
             select(PromotionRequest)
             .options(joinedload(PromotionRequest.community))
-            .where(mine, PromotionRequest.at_risk_since.is_not(None))
+            .where(
+                mine,
+                PromotionRequest.status.in_(WATCHED),  # a closed brief's flag is history
+                PromotionRequest.at_risk_since.is_not(None),
+            )
             .order_by(PromotionRequest.at_risk_since, PromotionRequest.id)
             .limit(SHOWN)
         ).scalars()

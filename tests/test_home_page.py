@@ -9,6 +9,7 @@ from events.models import Registration
 from initiatives import catalog_items, editing, reservations
 from initiatives.models import InitiativeKind, InitiativeStatus
 from initiatives.participants import Outsider
+from promotions.at_risk import sync_at_risk
 from promotions.models import BriefStatus
 from tests.conftest import build_world, empty_all_tables, make_community
 from tests.test_events_factories import make_event, make_past_event, register
@@ -184,3 +185,13 @@ def test_home_query_count_does_not_grow_with_the_data(app, count_queries, role):
     with count_queries() as many:
         client.get("/")
     assert len(many) == len(few) <= 15  # leader 14, SMM 11, member 9 (SQLite)
+
+
+def test_at_risk_briefs_need_their_leaders_and_smm(app, home):
+    u = home.users
+    brief = brief_in(BriefStatus.RUNNING, u["leader"], u["smm"], home.community)
+    sync_at_risk(brief, True)
+    db.session.commit()
+    for role in ("leader", "smm"):
+        assert f"/promotions/{brief.id}" in page_of(app, home, role).split("At risk", 1)[1]
+    assert "At risk" not in page_of(app, home, "member")
