@@ -13,6 +13,7 @@ import community.permissions  # noqa: F401
 import core.commands  # noqa: F401  (SQLite transaction handling for row locks)
 import events.permissions  # noqa: F401
 import events.personal_data  # noqa: F401  (registers its part of the person's data download)
+import home.views  # noqa: F401  (names the home page and adds "Home" to the menu)
 import initiatives.catalog_views  # noqa: F401  (its routes join the initiatives blueprint)
 import initiatives.permissions  # noqa: F401
 import initiatives.personal_data  # noqa: F401
@@ -61,7 +62,7 @@ from core.security import (
     register_security_headers,
 )
 from core.site import external_url
-from core.text import is_web_address
+from core.text import is_web_address, plain_excerpt
 from core.views import bp as core_bp
 from core.zones import select_timezone
 from demo import seed_demo_command
@@ -147,6 +148,7 @@ def register_template_helpers(app: Flask) -> None:
     # and the pages check again so a stored javascript: address stays text.
     app.jinja_env.tests["web_address"] = is_web_address
     register_date_filters(app)  # one format for every date and time (core/dates.py)
+    app.jinja_env.filters["plain_excerpt"] = plain_excerpt  # a card's words, from stored HTML
     app.jinja_env.globals["can"] = lambda action, obj=None: can(current_user, action, obj)
     app.jinja_env.globals["nav_items"] = nav_items
     app.jinja_env.globals["home_endpoint"] = home_endpoint  # url_for(home_endpoint())

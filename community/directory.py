@@ -33,6 +33,27 @@ def active_member_counts(community_ids: list[int]) -> dict[int, int]:
     return {community_id: count for community_id, count in rows}
 
 
+def standing_in(user, community_ids: list[int]) -> dict[int, str]:
+    """The person's place in each of these communities, in one query: "leader", "member"
+    or "requested" (a join request waiting); communities they are not in are left out."""
+    if not community_ids or not getattr(user, "is_authenticated", False):
+        return {}
+    rows = db.session.execute(
+        select(Membership.community_id, Membership.role, Membership.status).where(
+            Membership.user_id == user.id,
+            Membership.community_id.in_(community_ids),
+            Membership.status != MembershipStatus.LEFT,
+        )
+    )
+    standing = {}
+    for community_id, role, status in rows:
+        if status == MembershipStatus.PENDING:
+            standing[community_id] = "requested"
+        else:
+            standing[community_id] = "leader" if role == MembershipRole.LEADER else "member"
+    return standing
+
+
 def members_query(community: Community):
     return (
         select(Membership)

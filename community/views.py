@@ -18,15 +18,13 @@ from community.models import Community, CommunityKind, ExternalChannel, Membersh
 from core import commands
 from core.charts import line_chart
 from core.extensions import db
-from core.navigation import add_nav_item, set_home_page
+from core.navigation import add_nav_item
 from core.paging import paginate
 from core.permissions import can, require, requires
 
 bp = Blueprint("community", __name__, url_prefix="/communities")
 
 add_nav_item("community.directory", _l("Communities"), "site.browse", 10)
-# The directory is where a signed-in person starts, until a personal home page exists.
-set_home_page("community.directory")
 
 register_profile_section(
     "community/_my_communities.html", lambda user: {"memberships": services.memberships_of(user)}
@@ -83,9 +81,14 @@ def directory():
     kind = CommunityKind(kind) if kind in CommunityKind._value2member_map_ else None
     show_archived = request.args.get("archived") == "1" and can(current_user, "community.create")
     page = paginate(lists.directory_query(kind, include_archived=show_archived), 24)
-    counts = lists.active_member_counts([c.id for c in page.items])
+    shown_ids = [c.id for c in page.items]
     return render_template(
-        "community/directory.html", page=page, kind=kind, counts=counts, show_archived=show_archived
+        "community/directory.html",
+        page=page,
+        kind=kind,
+        counts=lists.active_member_counts(shown_ids),
+        standing=lists.standing_in(current_user, shown_ids),
+        show_archived=show_archived,
     )
 
 

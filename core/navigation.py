@@ -30,18 +30,23 @@ def nav_items() -> list[NavItem]:
 
 # --- the home page ------------------------------------------------------------------------
 
-# Where a signed-in person starts (after signing in, at "/"). Core and accounts link
-# here without naming the feature that serves it; that feature names itself with
-# `set_home_page`. Until one does, the start page is the home page.
-_home = {"endpoint": "core.index"}
+# What a signed-in person sees at "/" (core serves the address, so it never changes).
+# The feature that builds the page names its view with `set_home_page`; until one does,
+# the start page is all there is.
+_home: dict = {"view": None}
 
 
-def set_home_page(endpoint: str) -> None:
-    _home["endpoint"] = endpoint
+def set_home_page(view) -> None:
+    _home["view"] = view
+
+
+def home_page():
+    """The home page's view function, or None."""
+    return _home["view"]
 
 
 def home_endpoint() -> str:
-    return _home["endpoint"]
+    return "core.index"
 
 
 def home_url(**values) -> str:

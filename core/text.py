@@ -182,3 +182,13 @@ def is_web_address(text: str) -> bool:
     """An http(s) address with a host: never javascript:, data: or a bare word."""
     parts = urlsplit(text.strip())
     return parts.scheme in ("http", "https") and bool(parts.netloc) and " " not in text.strip()
+
+
+def plain_excerpt(html: str | None, length: int = 140) -> str:
+    """The words of stored HTML as one line of plain text, cut at a word boundary with a
+    single ellipsis when longer than `length` (a directory card's excerpt)."""
+    text = Markup(html or "").striptags()  # tags out, entities read, whitespace collapsed
+    if len(text) <= length:
+        return text
+    cut = text[: length + 1].rsplit(" ", 1)[0] if " " in text[:length] else text[:length]
+    return cut.rstrip(" .,;:!?…-–—") + "…"

@@ -4,7 +4,7 @@ from flask import Blueprint, current_app, redirect, render_template, request, se
 from flask_login import current_user
 
 from core import commands
-from core.navigation import home_endpoint, home_url, start_actions
+from core.navigation import home_page, home_url, start_actions
 from core.permissions import requires
 from core.security import safe_redirect_target
 
@@ -13,8 +13,8 @@ bp = Blueprint("core", __name__)
 
 @bp.route("/")
 def index():
-    if current_user.is_authenticated and home_endpoint() != "core.index":
-        return redirect(home_url())
+    if current_user.is_authenticated and home_page() is not None:
+        return home_page()()
     return render_template("core/index.html", actions=start_actions())
 
 

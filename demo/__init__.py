@@ -21,6 +21,7 @@ from core.extensions import db
 from core.figures import forget_all
 from core.models import utcnow
 from demo.events import seed_events
+from demo.home import seed_home
 from demo.initiatives import seed_initiatives
 from demo.large import SCALES, seed_large
 from demo.promotions import seed_promotions
@@ -177,6 +178,7 @@ def seed_demo(rng: random.Random) -> None:
     with commands.transaction():  # a catalog in bulk, no lock to take
         seed_initiatives(rng)
     seed_promotions(rng)
+    seed_home()
 
 
 # The book-sale stories' publication window in days before today, as demo/promotions.py

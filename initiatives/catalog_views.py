@@ -10,7 +10,8 @@ from flask_login import current_user
 
 from core import commands
 from core.limits import accepts_files
-from core.permissions import can
+from core.permissions import can, require
+from core.security import safe_redirect_target
 from initiatives import catalog_import, catalog_items, covers, editing, reservations
 from initiatives.forms import (
     ConfirmDonationForm,
@@ -90,6 +91,22 @@ def request_item(initiative_id: int, item_id: int):
     ):
         return redirect(url_for("initiatives.show", initiative_id=initiative_id))
     return request_page(form, initiative, item, public=False)
+
+
+@bp.post("/initiatives/<int:initiative_id>/items/<int:item_id>/cancel")
+def cancel_reservation(initiative_id: int, item_id: int):
+    """The person who reserved the book cancels the reservation (from home or the catalog)."""
+    require("site.browse")
+    initiative = load_initiative(initiative_id)
+    commands.run(
+        lambda: reservations.cancel_reservation(current_user, initiative.id, item_id),
+        done=_("Your reservation is cancelled; the book is available again."),
+    )
+    return redirect(
+        safe_redirect_target(
+            request.form.get("next"), url_for("initiatives.show", initiative_id=initiative_id)
+        )
+    )
 
 
 # --- the leaders' actions on a book ------------------------------------------------------

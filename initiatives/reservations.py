@@ -13,7 +13,7 @@ from core.commands import lock_row
 from core.errors import DomainError
 from core.extensions import db
 from core.models import utcnow
-from initiatives.catalog_items import locked_item, set_status
+from initiatives.catalog_items import clear_reservation, locked_item, set_status
 from initiatives.editing import check_amount, check_catalog
 from initiatives.leads import record_lead
 from initiatives.models import CatalogItem, Initiative, ItemStatus, LeadKind, Participant
@@ -73,6 +73,16 @@ def request_item(
         participant=participant,
         source=outsider.source if outsider else None,
     )
+    return item
+
+
+def cancel_reservation(user: User, initiative_id: int, item_id: int) -> CatalogItem:
+    """The person who reserved a book lets it go: it is available again at once."""
+    item = locked_item(initiative_id, item_id)  # a reservation that ran out is released
+    if item.status != ItemStatus.RESERVED or item.reserved_by_user_id != user.id:
+        raise DomainError(_("This book is not reserved for you."))
+    clear_reservation(item)
+    set_status(user, item, ItemStatus.AVAILABLE, "cancelled by the person who reserved it")
     return item
 
 

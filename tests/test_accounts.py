@@ -60,7 +60,7 @@ def test_sign_up_with_a_taken_address_makes_no_second_account(client):
 def test_sign_in_and_out(client):
     make_user("ann@example.com", "Ann")
     response = client.post("/signin", data={"email": "ANN@example.com", "password": PASSWORD})
-    assert response.status_code == 302 and response.location == "/communities/"
+    assert response.status_code == 302 and response.location == "/"
     assert client.get("/me").status_code == 200
     assert client.post("/signout").status_code == 302
     assert client.get("/me").status_code == 302
@@ -106,10 +106,10 @@ def test_remember_me_sets_a_lasting_http_only_cookie(client):
     ("next_url", "expected"),
     [
         ("/communities/?kind=practice", "/communities/?kind=practice"),
-        ("https://evil.example/", "/communities/"),
-        ("//evil.example/path", "/communities/"),
-        ("/\\evil.example", "/communities/"),
-        ("javascript:alert(1)", "/communities/"),
+        ("https://evil.example/", "/"),
+        ("//evil.example/path", "/"),
+        ("/\\evil.example", "/"),
+        ("javascript:alert(1)", "/"),
     ],
 )
 def test_sign_in_only_follows_same_site_next(client, next_url, expected):

@@ -69,7 +69,7 @@ def test_sign_up_gives_no_usable_account_until_the_link_is_opened(client):
 def test_a_confirmation_link_works_once(client):
     client.post("/signup", data=SIGNUP)
     link = confirmation_link("nina@example.com")
-    assert client.post(link).location == "/communities/"
+    assert client.post(link).location == "/"
     for again in (
         client.get(link, follow_redirects=True),
         client.post(link, follow_redirects=True),
@@ -130,7 +130,7 @@ def test_the_browser_that_signed_up_confirms_without_the_password(client):
     client.post("/signup", data=SIGNUP)
     page = client.get(confirmation_link("nina@example.com")).get_data(as_text=True)
     assert 'name="password"' not in page and "Didn't sign up? Don't confirm" in page
-    assert client.post(confirmation_link("nina@example.com")).location == "/communities/"
+    assert client.post(confirmation_link("nina@example.com")).location == "/"
 
 
 def test_signing_up_with_a_taken_address_looks_the_same_and_tells_the_owner(client, app):
@@ -172,7 +172,7 @@ def test_the_owner_of_a_planted_address_can_still_take_the_account(client, app):
     new_password = {"password": "the owner's password", "confirm": "the owner's password"}
     owner.post(reset, data=new_password)
     sign_in = {"email": "nina@example.com", "password": "the owner's password"}
-    assert owner.post("/signin", data=sign_in).location == "/communities/"
+    assert owner.post("/signin", data=sign_in).location == "/"
 
 
 def test_a_ukrainian_sign_up_gets_its_mail_in_ukrainian(client):
@@ -211,7 +211,7 @@ def test_the_link_is_sent_again_on_request(client):
     page = client.post("/signup/check-inbox", follow_redirects=True).get_data(as_text=True)
     assert "A new link is on its way to nina@example.com." in page
     assert len(mails_to("nina@example.com")) == 1
-    assert client.post(confirmation_link("nina@example.com")).location == "/communities/"
+    assert client.post(confirmation_link("nina@example.com")).location == "/"
 
 
 def test_nobody_else_can_have_the_link_sent(client):
@@ -229,7 +229,7 @@ def test_a_password_reset_proves_the_address(client):
     response = client.post(
         "/signin", data={"email": "nina@example.com", "password": "a new password"}
     )
-    assert response.location == "/communities/"
+    assert response.location == "/"
 
 
 def test_the_waiting_pages_speak_ukrainian(client):
@@ -252,4 +252,4 @@ def test_sending_again_and_confirming_need_the_pages_csrf_token(client, app, mon
     page = client.get("/signup/check-inbox").get_data(as_text=True)
     token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
     assert client.post("/signup/check-inbox", data={"csrf_token": token}).status_code == 302
-    assert client.post(link, data={"csrf_token": token}).location == "/communities/"
+    assert client.post(link, data={"csrf_token": token}).location == "/"

@@ -157,7 +157,7 @@ class Client(threading.Thread):
             response = self.post(
                 session, self.server.confirmation_path(email), {"csrf_token": token}
             )
-            if response is None or response.headers.get("Location") != "/communities/":
+            if response is None or response.headers.get("Location") != "/":
                 continue  # not confirmed (cut off): no registering without being signed in
             try:  # signing in starts a fresh session, with a CSRF token of its own
                 token = TOKEN.search(session.get(self.server.url + "/me", timeout=60).text)[1]

@@ -19,7 +19,7 @@ MAY_USE = {
     "initiatives": {"core", "accounts", "community", "initiatives"},
     "promotions": {"core", "accounts", "community", "events", "initiatives", "promotions"},
 }
-READERS_OF_ALL = ("search", "reports", "notifications")
+READERS_OF_ALL = ("search", "reports", "notifications", "home")
 for _reader in READERS_OF_ALL:
     MAY_USE[_reader] = {*MAY_USE["promotions"], _reader}
 LAYERED = set(MAY_USE)

@@ -93,6 +93,8 @@ CASES = [
     Case("initiatives.confirm", "GET", _item("reserved"), only(*LEADERS)),
     Case("initiatives.confirm", "POST", _item("reserved"), only(*LEADERS), data={"amount": "350"}),
     Case("initiatives.release", "POST", _item("reserved"), only(*LEADERS)),
+    # Anyone may ask; only the holder's reservation is cancelled (others get a refusal).
+    Case("initiatives.cancel_reservation", "POST", _item("reserved"), signed_in()),
     Case("initiatives.withdraw", "POST", _item("available"), only(*LEADERS)),
     Case("initiatives.approve", "POST", _item("pending"), only(*LEADERS)),
     Case("initiatives.cover", "GET", _item("covered"), everyone()),
