@@ -72,7 +72,7 @@ def test_every_message_has_its_text_then_its_html_with_the_people_text_escaped(w
 
 def test_subjects_are_text_and_the_body_starts_after_them(world, site):
     messages = every_message(world)
-    for template in ("registration_confirmed", "welcome", "brief_update"):
+    for template in ("registration_confirmed", "welcome", "brief_at_risk"):
         queued = messages[template]
         assert HOSTILE in queued.subject and "&lt;" not in queued.subject, template
         assert queued.text_body.startswith("Hello "), template

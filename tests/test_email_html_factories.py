@@ -25,7 +25,7 @@ HOSTILE = '<b>Ada & "Co"</b><script>alert(1)</script>'
 
 # Every template in templates/email/ that is a message (the others are its parts).
 TEMPLATES = [
-    "account_exists", "brief_at_risk", "brief_update", "email_confirmation",
+    "account_exists", "brief_at_risk", "email_confirmation",
     "event_reminder", "notification", "notification_digest", "password_changed",
     "password_reset", "registration_confirmed", "registration_promoted",
     "registration_waitlisted", "session_ended", "signed_out_everywhere", "weekly_digest",
@@ -68,9 +68,6 @@ def every_message(world, locale: str = "en") -> dict[str, OutgoingEmail]:
     for template in ("registration_confirmed", "registration_waitlisted",
                      "registration_promoted", "event_reminder"):  # fmt: skip
         keep(template, mail.email_user(leader, "events", template, event=event))
-    update = mail.email_user(leader, "briefs", "brief_update", brief=brief, actor=smm,
-                             event=BriefStatus.CHANGES_REQUESTED)  # fmt: skip
-    keep("brief_update", update)
     keep("brief_at_risk", mail.email_user(leader, "at_risk", "brief_at_risk", brief=brief))
     notifications.notify([leader], REQUEST_APPROVED.name, f"Club {HOSTILE}",
                          notifications.Link("community.directory"))  # fmt: skip
