@@ -324,10 +324,13 @@ def set_member_role(actor: User, membership: Membership, role: MembershipRole) -
 
 
 def add_channel(community: Community, name: str, url: str) -> ExternalChannel:
+    url = url.strip()
+    already = _("This channel is already listed.")
     if any(channel.url == url for channel in community.channels):
-        raise DomainError(_("This channel is already listed."), field="url")
-    channel = ExternalChannel(community=community, name=name.strip(), url=url.strip())
+        raise DomainError(already, field="url")
+    channel = ExternalChannel(community=community, name=name.strip(), url=url)
     db.session.add(channel)
+    flush_or_refuse(already, field="url")  # the same channel added at the same moment
     return channel
 
 

@@ -33,6 +33,8 @@ def follow(code: str):
             title=_("This has ended"),
             message=_("What this link promoted is over. Thank you for your interest!"),
         ), 404
+    if request.method == "HEAD":  # link previews ask without following: not a click
+        return redirect(link.target_path, code=302)
     link = commands.run(lambda: links.count_visit(link.id, request.remote_addr or "")).value
     if link is None:
         abort(404)

@@ -88,6 +88,8 @@ def create_link(actor, post: PlannedPost, target_path: str | None = None) -> Tra
     target_path = (target_path or "").strip() or default_target(brief)
     if not is_internal_path(target_path):
         raise DomainError(_("Enter a path on this site, starting with /."), "target_path")
+    if target_path.startswith("/go/"):  # a link to a link would count one click twice
+        raise DomainError(_("Enter the page itself, not another tracked link."), "target_path")
     link = TrackedLink(
         code=secrets.token_urlsafe(9),  # 12 characters, 72 random bits
         brief=brief,

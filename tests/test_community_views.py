@@ -242,3 +242,14 @@ def test_community_page_lists_the_newest_members_first(world, login):
     )
     members = page.split('id="members-heading"')[1]
     assert members.index(newcomer.display_name) < members.index("Max Member")
+
+
+@pytest.mark.parametrize("again", ["https://t.me/pmclub ", " https://t.me/pmclub"])
+def test_the_same_channel_with_spaces_around_is_refused_beside_the_address(world, login, again):
+    client = login(world.users["leader"])
+    slug = world.community.slug
+    client.post(f"/communities/{slug}/channels", data={"name": "TG", "url": "https://t.me/pmclub"})
+    response = client.post(f"/communities/{slug}/channels", data={"name": "TG2", "url": again})
+    assert response.status_code == 400
+    assert "This channel is already listed." in response.get_data(as_text=True)
+    assert len(db.session.execute(select(ExternalChannel)).all()) == 1

@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import func, select
 
 from community import services as communities
+from core.errors import DomainError
 from core.extensions import db
 from core.models import utcnow
 from promotions import (
@@ -157,3 +158,15 @@ def test_an_ipv6_slash_64_and_an_ipv4_address_written_as_ipv6_are_one_visitor(pr
         client.get(f"/go/{link.code}", environ_base={"REMOTE_ADDR": address})
     figures = outcome_figures.brief_outcome(db.session.get(PromotionRequest, brief.id))
     assert (figures.total.visitors, figures.total.clicks) == (3, 6)
+
+
+def test_a_head_request_is_not_a_click(promo, client):
+    link = make_link(promo[1], event_brief(promo))
+    assert client.head(f"/go/{link.code}").status_code == 302
+    assert db.session.execute(select(LinkVisit)).first() is None
+
+
+def test_a_link_cannot_lead_to_another_tracked_link(promo):
+    brief = event_brief(promo)
+    with pytest.raises(DomainError, match="not another tracked link"):
+        make_link(promo[1], brief, target="/go/abcdefghijkl")
