@@ -38,6 +38,7 @@ def test_outside_participant_takes_part_and_leader_confirms_the_donation(
     initiative_id = live_server.setup(world)
 
     sign_in(page, "lead@example.com")
+    page.get_by_role("link", name="Communities", exact=True).click()  # from the home page
     page.get_by_role("link", name="Project Managers").first.click()
     page.get_by_role("link", name="Charity Book Sale").click()
     expect(page.get_by_text("Public page")).to_be_visible()

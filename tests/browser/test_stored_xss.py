@@ -130,9 +130,10 @@ def _render_markdown_of(table, columns: list[str]) -> None:
 
 
 ROLES_CHECKED = ("admin", "member", "employee", "visitor")
-SIGNED_IN_HOME = {"core.index", "core.home", "accounts.signup", "accounts.signin",
-                  "accounts.check_inbox"}  # → the home page  # fmt: skip
-REDIRECTS = {"links.follow", "accounts.reset_password"}  # (the matrix's token is a bad one)
+SIGNED_IN_HOME = {"core.home", "accounts.signup", "accounts.signin",
+                  "accounts.check_inbox"}  # → the home page, which "/" serves  # fmt: skip
+# (the matrix's reset token is a bad one; the old bell's page moved to /notifications)
+REDIRECTS = {"links.follow", "accounts.reset_password", "promotions.notifications"}
 # Routes that answer with a file, not a page: tests below download them.
 FILES = {
     "accounts.download_my_data", "events.ics", "events.community_feed",
