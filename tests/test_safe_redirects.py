@@ -53,7 +53,7 @@ SITE_TARGETS = [
     "/search?q=a%2Fb",
     "/me",
 ]
-FALLBACK = "/communities/"
+FALLBACK = "/"  # the home page
 
 
 @pytest.mark.parametrize("target", FOREIGN_TARGETS)
