@@ -1,0 +1,1 @@
+"""Conversations in each community: posts, replies, likes, votes and moderation."""
