@@ -44,6 +44,14 @@ PAGES = [
         GROUP BY p.id ORDER BY count(pp.id) DESC, p.id LIMIT 1""", "/promotions/{}/outcome",
          role="smm", endpoint="promotions.outcome"),
     Page("search", None, "/search?q=leadership"),
+    Page("home", None, "/"),
+    Page("conversation list", f"SELECT slug FROM communities WHERE id = ({BIGGEST})",
+         "/communities/{}/posts", endpoint="conversations.posts"),
+    Page("1,000-reply thread", f"""
+        SELECT c.slug, p.id FROM posts p JOIN communities c ON c.id = p.community_id
+        WHERE p.community_id = ({BIGGEST}) AND p.state = 'visible'
+        ORDER BY p.reply_count DESC, p.id LIMIT 1""", "/communities/{}/posts/{}",
+         endpoint="conversations.post"),
 ]  # fmt: skip
 
 

@@ -5,9 +5,17 @@ without JavaScript); every chart comes with a table of the same numbers.
 """
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
+from functools import lru_cache
+
+from flask import get_template_attribute
+from flask_babel import get_locale
+from markupsafe import Markup
 
 WIDTH, HEIGHT = 720, 260
+# The same chart drawn for a phone's screen (below 768 px), about as wide as it is shown
+# there, so that its labels keep their size instead of shrinking to half of it.
+COMPACT_WIDTH, COMPACT_HEIGHT = 360, 220
 LEFT, RIGHT, TOP, BOTTOM = 48, 32, 16, 40
 # An x-axis label at font-size 12 takes at most this much per character, plus a gap.
 LABEL_CHAR_WIDTH, LABEL_GAP = 7, 12
@@ -33,22 +41,23 @@ class Marker:
 @dataclass(frozen=True)
 class LineChart:
     title: str
-    labels: list[str]
-    values: list[float]
+    labels: tuple[str, ...]
+    values: tuple[float, ...]
     points: str  # the polyline's "x,y x,y …"
-    dots: list[tuple[float, float, str, float]]  # x, y, label, value
-    y_ticks: list[tuple[float, float]]  # y, value
-    x_labels: list[tuple[float, str]] = field(default_factory=list)  # x, label: those drawn
-    bands: list[Band] = field(default_factory=list)
-    markers: list[Marker] = field(default_factory=list)
+    dots: tuple[tuple[float, float, str, float], ...]  # x, y, label, value
+    y_ticks: tuple[tuple[float, float], ...]  # y, value
+    x_labels: tuple[tuple[float, str], ...] = ()  # x, label: those drawn
+    bands: tuple[Band, ...] = ()
+    markers: tuple[Marker, ...] = ()
     guide_title: str = ""  # a second, dashed line such as the pace to a target
-    guide_values: list[float] = field(default_factory=list)
+    guide_values: tuple[float, ...] = ()
     guide_points: str = ""
     width: int = WIDTH
     height: int = HEIGHT
     plot_left: int = LEFT
     plot_right: int = WIDTH - RIGHT
     plot_bottom: int = HEIGHT - BOTTOM
+    compact: "LineChart | None" = None  # the phone's drawing of the same numbers
 
 
 def _nice_top(value: float) -> float:
@@ -78,17 +87,24 @@ def line_chart(
     guide: tuple[str, list[float]] | None = None,
 ) -> LineChart:
     """A line over evenly spaced labels; `bands` are (label, first index, last index),
-    `markers` (label, index), and `guide` (title, values) a dashed line drawn beside it."""
+    `markers` (label, index), and `guide` (title, values) a dashed line drawn beside it.
+    Drawn twice: for a wide screen, and `compact` for a phone's."""
+    arguments = (title, labels, values, bands, markers, guide)
+    wide = _draw(*arguments, width=WIDTH, height=HEIGHT)
+    return replace(wide, compact=_draw(*arguments, width=COMPACT_WIDTH, height=COMPACT_HEIGHT))
+
+
+def _draw(title, labels, values, bands, markers, guide, width: int, height: int) -> LineChart:
     guide_title, guide_values = guide or ("", [])
     top = _nice_top(max([*values, *guide_values], default=0))
-    span = WIDTH - LEFT - RIGHT
+    span = width - LEFT - RIGHT
     step = span / max(len(values) - 1, 1)
 
     def x(i: float) -> float:
         return round(LEFT + i * step, 1)
 
     def y(value: float) -> float:
-        return round(TOP + (HEIGHT - TOP - BOTTOM) * (1 - value / top), 1)
+        return round(TOP + (height - TOP - BOTTOM) * (1 - value / top), 1)
 
     dots = [(x(i), y(v), labels[i], v) for i, v in enumerate(values)]
     every = label_every(labels[: len(values)], step)
@@ -97,22 +113,40 @@ def line_chart(
     x_labels = [(x(i), labels[i]) for i in range(len(values)) if (last - i) % every == 0]
     return LineChart(
         title=title,
-        labels=labels,
-        values=values,
+        labels=tuple(labels),
+        values=tuple(values),
         points=" ".join(f"{dx},{dy}" for dx, dy, _, _ in dots),
-        dots=dots,
-        y_ticks=[(y(top * k / 4), top * k / 4) for k in range(5)],
-        x_labels=x_labels,
-        bands=[
+        dots=tuple(dots),
+        y_ticks=tuple((y(top * k / 4), top * k / 4) for k in range(5)),
+        x_labels=tuple(x_labels),
+        bands=tuple(
             Band(
                 label,
                 x(first - 0.5 if first else 0),
                 x(last + 0.5) - x(first - 0.5 if first else 0),
             )
             for label, first, last in bands
-        ],
-        markers=[Marker(label, x(index)) for label, index in markers],
+        ),
+        markers=tuple(Marker(label, x(index)) for label, index in markers),
         guide_title=guide_title,
-        guide_values=list(guide_values),
+        guide_values=tuple(guide_values),
         guide_points=" ".join(f"{x(i)},{y(v)}" for i, v in enumerate(guide_values)),
+        width=width,
+        height=height,
+        plot_right=width - RIGHT,
+        plot_bottom=height - BOTTOM,
     )
+
+
+def drawn(chart: LineChart, chart_id: str) -> Markup:
+    """The chart's HTML (both drawings and the table), in the reader's language.
+
+    Kept by what it is drawn from: a chart is a frozen value, so equal numbers, labels
+    and language give the same HTML, and a changed figure is a new key, never stale.
+    Formatting its numbers is most of a chart page's template time."""
+    return _drawn(str(get_locale()), chart_id, chart)
+
+
+@lru_cache(maxsize=256)
+def _drawn(_locale: str, chart_id: str, chart: LineChart) -> Markup:
+    return get_template_attribute("_chart.html", "line_chart")(chart, chart_id)

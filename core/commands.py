@@ -33,6 +33,7 @@ from sqlalchemy import event, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
+from core import figures
 from core.errors import DomainError
 from core.extensions import db
 
@@ -139,18 +140,20 @@ def writes_on_get(view):
 # --- locks ------------------------------------------------------------------------------
 
 
-def lock_row(model, row_id: int):
+def lock_row(model, row_id: int, *, key_share: bool = False):
     """Load the row `row_id` of `model`, locked until the transaction ends.
 
     Call it before changing anything in the transaction. Several rows may be locked
     one after the other (always in the same order); on SQLite the command's
-    transaction already holds the whole database.
+    transaction already holds the whole database. `key_share` locks the row only
+    against others taking the same lock or changing it (PostgreSQL's FOR NO KEY
+    UPDATE): rows that name it (a notification to a person) may still be added.
     """
     _start_writing()
     return db.session.execute(
         select(model)
         .where(model.id == row_id)
-        .with_for_update()
+        .with_for_update(key_share=key_share)
         .execution_options(populate_existing=True)
     ).scalar_one_or_none()
 
@@ -212,6 +215,8 @@ def _begin_sqlite_transaction(conn) -> None:
     if conn.dialect.name == "sqlite":
         immediate = conn.get_execution_options().get("sqlite_immediate") or _wants_write_lock()
         conn.info["immediate"] = False  # until the BEGIN below has succeeded
+        # Before the BEGIN, so before the snapshot its first read takes (core/figures.py).
+        conn.info["began_ns"] = figures.clock_ns()
         conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
         conn.info["immediate"] = bool(immediate)
 

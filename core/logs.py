@@ -8,6 +8,7 @@ import uuid
 
 from flask import Flask, g, request
 from flask_login import current_user
+from sqlalchemy import inspect
 
 logger = logging.getLogger("guildhall.requests")
 
@@ -38,7 +39,10 @@ def configure_logging(app: Flask) -> None:
 
 
 def request_fields() -> dict:
-    user_id = str(current_user.id) if current_user and current_user.is_authenticated else None
+    # The signed-in person's id from the identity map: after a commit their row is
+    # expired, and reading `id` or `is_authenticated` would load it again for one line.
+    state = inspect(current_user._get_current_object(), raiseerr=False)
+    user_id = str(state.identity[0]) if state is not None and state.identity else None
     return {
         "request_id": g.get("request_id"),
         "user_id": user_id,

@@ -4,6 +4,9 @@ Sorting thousands of whole rows (with the joins a page shows) to keep thirty cos
 database several times what sorting their ids does.
 """
 
+from dataclasses import dataclass
+
+from flask import request, url_for
 from sqlalchemy import select
 
 from core.bounds import page_number
@@ -30,3 +33,32 @@ def load_in_order(model, ids: list[int], *options) -> list:
     found = db.session.execute(select(model).options(*options).where(model.id.in_(ids)))
     by_id = {row.id: row for row in found.unique().scalars()}
     return [by_id[row_id] for row_id in ids if row_id in by_id]
+
+
+@dataclass
+class Window:
+    """A page of a feed without its total: "Newer" and "Older" need only whether one more
+    row follows, where page numbers would count every row behind the feed each time."""
+
+    items: list
+    page: int
+    has_next: bool
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+
+def window(query, per_page: int) -> Window:
+    """The page of `query` the request asks for, read with one row more than it shows."""
+    page = page_number()
+    rows = list(
+        db.session.execute(query.limit(per_page + 1).offset((page - 1) * per_page)).scalars()
+    )
+    return Window(rows[:per_page], page, len(rows) > per_page)
+
+
+def page_url(page: int) -> str:
+    """This page's address with another page number, its other arguments kept."""
+    arguments = request.args.to_dict() | (request.view_args or {}) | {"page": page}
+    return url_for(request.endpoint, **arguments)

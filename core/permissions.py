@@ -12,6 +12,7 @@ from typing import Any
 
 from flask import abort
 from flask_login import current_user
+from werkzeug.local import LocalProxy
 
 from core.extensions import login_manager
 
@@ -53,6 +54,8 @@ def can(user, action: str, obj: Any = None) -> bool:
         predicate = _rules[action]
     except KeyError:
         raise KeyError(f"no permission rule for {action!r}") from None
+    if isinstance(user, LocalProxy):  # the rules read the person often: once through the proxy
+        user = user._get_current_object()
     return bool(predicate(user, obj))
 
 

@@ -1,15 +1,19 @@
-"""Home's "New in my communities" (events and initiatives, newest first, paged) and "You
-might join" (communities of the kinds the person is in, the liveliest first)."""
+"""Home's "New in my communities" (events, initiatives and conversations' posts, newest
+first, paged) and "You might join" (communities of the kinds the person is in, the
+liveliest first)."""
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, or_, select, union_all
+from sqlalchemy import false, func, or_, select, union_all
 from sqlalchemy.orm import joinedload
 
 from community.models import Community, Membership, MembershipStatus
+from conversations.models import ContentState, Post
+from core import figures
+from core.bounds import page_number
 from core.extensions import db
 from core.models import utcnow
-from core.paging import load_in_order, paginate
+from core.paging import load_in_order, window
 from events.models import Event
 from initiatives.models import Initiative, InitiativeStatus
 
@@ -25,65 +29,124 @@ def _my_community_ids(user):
 
 
 def news_page(user):
-    """A page of (kind, thing) newest first: "event" or "initiative" in the person's
-    communities (drafts and cancelled events left out). Four queries a page."""
-    mine = _my_community_ids(user)
-    live = select(Community.id).where(Community.archived_at.is_(None), Community.id.in_(mine))
-    # One column to page over (Flask-SQLAlchemy pages scalars): an event's id doubled, an
-    # initiative's doubled plus one.
-    events = select((Event.id * 2).label("key"), Event.created_at.label("at")).where(
+    """A page of (kind, thing) newest first: "event", "initiative" or "post" in the person's
+    communities (drafts, cancelled events and posts readers cannot see left out). Five
+    small queries a page: the communities, the keys (with one more, to know whether an
+    older page follows), then each kind's rows."""
+    live = list(
+        db.session.execute(
+            select(Community.id).where(
+                Community.archived_at.is_(None), Community.id.in_(_my_community_ids(user))
+            )
+        ).scalars()
+    )
+    if not live:
+        return window(select(Event.id).where(false()), PER_PAGE)
+    # One column to page over: an event's id times three, an initiative's plus one, a
+    # post's plus two.
+    events = select((Event.id * 3).label("key"), Event.created_at.label("at")).where(
         Event.community_id.in_(live), Event.cancelled_at.is_(None)
     )
     initiatives = select(
-        (Initiative.id * 2 + 1).label("key"), Initiative.created_at.label("at")
+        (Initiative.id * 3 + 1).label("key"), Initiative.created_at.label("at")
     ).where(Initiative.community_id.in_(live), Initiative.status != InitiativeStatus.DRAFT)
-    news = union_all(events, initiatives).subquery()
-    page = paginate(select(news.c.key).order_by(news.c.at.desc(), news.c.key.desc()), PER_PAGE)
-    rows = [("initiative" if key % 2 else "event", key // 2) for key in page.items]
+    news = union_all(events, initiatives, *_newest_posts(live)).subquery()
+    page = window(select(news.c.key).order_by(news.c.at.desc(), news.c.key.desc()), PER_PAGE)
+    rows = [(KINDS[key % 3], key // 3) for key in page.items]
+    wanted = {kind: [i for k, i in rows if k == kind] for kind in KINDS}
     loaded = {
-        "event": _by_id(Event, [i for kind, i in rows if kind == "event"], Event.community),
-        "initiative": _by_id(
-            Initiative, [i for kind, i in rows if kind == "initiative"], Initiative.community
-        ),
+        "event": _by_id(Event, wanted["event"], joinedload(Event.community)),
+        "initiative": _by_id(Initiative, wanted["initiative"], joinedload(Initiative.community)),
+        "post": _by_id(Post, wanted["post"], joinedload(Post.community), joinedload(Post.author)),
     }
     page.items = [(kind, loaded[kind][i]) for kind, i in rows if i in loaded[kind]]
     return page
 
 
-def _by_id(model, ids: list[int], community) -> dict:
-    return {row.id: row for row in load_in_order(model, ids, joinedload(community))}
+KINDS = ("event", "initiative", "post")
+# Beyond this many communities, their posts are found by one walk down the newest posts
+# of all, instead of one short index read each.
+ONE_READ_EACH_UP_TO = 30
+
+
+def _newest_posts(community_ids: list[int]) -> list:
+    """Selects of the visible posts in these communities that this page or the next can
+    show, newest first: a community's conversation may hold 100,000 posts, and sorting
+    them all for one page would cost what the page is worth (ids grow with time, so
+    ix_posts_community_newest finds each community's newest)."""
+    enough = (page_number() + 1) * PER_PAGE + 1
+
+    def newest(*where):
+        # The ids first, from the index alone, then their rows: asked for created_at in the
+        # same step, PostgreSQL may walk the primary key through every community's posts.
+        ids = (
+            select(Post.id)
+            .where(Post.state == ContentState.VISIBLE, *where)
+            .order_by(Post.id.desc())
+            .limit(enough)
+        )
+        return select((Post.id * 3 + 2).label("key"), Post.created_at.label("at")).where(
+            Post.id.in_(ids.scalar_subquery())
+        )
+
+    if len(community_ids) > ONE_READ_EACH_UP_TO:
+        return [newest(Post.community_id.in_(community_ids))]
+    return [newest(Post.community_id == community_id) for community_id in community_ids]
+
+
+def _by_id(model, ids: list[int], *options) -> dict:
+    return {row.id: row for row in load_in_order(model, ids, *options)}
 
 
 def communities_to_join(user, now: datetime | None = None) -> list[tuple[Community, int]]:
     """(community, people who joined lately + events lately) for live communities of the
     kinds the person is in (any kind when they are in none) that they are not in, nor
-    asked to join; the liveliest first. One query."""
-    since = (now or utcnow()) - timedelta(days=ACTIVITY_DAYS)
+    asked to join; the liveliest first. Two small queries: every community's liveliness
+    is the same for everyone, so it is counted once and kept (`liveliness`)."""
     taken = select(Membership.community_id).where(
         Membership.user_id == user.id, Membership.status != MembershipStatus.LEFT
     )
     my_kinds = select(Community.kind).where(Community.id.in_(_my_community_ids(user)))
-    joined = (
-        select(func.count())
-        .where(Membership.community_id == Community.id, Membership.joined_at >= since)
-        .correlate(Community)
-        .scalar_subquery()
-    )
-    held = (
-        select(func.count())
-        .where(Event.community_id == Community.id, Event.starts_at >= since)
-        .correlate(Community)
-        .scalar_subquery()
-    )
-    activity = (joined + held).label("activity")
-    rows = db.session.execute(
-        select(Community, activity)
+    candidates = db.session.execute(
+        select(Community.id)
         .where(
             Community.archived_at.is_(None),
             Community.id.not_in(taken),
             or_(Community.kind.in_(my_kinds), ~my_kinds.exists()),
         )
-        .order_by(activity.desc(), Community.name)
-        .limit(SUGGESTED)
-    ).all()
-    return [(community, count) for community, count in rows]
+        .order_by(Community.name, Community.id)  # ties: by name, in the database's collation
+    ).scalars()
+    activity = liveliness(now)
+    chosen = sorted(candidates, key=lambda i: -activity.get(i, 0))[:SUGGESTED]  # stable
+    loaded = _by_id(Community, chosen)
+    return [(loaded[i], activity.get(i, 0)) for i in chosen if i in loaded]
+
+
+# Liveliness counts every membership and event of the last months: kept until one of them
+# changes (any community's: the figure covers them all), and for a minute at most.
+figures.watch(Membership, "liveliness", None)
+figures.watch(Event, "liveliness", None)
+LIVELINESS_KEPT_SECONDS = 120
+
+
+def liveliness(now: datetime | None = None) -> dict[int, int]:
+    """{community id: people who joined + events held or planned since ACTIVITY_DAYS ago},
+    for the communities with any; without `now`, as of this minute and kept."""
+    if now is not None:
+        return _liveliness(now)
+    minute = utcnow().replace(second=0, microsecond=0)
+    return figures.kept("liveliness", 0, f"{ACTIVITY_DAYS}:{minute:%Y%m%d%H%M}",
+                        lambda: _liveliness(utcnow()), timeout=LIVELINESS_KEPT_SECONDS)  # fmt: skip
+
+
+def _liveliness(now: datetime) -> dict[int, int]:
+    since = now - timedelta(days=ACTIVITY_DAYS)
+    joined = select(Membership.community_id.label("community_id")).where(
+        Membership.joined_at >= since
+    )
+    held = select(Event.community_id.label("community_id")).where(Event.starts_at >= since)
+    both = union_all(joined, held).subquery()
+    rows = db.session.execute(
+        select(both.c.community_id, func.count()).group_by(both.c.community_id)
+    )
+    return {community_id: count for community_id, count in rows}

@@ -1,6 +1,7 @@
 """Where a measured page spends its time: pyinstrument over many requests, in-process.
 
-    .venv/bin/python bench/profile.py postgresql+psycopg://postgres@127.0.0.1/guildhall_bench \\
+    .venv/bin/python bench/profile_page.py \\
+        postgresql+psycopg://postgres@127.0.0.1/guildhall_bench \\
         "event page" [--requests 200] [--html profile.html]
 
 The page and the person are the benchmark's (bench/pages.py). Requests go
@@ -10,7 +11,9 @@ under wrk.
 """
 
 import argparse
+import cProfile
 import logging
+import pstats
 import secrets
 import sys
 import time
@@ -34,6 +37,14 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--search-index-dir")
     parser.add_argument("--html", help="also write pyinstrument's HTML report here")
+    parser.add_argument("--by-function", type=int, metavar="N", default=0,
+                        help="instead: cProfile's N functions with the most time of their own "
+                             "(the thin costs a call tree spreads out)")  # fmt: skip
+    parser.add_argument(
+        "--timing",
+        action="store_true",
+        help="instead: no profiler, only the CPU time a request takes",
+    )
     args = parser.parse_args()
     # TESTING: Flask-Login's test client signs people in without a session row, which
     # only a testing app accepts (accounts/sessions.py); it answers on any host too.
@@ -54,6 +65,12 @@ def main() -> None:
         db.session.expunge_all()
     client = app.test_client(user=user)
     client.get(target.path)  # warm up: translations, templates, the pool
+    if args.timing:
+        timing(client, target, args.requests)
+        return
+    if args.by_function:
+        by_function(client, target, args.requests, args.by_function)
+        return
     profiler = Profiler(interval=0.0005)
     began = time.perf_counter()
     with profiler:
@@ -64,6 +81,31 @@ def main() -> None:
     print(profiler.output_text(unicode=True, color=False, show_all=False))
     if args.html:
         Path(args.html).write_text(profiler.output_html())
+
+
+def timing(client, target, requests: int) -> None:
+    """CPU time per request, best of five rounds (the machine's other work only adds)."""
+    rounds = []
+    for _ in range(5):
+        began = time.process_time()
+        for _ in range(max(requests // 5, 1)):
+            client.get(target.path)
+        rounds.append((time.process_time() - began) / max(requests // 5, 1) * 1000)
+    print(f"{target.name} ({target.path}): {min(rounds):.2f} ms of CPU a request in-process "
+          f"(rounds: {', '.join(f'{r:.2f}' for r in rounds)})")  # fmt: skip
+
+
+def by_function(client, target, requests: int, top: int) -> None:
+    profile = cProfile.Profile()
+    began = time.perf_counter()
+    profile.enable()
+    for _ in range(requests):
+        client.get(target.path)
+    profile.disable()
+    took = (time.perf_counter() - began) / requests * 1000
+    print(f"{target.name} ({target.path}): {took:.1f} ms a request under cProfile")
+    stats = pstats.Stats(profile).strip_dirs().sort_stats("tottime")
+    stats.print_stats(top)
 
 
 if __name__ == "__main__":
