@@ -4,12 +4,23 @@ from pathlib import Path
 
 from flask import Flask, current_app, has_request_context, request, session
 from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 import accounts.confirmation_views  # noqa: F401  (its routes join the accounts blueprint)
 import accounts.people_views  # noqa: F401  (its routes join the accounts blueprint)
 import accounts.permissions  # noqa: F401  (importing a permissions module registers its rules)
 import community.permissions  # noqa: F401
+import community.picture_views  # noqa: F401  (its routes join the community blueprint)
+import community.public_views  # noqa: F401  (its route joins the community blueprint)
+import conversations.mention_views  # noqa: F401  (its route joins the conversations blueprint)
+import conversations.moderation_views  # noqa: F401  (its routes join the conversations blueprint)
+import conversations.permissions  # noqa: F401
+import conversations.person_posts  # noqa: F401  ("Recent posts" on a person's page)
+import conversations.post_links  # noqa: F401  (post_url for the pages that link to posts)
+import conversations.post_views  # noqa: F401  (its routes join the conversations blueprint)
+import conversations.thread_views  # noqa: F401  (its routes join the conversations blueprint)
+import conversations.watched_word_views  # noqa: F401  (its routes join the conversations blueprint)
 import core.commands  # noqa: F401  (SQLite transaction handling for row locks)
 import events.permissions  # noqa: F401
 import events.personal_data  # noqa: F401  (registers its part of the person's data download)
@@ -35,6 +46,8 @@ from accounts.sessions import init_sessions
 from accounts.sso import init_sso
 from accounts.views import bp as accounts_bp
 from community.views import bp as community_bp
+from conversations.views import bp as conversations_bp
+from core import charts
 from core.backup import backup_command, restore_command
 from core.bounds import IdConverter
 from core.config import figures_cache_config, from_environment
@@ -54,7 +67,8 @@ from core.limits import register_request_limits
 from core.logs import register_request_logging
 from core.mail_sending import mail_cli
 from core.markdown_cli import markdown_cli
-from core.navigation import home_endpoint, nav_items
+from core.navigation import admin_items, home_endpoint, nav_items
+from core.paging import page_url
 from core.permissions import can
 from core.security import (
     check_production_settings,
@@ -84,7 +98,10 @@ from search.views import bp as search_bp
 def create_app(config: dict | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)  # the SQLite file lives there
-    app.config.from_mapping(from_environment(app.instance_path))
+    # The checkout's settings file is for the site `make run` serves and its CLI; a test's
+    # app is configured by the test alone (and the environment), never by that file.
+    testing = bool((config or {}).get("TESTING"))
+    app.config.from_mapping(from_environment(app.instance_path, local_file=not testing))
     if config:
         app.config.update(config)
     check_production_settings(app)
@@ -107,6 +124,9 @@ def register_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     login_manager.login_view = "accounts.signin"
     login_manager.login_message_category = "info"
+    # Flask-Login's own words would be flashed in English: ours, in the reader's language.
+    login_manager.login_message = _l("Please sign in to open this page.")
+    login_manager.localize_callback = str
     init_sessions(app)
     init_sso(app)
 
@@ -128,6 +148,7 @@ def register_blueprints(app: Flask) -> None:
         core_bp,
         accounts_bp,
         community_bp,
+        conversations_bp,
         events_bp,
         initiatives_bp,
         search_bp,
@@ -151,10 +172,14 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["plain_excerpt"] = plain_excerpt  # a card's words, from stored HTML
     app.jinja_env.globals["can"] = lambda action, obj=None: can(current_user, action, obj)
     app.jinja_env.globals["nav_items"] = nav_items
+    app.jinja_env.globals["admin_items"] = admin_items
+    app.jinja_env.tests["permitted"] = lambda action: can(current_user, action)
     app.jinja_env.globals["home_endpoint"] = home_endpoint  # url_for(home_endpoint())
     app.jinja_env.globals["get_locale"] = get_locale
     app.jinja_env.globals["external_url"] = external_url  # links in e-mail (core/site.py)
     app.jinja_env.globals["zip"] = zip
+    app.jinja_env.globals["page_url"] = page_url  # "Newer" / "Older" (core/paging.py)
+    app.jinja_env.globals["drawn_chart"] = charts.drawn  # kept by its numbers and language
 
 
 def register_commands(app: Flask) -> None:

@@ -1,6 +1,7 @@
 """Sign-up and sign-in forms."""
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired, FileSize
@@ -66,7 +67,7 @@ class SignInForm(FlaskForm):
 
 class SignUpForm(FlaskForm):
     display_name = StringField(
-        _l("Name"),
+        lazy_pgettext("person", "Name"),  # a person's name reads otherwise than a thing's
         validators=[DataRequired(), Length(max=120)],
         filters=[one_line],
         description=_l("How colleagues will see you."),
@@ -167,7 +168,7 @@ class ProfileForm(FlaskForm):
     """What colleagues see of the person, and how the site shows them times and text."""
 
     display_name = StringField(
-        _l("Name"),
+        lazy_pgettext("person", "Name"),  # a person's name reads otherwise than a thing's
         validators=[DataRequired(_l("Enter the name colleagues know you by.")), Length(max=120)],
         filters=[one_line],
     )

@@ -1,11 +1,9 @@
 """People: a person's profile page, their avatar, and the settings that shape them.
 (The routes join the accounts blueprint.)"""
 
-import mimetypes
 from collections.abc import Callable
-from io import BytesIO
 
-from flask import abort, redirect, render_template, request, send_file, url_for
+from flask import abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -14,7 +12,9 @@ from accounts.forms import AvatarForm, ProfileForm
 from accounts.models import User
 from accounts.views import _profile_page, bp
 from core import commands
+from core.confirm import ask_first
 from core.extensions import db
+from core.images import image_response
 from core.limits import accepts_files
 from core.permissions import require, requires
 from core.zones import is_time_zone
@@ -54,12 +54,7 @@ def avatar(user_id: int):
     path = profiles.AVATARS.path(shown.shown_avatar, thumb=request.args.get("size") == "thumb")
     if not path.is_file():
         abort(404)
-    # Read whole (avatars are small) so no file handle outlives the request.
-    response = send_file(
-        BytesIO(path.read_bytes()), mimetype=mimetypes.guess_type(path.name)[0], max_age=3600
-    )
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    return response
+    return image_response(path)
 
 
 # --- the person's own settings ------------------------------------------------------
@@ -99,9 +94,16 @@ def upload_avatar():
     return _profile_page(avatar_form=form, status=400)
 
 
-@bp.post("/me/avatar/remove")
+@bp.route("/me/avatar/remove", methods=["GET", "POST"])
 @requires("account.view_profile")
 def remove_avatar():
+    if request.method == "GET":
+        return ask_first(
+            _("Remove your avatar?"),
+            detail=_("Your initials show instead; you can upload a picture again."),
+            button=_("Remove avatar"),
+            cancel=url_for("accounts.profile"),
+        )
     commands.run(lambda: profiles.remove_avatar(current_user.id), done=_("Your avatar is removed."))
     return redirect(url_for("accounts.profile"))
 

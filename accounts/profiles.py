@@ -7,14 +7,15 @@ from accounts.models import User
 from core import audit
 from core.commands import lock_row
 from core.errors import DomainError
-from core.images import ImageKind, delete_image, save_image
+from core.images import ImageKind, delete_image_after_commit, keep_image_if_committed, save_image
+from core.text import one_line
 from core.zones import is_time_zone
 
 AVATARS = ImageKind(folder="avatars", field="avatar", size=(400, 400), thumb_size=(96, 96))
 
 
 def _text(value: str | None, limit: int, field: str) -> str | None:
-    value = " ".join((value or "").split())
+    value = " ".join((one_line(value) or "").split())
     if len(value) > limit:
         raise DomainError(_("Use at most %(num)s characters.", num=limit), field=field)
     return value or None
@@ -57,17 +58,18 @@ def set_browser_time_zone(user_id: int, time_zone: str) -> bool:
 
 
 def set_avatar(user_id: int, stream) -> User:
-    """Check and store a new avatar (the old one's files go); an admin's hiding is kept."""
+    """Check and store a new avatar (the old one's files go once this commits); an admin's
+    hiding is kept."""
     user = lock_row(User, user_id)
-    name = save_image(stream, AVATARS)
-    delete_image(user.avatar_file, AVATARS)
+    name = keep_image_if_committed(save_image(stream, AVATARS), AVATARS)
+    delete_image_after_commit(user.avatar_file, AVATARS)
     user.avatar_file = name
     return user
 
 
 def remove_avatar(user_id: int) -> User:
     user = lock_row(User, user_id)
-    delete_image(user.avatar_file, AVATARS)
+    delete_image_after_commit(user.avatar_file, AVATARS)
     user.avatar_file = None
     return user
 

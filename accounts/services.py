@@ -18,6 +18,7 @@ from core.commands import lock_row
 from core.errors import DomainError
 from core.extensions import db
 from core.models import utcnow
+from core.text import one_line
 
 SITE_ROLES = ("admin", "smm")
 
@@ -68,6 +69,9 @@ def create_user(
     """A new account; `email_confirmed` only where the address is already proven (single
     sign-on) or vouched for (an operator's `flask users create`, the demo)."""
     email = normalise_email(email)
+    display_name = one_line(display_name) or ""
+    if not display_name:
+        raise DomainError(_("Enter the name colleagues know you by."), field="display_name")
     if check_domain and not is_allowed_email(email):
         raise DomainError(
             _(
@@ -78,7 +82,7 @@ def create_user(
         )
     if find_user_by_email(email) is not None:
         raise DomainError(_("An account with this email already exists."), field="email")
-    user = User(email=email, display_name=display_name.strip(), is_admin=is_admin, is_smm=is_smm,
+    user = User(email=email, display_name=display_name, is_admin=is_admin, is_smm=is_smm,
                 email_confirmed_at=utcnow() if email_confirmed else None)  # fmt: skip
     if password:
         user.set_password(password)

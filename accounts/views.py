@@ -34,9 +34,10 @@ from accounts.forms import (
 )
 from accounts.models import User
 from core import audit, commands
+from core.confirm import ask_first
 from core.extensions import db, limiter
 from core.mail import EmailStatus, OutgoingEmail
-from core.navigation import add_start_action, home_url
+from core.navigation import add_admin_item, add_start_action, home_url
 from core.paging import paginate
 from core.permissions import require, requires
 from core.security import safe_redirect_target
@@ -47,6 +48,9 @@ mail.register_email_kind("welcome", _l("Welcome messages"))
 mail.register_email_kind("account", _l("Account security"), optional=False)
 add_start_action("accounts.signin", _l("Sign in"), primary=True)
 add_start_action("accounts.signup", _l("Sign up"))
+add_admin_item("accounts.people", _l("People"), "site.manage_users", 10)
+add_admin_item("accounts.audit_log", _l("Audit log"), "site.manage_users", 20)
+add_admin_item("accounts.outbox", _l("E-mail"), "site.manage_users", 30)
 
 # Higher features add their part of the profile ("My communities", "My events")
 # here, so accounts never imports them.
@@ -243,8 +247,6 @@ def _profile_page(
     return render_template(
         "accounts/profile.html",
         sections=sections,
-        email_kinds=mail.email_kinds(),
-        wanted=mail.wanted_kinds(current_user),
         password_form=password_form or PasswordChangeForm(),
         profile_form=profile_form,
         avatar_form=avatar_form or AvatarForm(formdata=None),
@@ -293,17 +295,6 @@ def _as_json(value):
     return value
 
 
-@bp.post("/me/email")
-@requires("account.view_profile")
-def save_email_preferences():
-    known = {kind.name for kind in mail.email_kinds()}
-    commands.run(
-        lambda: mail.set_wanted_kinds(current_user, set(request.form.getlist("kinds")) & known),
-        done=_("Your e-mail settings are saved."),
-    )
-    return redirect(url_for("accounts.profile"))
-
-
 @bp.route("/me/data.json")
 @requires("account.view_profile")
 def download_my_data():
@@ -324,11 +315,26 @@ def people():
     return render_template("accounts/people.html", page=page, term=term)
 
 
-@bp.post("/admin/users/<int:user_id>/roles")
+@bp.route("/admin/users/<int:user_id>/roles", methods=["GET", "POST"])
 def change_site_role(user_id: int):
     require("site.manage_users")
     user = db.get_or_404(User, user_id)
-    role, granted = request.form.get("role", ""), request.form.get("granted") == "1"
+    role, granted = request.values.get("role", ""), request.values.get("granted") == "1"
+    back = url_for("accounts.people", q=request.values.get("q", ""))
+    if request.method == "GET":  # asked first: making an admin, deactivating
+        question = {
+            ("admin", True): _("Make %(name)s an admin?", name=user.display_name),
+            ("active", False): _("Deactivate %(name)s?", name=user.display_name),
+        }.get((role, granted))
+        if question is None:
+            abort(400)
+        detail = {
+            "admin": _("Admins can change everyone's roles and read the audit log."),
+            "active": _("They are signed out everywhere and can no longer sign in."),
+        }[role]
+        fields = {"role": role, "granted": "1" if granted else "0", "q": request.args.get("q", "")}
+        button = _("Make admin") if role == "admin" else _("Deactivate")
+        return ask_first(question, detail=detail, button=button, cancel=back, fields=fields)
 
     def change() -> None:
         if role == "active":
@@ -337,7 +343,7 @@ def change_site_role(user_id: int):
             services.set_site_role(current_user, user, role, granted)
 
     commands.run(change, done=_("Saved for %(name)s.", name=user.display_name))
-    return redirect(url_for("accounts.people", q=request.args.get("q", "")))
+    return redirect(back)
 
 
 @bp.route("/admin/audit")

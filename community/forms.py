@@ -2,7 +2,9 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField, FileRequired, FileSize
 from wtforms import (
+    BooleanField,
     DateField,
     EmailField,
     IntegerField,
@@ -24,6 +26,7 @@ from wtforms.validators import (
 
 from community.models import CommunityKind, JoinPolicy
 from core.bounds import count_range, within_window
+from core.images import IMAGE_EXTENSIONS, MAX_IMAGE_BYTES
 from core.text import is_web_address, one_line
 
 KIND_CHOICES = [
@@ -48,6 +51,26 @@ class CommunityForm(FlaskForm):
         render_kw={"rows": 8},
     )
     join_policy = SelectField(_l("Join policy"), choices=JOIN_POLICY_CHOICES)
+    submit = SubmitField(_l("Save community"))
+
+
+class EditCommunityForm(CommunityForm):
+    public_page = BooleanField(
+        _l("Public page"),
+        description=_l(
+            "People outside the company can open a page with the community's name,"
+            " description, member count and public initiatives; never its members' names."
+        ),
+    )
+    hold_first_posts = IntegerField(
+        _l("Hold new members' first posts for approval"),
+        validators=[Optional(), count_range(0, 10)],  # left empty: unchanged
+        description=_l(
+            "How many of a new member's first posts and replies wait for a leader's approval."
+            " 0 turns this off."
+        ),
+        render_kw={"min": 0, "max": 10},
+    )
     submit = SubmitField(_l("Save community"))
 
 
@@ -85,3 +108,33 @@ class SnapshotForm(FlaskForm):
         _l("Members"), validators=[InputRequired(), count_range(0, 100_000_000)]
     )
     submit = SubmitField(_l("Record member count"))
+
+
+def _picture_field(label, description) -> FileField:
+    return FileField(
+        label,
+        validators=[
+            FileRequired(_l("Choose an image to upload.")),
+            FileAllowed(IMAGE_EXTENSIONS, _l("Upload a JPEG, PNG or WebP image.")),
+            FileSize(MAX_IMAGE_BYTES, message=_l("The image is larger than 2 MB.")),
+        ],
+        description=description,
+    )
+
+
+class LogoForm(FlaskForm):
+    logo = _picture_field(
+        _l("Logo"), _l("JPEG, PNG or WebP, up to 2 MB; its middle square is shown.")
+    )
+    submit = SubmitField(_l("Upload logo"))
+
+
+class CoverForm(FlaskForm):
+    cover = _picture_field(
+        _l("Cover image"),
+        _l("JPEG, PNG or WebP, up to 2 MB; a wide strip from its middle (4 : 1) is shown."),
+    )
+    submit = SubmitField(_l("Upload cover image"))
+
+
+PICTURE_FORMS = {"logo": LogoForm, "cover": CoverForm}

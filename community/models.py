@@ -3,7 +3,7 @@
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, text
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, false, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from accounts.models import User
@@ -46,6 +46,13 @@ class Community(TimestampMixin, db.Model):
         str_enum(JoinPolicy, "join_policy"), default=JoinPolicy.OPEN
     )
     archived_at: Mapped[datetime | None]
+    # How many of a new member's first posts wait for a leader's approval (0: none).
+    hold_first_posts: Mapped[int] = mapped_column(default=0, server_default="0")
+    # Stored names of the leaders' logo and cover image (community/pictures.py).
+    logo_file: Mapped[str | None] = mapped_column(String(80))
+    cover_file: Mapped[str | None] = mapped_column(String(80))
+    # Leaders opt in to a page people outside the company can open (community/public_views.py).
+    public_page: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     channels: Mapped[list["ExternalChannel"]] = relationship(
         back_populates="community", cascade="all, delete-orphan", order_by="ExternalChannel.name"
@@ -54,6 +61,12 @@ class Community(TimestampMixin, db.Model):
     @property
     def is_archived(self) -> bool:
         return self.archived_at is not None
+
+    @property
+    def initials(self) -> str:
+        """Shown on a coloured disc while the community has no logo."""
+        words = [word for word in self.name.split() if word[:1].isalnum()]
+        return "".join(word[0] for word in words[:2]).upper() or "?"
 
     def __repr__(self) -> str:
         return f"<Community {self.slug}>"

@@ -42,3 +42,12 @@ def _can_join(user, community) -> bool:
 @rule("community.leave")
 def _can_leave(user, _community) -> bool:
     return is_signed_in(user)
+
+
+@rule("community.view_public")
+def _can_view_public(user, community) -> bool:
+    # Anyone, signed in or not, once its leaders turned the public page on; leaders and
+    # admins may preview it while it is off. An archived community has none.
+    if community.is_archived:
+        return False
+    return community.public_page or _leads(user, community)

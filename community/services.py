@@ -53,6 +53,26 @@ def current_membership(user, community: Community) -> Membership | None:
     return cache[key]
 
 
+def remember_memberships(pairs) -> None:
+    """Load the memberships of many (user id, community id) pairs for the request in one
+    statement, so a page asking `is_leader` of every author it shows asks once."""
+    cache = g.setdefault("_current_memberships", {})
+    wanted = {pair for pair in pairs if pair not in cache}
+    if not wanted:
+        return
+    users = {user_id for user_id, _community_id in wanted}
+    found = db.session.execute(
+        select(Membership).where(
+            Membership.user_id.in_(users),
+            Membership.community_id.in_({community_id for _user_id, community_id in wanted}),
+            Membership.status != MembershipStatus.LEFT,
+        )
+    ).scalars()
+    known = {(m.user_id, m.community_id): m for m in found}
+    for pair in wanted:
+        cache[pair] = known.get(pair)
+
+
 def _forget_cached_membership(user_id: int, community_id: int) -> None:
     g.setdefault("_current_memberships", {}).pop((user_id, community_id), None)
 
@@ -211,8 +231,23 @@ def update_community(
     kind: CommunityKind,
     description: str,
     join_policy: JoinPolicy,
+    hold_first_posts: int | None = None,
+    public_page: bool | None = None,
+    actor: User | None = None,
 ) -> None:
+    """Change the community's settings; `hold_first_posts` (0-10, 0 = off) is how many of a
+    new member's first posts and replies wait for a leader's approval, `public_page` whether
+    people outside the company may open its public page (None: unchanged)."""
     _check_name_free(name, exclude_id=community.id)
+    if public_page is not None and public_page != community.public_page:
+        audit.record(actor, "community.public_page", community, "on" if public_page else "off")
+        community.public_page = public_page
+    if hold_first_posts is not None:
+        if not 0 <= hold_first_posts <= 10:
+            raise DomainError(_("Enter a number from 0 to 10."), field="hold_first_posts")
+        if hold_first_posts != community.hold_first_posts:
+            audit.record(actor, "community.hold_first_posts", community, str(hold_first_posts))
+        community.hold_first_posts = hold_first_posts
     if name.strip() != community.name or community.slug in reserved_slugs():
         community.slug = unique_slug(name, exclude_id=community.id)
     community.name = name.strip()

@@ -13,10 +13,18 @@ from accounts.services import find_user_by_email
 from accounts.views import register_personal_data, register_profile_section
 from community import directory as lists
 from community import history, services
-from community.forms import ChannelForm, CommunityForm, NewCommunityForm, SnapshotForm
+from community.forms import (
+    PICTURE_FORMS,
+    ChannelForm,
+    EditCommunityForm,
+    NewCommunityForm,
+    SnapshotForm,
+)
 from community.models import Community, CommunityKind, ExternalChannel, Membership, MembershipRole
+from community.pictures import PICTURES
 from core import commands
 from core.charts import line_chart
+from core.confirm import ask_first
 from core.extensions import db
 from core.navigation import add_nav_item
 from core.paging import paginate
@@ -162,10 +170,19 @@ def members(slug: str):
     )
 
 
+def edit_page(community: Community, form, status: int = 200, **picture_forms):
+    """The edit form, with a form for the logo and one for the cover image below it."""
+    forms = {which: picture_forms.get(which) or PICTURE_FORMS[which](formdata=None)
+             for which in PICTURES}  # fmt: skip
+    return render_template(
+        "community/form.html", form=form, community=community, picture_forms=forms
+    ), status
+
+
 @bp.route("/<slug>/edit", methods=["GET", "POST"])
 def edit(slug: str):
     community = load_community(slug, "community.edit")
-    form = CommunityForm(obj=community)
+    form = EditCommunityForm(obj=community)
     if form.validate_on_submit():
         outcome = commands.run(
             lambda: services.update_community(
@@ -174,20 +191,28 @@ def edit(slug: str):
                 kind=CommunityKind(form.kind.data),
                 description=form.description.data or "",
                 join_policy=form.join_policy.data,
+                hold_first_posts=form.hold_first_posts.data,
+                public_page=form.public_page.data,
+                actor=current_user,
             ),
             done=_("Saved."),
             form=form,
         )
         if outcome.ok:
             return redirect(url_for("community.show", slug=community.slug))
-    return render_template("community/form.html", form=form, community=community), (
-        400 if form.errors else 200
-    )
+    return edit_page(community, form, 400 if form.errors else 200)
 
 
-@bp.post("/<slug>/archive")
+@bp.route("/<slug>/archive", methods=["GET", "POST"])
 def archive(slug: str):
     community = load_community(slug, "community.archive")
+    if request.method == "GET":
+        return ask_first(
+            _("Archive %(name)s?", name=community.name),
+            detail=_("It takes no new members and leaves the directory; you can restore it."),
+            button=_("Archive"),
+            cancel=url_for("community.show", slug=community.slug),
+        )
     commands.run(
         lambda: services.archive_community(current_user, community),
         done=_("%(name)s is archived.", name=community.name),
@@ -216,9 +241,16 @@ def join(slug: str):
     return redirect(url_for("community.show", slug=community.slug))
 
 
-@bp.post("/<slug>/leave")
+@bp.route("/<slug>/leave", methods=["GET", "POST"])
 def leave(slug: str):
     community = load_community(slug, "community.leave")
+    if request.method == "GET":  # asked first where coming back needs the leaders again
+        return ask_first(
+            _("Leave %(name)s?", name=community.name),
+            detail=_("To come back, you ask its leaders again and wait for their approval."),
+            button=_("Leave"),
+            cancel=url_for("community.show", slug=community.slug),
+        )
     commands.run(
         lambda: services.leave_community(current_user, community),
         done=_("You left %(name)s.", name=community.name),
@@ -237,10 +269,17 @@ def approve(slug: str, membership_id: int):
     return redirect(url_for("community.members", slug=community.slug))
 
 
-@bp.post("/<slug>/members/<int:membership_id>/reject")
+@bp.route("/<slug>/members/<int:membership_id>/reject", methods=["GET", "POST"])
 def reject(slug: str, membership_id: int):
     community = load_community(slug, "community.manage_members")
     membership = _load_membership(community, membership_id)
+    if request.method == "GET":
+        return ask_first(
+            _("Decline %(name)s's request?", name=membership.user.display_name),
+            detail=_("They are told, and may ask again later."),
+            button=_("Decline"),
+            cancel=url_for("community.members", slug=community.slug),
+        )
     commands.run(
         lambda: services.reject_request(current_user, membership),
         done=_("Request from %(name)s declined.", name=membership.user.display_name),
@@ -315,9 +354,16 @@ def add_snapshot(slug: str, channel_id: int):
     return _render_channels(community, ChannelForm(formdata=None), failed=form), 400
 
 
-@bp.post("/<slug>/channels/<int:channel_id>/delete")
+@bp.route("/<slug>/channels/<int:channel_id>/delete", methods=["GET", "POST"])
 def remove_channel(slug: str, channel_id: int):
     community = load_community(slug, "community.manage_members")
     channel = _load_channel(community, channel_id)
+    if request.method == "GET":
+        return ask_first(
+            _("Remove the channel %(name)s?", name=channel.name),
+            detail=_("Its member-count history goes with it."),
+            button=_("Remove channel"),
+            cancel=url_for("community.channels", slug=community.slug),
+        )
     commands.run(lambda: services.remove_channel(channel), done=_("Channel removed."))
     return redirect(url_for("community.channels", slug=community.slug))

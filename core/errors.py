@@ -2,8 +2,9 @@
 
 import logging
 from contextlib import suppress
+from typing import NoReturn
 
-from flask import Flask, render_template, request
+from flask import Flask, abort, make_response, render_template, request
 from flask.globals import request_ctx
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -62,6 +63,11 @@ def _error_page(status: int, message: str | None = None):
         ),
         status,
     )
+
+
+def forbidden(message: str) -> NoReturn:
+    """Answer 403 with a sentence saying why (the error page shows it)."""
+    abort(make_response(*_error_page(403, message)))
 
 
 def _too_large_message() -> str:

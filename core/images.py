@@ -15,19 +15,28 @@ A progressive JPEG is decoded once per scan, each over the whole picture: a smal
 file of thousands of empty scans costs minutes of work. Its markers are counted
 before anything is decoded, and more than MAX_JPEG_SCANS scans are refused (real
 progressive photos have about ten).
+
+A file is written when the upload is checked, before the command that names it commits;
+`delete_image_after_commit` and `keep_image_if_committed` tie files to the transaction:
+a rolled-back upload leaves no file behind, and a removed image's files go only once the
+row that named them is gone for good.
 """
 
+import mimetypes
 import secrets
 import warnings
 from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path
 
-from flask import current_app
+from flask import Response, current_app, send_file
 from flask_babel import gettext as _
-from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageCms, UnidentifiedImageError
+from sqlalchemy import event
+from sqlalchemy.orm import Session
 
 from core.errors import DomainError
+from core.extensions import db
 
 MAX_IMAGE_BYTES = 2 * 1024 * 1024
 MAX_IMAGE_SIDE = 10_000
@@ -47,6 +56,8 @@ class ImageKind:
     field: str
     size: tuple[int, int]
     thumb_size: tuple[int, int]
+    # Width over height that the picture is cut to (its middle kept): 1 for a square logo.
+    aspect: float | None = None
 
     def path(self, name: str, thumb: bool = False) -> Path:
         folder = Path(current_app.config["UPLOAD_DIR"]) / self.folder
@@ -116,6 +127,23 @@ def _opened(data: bytes, field: str) -> Image.Image:
     return image
 
 
+# The EXIF orientation (0x0112) and the turn that shows the picture upright.
+ORIENTATION = 0x0112
+TURNS = {
+    2: Image.Transpose.FLIP_LEFT_RIGHT, 3: Image.Transpose.ROTATE_180,
+    4: Image.Transpose.FLIP_TOP_BOTTOM, 5: Image.Transpose.TRANSPOSE,
+    6: Image.Transpose.ROTATE_270, 7: Image.Transpose.TRANSVERSE, 8: Image.Transpose.ROTATE_90,
+}  # fmt: skip
+
+
+def _upright(image: Image.Image) -> Image.Image:
+    """The picture turned as its EXIF orientation says. Only that tag is read: Pillow's
+    exif_transpose writes the whole block back, and fails on any tag that holds text where
+    the standard wants a number; the block is dropped anyway (_pixels_only)."""
+    turn = TURNS.get(image.getexif().get(ORIENTATION))
+    return image.transpose(turn) if turn is not None else image
+
+
 def _in_srgb(image: Image.Image) -> Image.Image:
     profile = image.info.get("icc_profile")
     if not profile or image.mode not in ("RGB", "RGBA", "CMYK"):
@@ -138,6 +166,16 @@ def _pixels_only(image: Image.Image, fmt: str) -> Image.Image:
     return Image.frombytes(image.mode, image.size, image.tobytes())
 
 
+def _cut_to(image: Image.Image, aspect: float) -> Image.Image:
+    """The middle of the picture with `aspect` as its width over its height."""
+    width, height = image.size
+    if width > height * aspect:
+        cut = round(height * aspect)
+        return image.crop(((width - cut) // 2, 0, (width - cut) // 2 + cut, height))
+    cut = round(width / aspect)
+    return image.crop((0, (height - cut) // 2, width, (height - cut) // 2 + cut))
+
+
 def _decoded(data: bytes, kind: ImageKind) -> tuple[Image.Image, str]:
     """The image at its stored size and its format; a DomainError for anything unsafe."""
     field = kind.field
@@ -149,8 +187,12 @@ def _decoded(data: bytes, kind: ImageKind) -> tuple[Image.Image, str]:
             fmt = image.format
             if image.mode == "P":  # resized in colour, keeping its transparency
                 image = image.convert("RGBA" if "transparency" in image.info else "RGB")
-            image.thumbnail(kind.size)  # a JPEG is decoded at a fraction of its size
-            ImageOps.exif_transpose(image, in_place=True)
+            if kind.aspect is None:
+                image.thumbnail(kind.size)  # a JPEG is decoded at a fraction of its size
+                image = _upright(image)
+            else:
+                image = _cut_to(_upright(image), kind.aspect)
+                image.thumbnail(kind.size)
             image = _in_srgb(image)
             return _pixels_only(image, fmt), fmt
     except DomainError:
@@ -178,3 +220,51 @@ def delete_image(name: str | None, kind: ImageKind) -> None:
     if name:
         for thumb in (False, True):
             kind.path(name, thumb).unlink(missing_ok=True)
+
+
+def image_response(path: Path) -> Response:
+    """A stored image for someone the view let see it: read whole (images are small, so no
+    file handle outlives the request), never sniffed as another type, and kept an hour by
+    the browser but by no shared cache (a proxy, a CDN) that could hand it to others."""
+    response = send_file(
+        BytesIO(path.read_bytes()), mimetype=mimetypes.guess_type(path.name)[0], max_age=3600
+    )
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.cache_control.public = False
+    response.cache_control.private = True
+    return response
+
+
+# --- files that follow the transaction -------------------------------------------------
+
+_WRITTEN, _REMOVED = "images_written", "images_removed"
+
+
+def keep_image_if_committed(name: str, kind: ImageKind) -> str:
+    """Note a file just stored for the current transaction: a rollback deletes it."""
+    db.session().info.setdefault(_WRITTEN, []).append((name, kind))
+    return name
+
+
+def delete_image_after_commit(name: str | None, kind: ImageKind) -> None:
+    """Delete the image's files once the current transaction commits (kept on a rollback)."""
+    if name:
+        db.session().info.setdefault(_REMOVED, []).append((name, kind))
+
+
+@event.listens_for(Session, "after_commit")
+def _delete_removed_images(session) -> None:
+    if session.in_nested_transaction():
+        return
+    session.info.pop(_WRITTEN, None)
+    for name, kind in session.info.pop(_REMOVED, []):
+        delete_image(name, kind)
+
+
+@event.listens_for(Session, "after_rollback")
+def _delete_written_images(session) -> None:
+    if session.in_nested_transaction():
+        return
+    session.info.pop(_REMOVED, None)
+    for name, kind in session.info.pop(_WRITTEN, []):
+        delete_image(name, kind)

@@ -14,7 +14,7 @@ from email.utils import format_datetime, make_msgid, parseaddr
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ForeignKey, LargeBinary, String, Text, select
+from sqlalchemy import ForeignKey, LargeBinary, String, Text, false, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from wtforms.validators import Email, ValidationError
@@ -50,6 +50,8 @@ class OutgoingEmail(db.Model):
     message_id: Mapped[str] = mapped_column(String(200))
     # Where the reader changes what they get (a page on SITE_URL): the List-Unsubscribe header.
     list_unsubscribe: Mapped[str | None] = mapped_column(String(500))
+    # True when that address is a one-click unsubscribe link (RFC 8058) that takes a POST.
+    list_unsubscribe_post: Mapped[bool] = mapped_column(default=False, server_default=false())
     status: Mapped[EmailStatus] = mapped_column(
         str_enum(EmailStatus, "email_status"), default=EmailStatus.QUEUED, index=True
     )
@@ -84,6 +86,7 @@ def queue_email(
     dedupe_key: str | None = None,
     attachments: list[tuple[str, str, bytes]] = (),
     list_unsubscribe: str | None = None,
+    one_click: bool = False,
 ) -> OutgoingEmail | None:
     """Queue a message in the current transaction; None when `dedupe_key` was queued before."""
     if (
@@ -100,7 +103,7 @@ def queue_email(
         kind=kind, to_address=to, subject=subject, text_body=body, html_body=html,
         locale=locale,
         dedupe_key=dedupe_key, message_id=make_msgid(domain=domain),
-        list_unsubscribe=list_unsubscribe,
+        list_unsubscribe=list_unsubscribe, list_unsubscribe_post=one_click,
         attachments=[
             EmailAttachment(filename=name, content_type=content_type, data=data)
             for name, content_type, data in attachments
@@ -169,6 +172,8 @@ def build_message(email: OutgoingEmail) -> EmailMessage:
     message["Auto-Submitted"] = "auto-generated"
     if email.list_unsubscribe:
         message["List-Unsubscribe"] = f"<{header_value(email.list_unsubscribe)}>"
+        if email.list_unsubscribe_post:
+            message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     message.set_content(email.text_body)
     if email.html_body:  # multipart/alternative: the text first, the HTML the client prefers
         message.add_alternative(email.html_body, subtype="html")

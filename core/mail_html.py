@@ -13,6 +13,7 @@ from flask_babel import get_timezone as babel_zone
 from pytz import timezone as zone_named
 
 from core.text import one_line
+from core.zones import is_time_zone
 
 
 @contextmanager
@@ -22,8 +23,10 @@ def recipient_zone(user):
     babel_zone()  # makes sure Flask-Babel's per-request namespace exists
     context = g._flask_babel
     kept = getattr(context, "babel_tzinfo", None)
-    chosen = getattr(user, "timezone", None)
-    context.babel_tzinfo = zone_named(chosen) if chosen else get_babel().instance.default_timezone
+    chosen = getattr(user, "time_zone", None)  # the person's setting (accounts/profiles.py)
+    context.babel_tzinfo = (
+        zone_named(chosen) if is_time_zone(chosen) else get_babel().instance.default_timezone
+    )
     try:
         yield
     finally:

@@ -28,6 +28,23 @@ def nav_items() -> list[NavItem]:
     return list(_items)
 
 
+# --- the admin menu -----------------------------------------------------------------------
+
+# Pages for running the site (people, audit log, e-mail, moderation, ...): one "Admin" menu
+# in the header, and the /admin page that lists them when the menu cannot open.
+_admin_items: list[NavItem] = []
+
+
+def add_admin_item(endpoint: str, label, action: str, order: int) -> None:
+    if all(item.endpoint != endpoint for item in _admin_items):
+        _admin_items.append(NavItem(endpoint, label, action, order))
+        _admin_items.sort(key=lambda item: item.order)
+
+
+def admin_items() -> list[NavItem]:
+    return list(_admin_items)
+
+
 # --- the home page ------------------------------------------------------------------------
 
 # What a signed-in person sees at "/" (core serves the address, so it never changes).

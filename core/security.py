@@ -5,7 +5,7 @@ from urllib.parse import unquote, urlsplit
 
 from flask import Flask, abort, request
 
-from core.config import DEFAULT_SECRET_KEY
+from core.config import DEFAULT_SECRET_KEY, ConfigurationError
 from core.site import settle_trusted_hosts
 
 # No inline script anywhere: scripts come from our own static files only.
@@ -26,7 +26,7 @@ CONTENT_SECURITY_POLICY = "; ".join(
 )
 
 
-class InsecureConfiguration(RuntimeError):
+class InsecureConfiguration(ConfigurationError):
     """The app would run in production with settings that are only safe for development."""
 
 

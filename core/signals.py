@@ -39,3 +39,18 @@ donation_confirmed = guildhall_signals.signal("donation-confirmed")
 # "comment" or "at_risk"), recipients (Users to tell: the other side, never the actor),
 # note (the reason or the comment's text, or "")
 brief_changed = guildhall_signals.signal("brief-changed")
+
+# Conversations (conversations/). Sent when content becomes visible to readers: on posting,
+# or when a leader approves held content; never for content that stays held.
+# sender: the Post; kwargs: actor (the author)
+post_published = guildhall_signals.signal("post-published")
+# sender: the Reply; kwargs: actor (the author)
+reply_published = guildhall_signals.signal("reply-published")
+# sender: the Post (an idea); kwargs: actor (the leader), status, reason
+idea_status_changed = guildhall_signals.signal("idea-status-changed")
+# sender: the Post or Reply reported; kwargs: report (ContentReport), hidden (True when this
+# report hid it)
+content_reported = guildhall_signals.signal("content-reported")
+# sender: the Post or Reply; kwargs: actor (the leader), decision ("rejected", "removed"),
+# reason; tells the author
+content_moderated = guildhall_signals.signal("content-moderated")

@@ -165,8 +165,17 @@ def with_html(table: Table, row: dict) -> dict:
     return row
 
 
+# Characters that show nothing yet change what is shown: zero-width spaces and joiners'
+# look-alikes, the byte-order mark, and the bidirectional overrides and isolates that
+# make "Eve\u202eadmin" read backwards. (ZWJ/ZWNJ stay: emoji and some scripts need them.)
+_INVISIBLE = dict.fromkeys(
+    [0x200B, 0x2060, 0xFEFF, *range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x200E, 0x200F]
+)
+
+
 def one_line(text: str | None) -> str | None:
-    """`text` on one line: every line separator (CR, LF, U+2028, NEL, FF, ...) is a space.
+    """`text` on one line: every line separator (CR, LF, U+2028, NEL, FF, ...) is a space,
+    and the invisible characters that could disguise a name or title are dropped.
 
     For the fields that are a single line (names, titles): a name or a title reaches
     e-mail subjects and headers, where a line break would cut or spoof them.
@@ -175,6 +184,7 @@ def one_line(text: str | None) -> str | None:
     """
     if text is None:
         return None
+    text = text.translate(_INVISIBLE)
     return " ".join(part.strip() for part in text.splitlines() if part.strip())
 
 

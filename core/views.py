@@ -1,11 +1,23 @@
 """The start page, the home page's address, and the language switch."""
 
-from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
+from pathlib import Path
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_login import current_user
 
 from core import commands
-from core.navigation import home_page, home_url, start_actions
-from core.permissions import requires
+from core.navigation import admin_items, home_page, home_url, start_actions
+from core.permissions import can, requires
 from core.security import safe_redirect_target
 
 bp = Blueprint("core", __name__)
@@ -18,11 +30,35 @@ def index():
     return render_template("core/index.html", actions=start_actions())
 
 
+@bp.route("/favicon.ico")
+def favicon():
+    """The icon browsers ask for at the site's root whatever the page links."""
+    # Read whole (4 KB) rather than streamed, so no response leaves the file open.
+    icon = (Path(current_app.static_folder) / "favicon.ico").read_bytes()
+    return Response(
+        icon,
+        mimetype="image/vnd.microsoft.icon",
+        headers={"Cache-Control": "public, max-age=86400"},
+    )
+
+
 @bp.route("/home")
 @requires("site.browse")
 def home():
     """A lasting address for the signed-in person's home page, whichever feature serves it."""
     return redirect(home_url())
+
+
+@bp.route("/admin")
+def admin():
+    """The admin pages this person may open: where the header's "Admin" menu leads
+    without scripts."""
+    items = [item for item in admin_items() if can(current_user, item.action)]
+    if not current_user.is_authenticated:
+        return current_app.login_manager.unauthorized()
+    if not items:
+        abort(403)
+    return render_template("core/admin.html", items=items)
 
 
 @bp.post("/language")

@@ -1,18 +1,21 @@
 """Time zones: the IANA names people and events may choose, and the viewer's own zone."""
 
 from functools import cache
-from zoneinfo import available_timezones
+from zoneinfo import ZoneInfo, available_timezones
 
 from flask import current_app, has_request_context
 from flask_login import current_user
+from pytz import all_timezones_set
 from wtforms import SelectChoice
 
 
 @cache
 def known_zones() -> frozenset[str]:
     # available_timezones() walks the whole tz database on disk each call (tens of ms);
-    # every time shown on a page may ask, so read it once per process.
-    return frozenset(available_timezones())
+    # every time shown on a page may ask, so read it once per process. Only names pytz
+    # knows too: Flask-Babel reads the viewer's zone with it, and an unknown one fails
+    # every page that shows a date ("localtime", "Factory", or a zone newer than pytz).
+    return frozenset(available_timezones()) & all_timezones_set
 
 
 @cache
@@ -27,6 +30,11 @@ def time_zone_choices() -> list[SelectChoice]:
 
 def is_time_zone(name: str | None) -> bool:
     return bool(name) and name in known_zones()
+
+
+def site_zone() -> ZoneInfo:
+    """The site's own zone: the days of briefs' windows and the content calendar."""
+    return ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE", "UTC"))
 
 
 def select_timezone() -> str | None:

@@ -20,10 +20,12 @@ from core import commands
 from core.extensions import db
 from core.figures import forget_all
 from core.models import utcnow
+from demo.conversations import seed_conversations
 from demo.events import seed_events
 from demo.home import seed_home
 from demo.initiatives import seed_initiatives
 from demo.large import SCALES, seed_large
+from demo.pictures import seed_community_pictures, seed_post_pictures
 from demo.promotions import seed_promotions
 from search.cli import reindex
 
@@ -111,15 +113,30 @@ def seed_demo_command(if_empty: bool, scale: str) -> None:
     click.get_current_context().invoke(reindex)
 
 
+def demo_accounts() -> list[tuple[str, str, str]]:
+    """The five named demo accounts: (email, name, the role each plays), as `make run`
+    prints them and the README's table lists them."""
+    leads: dict[str, list[str]] = {}
+    for community, _kind, _policy, leader, _about in COMMUNITIES:
+        leads.setdefault(leader, []).append(community)
+    accounts = []
+    for email, name, roles in PEOPLE[:5]:
+        if roles.get("is_admin"):
+            role = "admin"
+        elif roles.get("is_smm"):
+            role = "SMM staff"
+        elif email in leads:
+            role = "leader of " + " and ".join(leads[email])
+        else:
+            role = "employee"
+        accounts.append((email, name, role))
+    return accounts
+
+
 def _print_demo_accounts() -> None:
     click.echo(f"Demo data loaded. Every demo account's password is: {DEMO_PASSWORD}")
-    for email, name, roles in PEOPLE[:5]:
-        role = "admin" if roles.get("is_admin") else "SMM" if roles.get("is_smm") else "employee"
-        click.echo(f"  {email:<24} {name} ({role})")
-    click.echo(
-        "  olena@example.com leads Project Managers and QA Guild; andrii@example.com leads "
-        "Volunteering and Running Club."
-    )
+    for email, name, role in demo_accounts():
+        click.echo(f"  {email:<24} {name:<20} {role}")
 
 
 def seed_demo(rng: random.Random) -> None:
@@ -151,6 +168,8 @@ def seed_demo(rng: random.Random) -> None:
                     rng, community, employees, users[leader_email], year_ago, now, campaign
                 )
                 community.join_policy = policy
+                # Its book sale is shown to people outside the company: so is its page.
+                community.public_page = name == "Project Managers"
     with commands.transaction():
         qa = communities.get_community_by_slug("qa-guild")
         for user in employees[-3:]:
@@ -179,6 +198,9 @@ def seed_demo(rng: random.Random) -> None:
         seed_initiatives(rng)
     seed_promotions(rng)
     seed_home()
+    seed_conversations(rng)
+    seed_community_pictures(admin)
+    seed_post_pictures()
 
 
 # The book-sale stories' publication window in days before today, as demo/promotions.py

@@ -14,10 +14,12 @@ from sqlalchemy import insert, select
 
 from accounts.models import User
 from community import services as communities
+from community.models import Membership, MembershipStatus
 from core.audit import AuditEntry
 from core.extensions import db
 from core.models import utcnow
 from initiatives import editing
+from initiatives.leads import join_interest
 from initiatives.models import (
     CatalogItem,
     InitiativeKind,
@@ -133,6 +135,12 @@ def seed_initiatives(rng: random.Random, now: datetime | None = None) -> None:
         beneficiary="Children's Hospital Charity Fund",
         currency="UAH",
         suggested_donation=Decimal(350),
+        payment_instructions=(
+            "Transfer your pledged donation to the fund's card **4441 1144 0000 0000** "
+            "(Children's Hospital Charity Fund) and write \"Book sale\" and the book's title "
+            "in the purpose.\n\nOr pay in cash at the book shelf in the Kyiv office, "
+            "3rd floor; Olena confirms it the same day."
+        ),
         starts_on=(now - timedelta(days=120)).date(),
         ends_on=(now + timedelta(days=30)).date(),
     )
@@ -258,7 +266,7 @@ def seed_initiatives(rng: random.Random, now: datetime | None = None) -> None:
 
     volunteering = communities.get_community_by_slug("volunteering")
     andrii = db.session.execute(select(User).where(User.email == "andrii@example.com")).scalar_one()
-    editing.create_initiative(
+    blood_day = editing.create_initiative(
         andrii,
         volunteering,
         title="Blood donation day",
@@ -269,3 +277,16 @@ def seed_initiatives(rng: random.Random, now: datetime | None = None) -> None:
         starts_on=(now + timedelta(days=14)).date(),
         ends_on=(now + timedelta(days=14)).date(),
     )
+    # Colleagues who said "I'm in" (the page counts them towards the 40).
+    members = db.session.execute(
+        select(User)
+        .join(Membership, Membership.user_id == User.id)
+        .where(
+            Membership.community_id == volunteering.id,
+            Membership.status == MembershipStatus.ACTIVE,
+        )
+        .order_by(User.id)
+        .limit(12)
+    ).scalars()
+    for member in members:
+        join_interest(blood_day, member)

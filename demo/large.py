@@ -261,12 +261,14 @@ def seed_large(
 
     bulk_insert(Membership, periods(), "Membership history", int(sum(sizes) * 1.05))
     # Imported here: these modules build on LargeSite and bulk_insert above.
+    from demo.large_conversations import seed_conversations
     from demo.large_events import seed_events
     from demo.large_initiatives import seed_initiatives
     from demo.large_links import seed_links
     from demo.large_promotions import seed_briefs
 
-    for seeder in (seed_events, seed_initiatives, seed_briefs, seed_links, *LARGE_SEEDERS):
+    seeders = (seed_events, seed_initiatives, seed_briefs, seed_links, seed_conversations)
+    for seeder in (*seeders, *LARGE_SEEDERS):
         seeder(site, bulk_insert)
     if db.engine.dialect.name == "postgresql":
         # Fresh statistics, or the planner guesses badly; and the visibility map, without

@@ -40,6 +40,8 @@ def seed_initiatives(site: LargeSite, bulk_insert: Callable, per_community: int 
                     "ends_on": None, "status": "active" if rng.random() < 0.8 else "closed",
                     "is_public": catalog, "beneficiary": "Children's hospital fund",
                     "suggested_donation": Decimal(300) if catalog else None,
+                    "payment_instructions": "Transfer the donation to the fund's card."
+                    if catalog else "",
                     "created_at": starts,
                 }  # fmt: skip
 
@@ -92,20 +94,23 @@ def seed_initiatives(site: LargeSite, bulk_insert: Callable, per_community: int 
     bulk_insert(CatalogItem, books(), "Catalog items", sum(sizes))
 
     def interest():
-        interested = set()  # an outside person's interest is one lead per initiative
+        # A person's interest, outside or employee ("I'm in"), is one lead per initiative.
+        interested = set()
         for _ in range(leads):
             outsider = rng.random() < 0.6
             initiative_id = rng.choice(site.catalog_ids)
             participant_id = rng.choice(participant_ids) if outsider else None
+            user_id = None if outsider else rng.choice(site.user_ids)
             kind = rng.choice(("interest", "contribution", "request"))
-            if kind == "interest" and outsider:
-                if (initiative_id, participant_id) in interested:
+            if kind == "interest":
+                person = ("outside", participant_id) if outsider else ("employee", user_id)
+                if (initiative_id, person) in interested:
                     kind = "contribution"
-                interested.add((initiative_id, participant_id))
+                interested.add((initiative_id, person))
             yield {
                 "initiative_id": initiative_id,
                 "participant_id": participant_id,
-                "user_id": None if outsider else rng.choice(site.user_ids),
+                "user_id": user_id,
                 "kind": kind,
                 "source": rng.choice((None, "instagram", "facebook", "newsletter")),
                 "created_at": now - timedelta(seconds=rng.random() * 600 * 86400),

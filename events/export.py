@@ -4,6 +4,7 @@ import csv
 import io
 
 from flask_babel import gettext as _
+from flask_babel import pgettext
 
 from core.spreadsheets import safe_cell
 from events.models import Registration
@@ -12,7 +13,8 @@ from events.models import Registration
 def attendees_csv(registrations: list[Registration]) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow([_("Name"), _("Email"), _("Status"), _("Registered at (UTC)"), _("Attended")])
+    name = pgettext("person", "Name")
+    writer.writerow([name, _("Email"), _("Status"), _("Registered at (UTC)"), _("Attended")])
     for registration in registrations:
         writer.writerow(
             safe_cell(value)

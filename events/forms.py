@@ -122,7 +122,7 @@ class EventForm(FlaskForm):
     def fill_from(self, details: EventDetails) -> None:
         """Show an event's details, with its times on the wall clock of its zone."""
         for name in ("title", "description", "place", "online_url", "capacity"):
-            getattr(self, name).data = getattr(details, name)
+            getattr(self, name).process(None, getattr(details, name))  # through its filters
         self.registration_goal.data = details.registration_goal
         self.timezone.data = details.timezone
         self.visibility.data = details.visibility.value

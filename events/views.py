@@ -13,6 +13,7 @@ from community import services as communities
 from community.views import load_community, register_community_section
 from core import commands
 from core.bounds import query_int
+from core.confirm import ask_first
 from core.dates import clock_text, day_text, in_zone, moment_text, viewer_zone_name
 from core.extensions import login_manager
 from core.navigation import add_nav_item
@@ -82,8 +83,10 @@ def event_when(event: Event, zone_named: bool = True) -> str:
     if not zone_named:
         return text
     text += f" ({viewer_zone_name()})"
-    if event.timezone != viewer_zone_name():
-        own = in_zone(event.starts_at, planning.zone(event.timezone).key)
+    own = in_zone(event.starts_at, planning.zone(event.timezone).key)
+    # By the clock, not the name: a browser may report an old name of the same zone
+    # ("Europe/Kiev"), and the same times would read twice.
+    if own.utcoffset() != start.utcoffset():
         text += " · " + _(
             "%(day)s, %(time)s in %(zone)s",
             day=day_text(own, year=False),
@@ -211,9 +214,16 @@ def edit(event_id: int):
     return _render_form(form, event.community, event)
 
 
-@bp.post("/events/<int:event_id>/cancel")
+@bp.route("/events/<int:event_id>/cancel", methods=["GET", "POST"])
 def cancel(event_id: int):
     event = load_event(event_id, "events.manage")
+    if request.method == "GET":
+        return ask_first(
+            _("Cancel %(title)s?", title=event.title),
+            detail=_("Everyone registered or on the waitlist is told; this cannot be undone."),
+            button=_("Cancel event"),
+            cancel=url_for("events.show", event_id=event.id),
+        )
     commands.run(
         lambda: planning.cancel_event(current_user, event.id), done=_("The event is cancelled.")
     )

@@ -7,10 +7,11 @@ from datetime import datetime
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import aliased, joinedload
 
+from community.models import Community
 from core.extensions import db
 from core.models import utcnow
 from events.models import Event, Registration, RegistrationStatus
-from initiatives.models import CatalogItem, ItemStatus
+from initiatives.models import CatalogItem, Initiative, ItemStatus
 
 SHOWN = 10
 
@@ -34,6 +35,7 @@ def my_registrations(user, now: datetime | None = None) -> list[Seat]:
                 Registration.status != RegistrationStatus.CANCELLED,
                 Event.cancelled_at.is_(None),
                 Event.ends_at > now,
+                Event.community_id.in_(_live_communities()),
             )
             .order_by(Event.starts_at, Event.id)
             .limit(SHOWN)
@@ -43,6 +45,11 @@ def my_registrations(user, now: datetime | None = None) -> list[Seat]:
         [r.id for r in registrations if r.status == RegistrationStatus.WAITLISTED]
     )
     return [Seat(r, positions.get(r.id)) for r in registrations]
+
+
+def _live_communities():
+    """An archived community closes with its pages (404 for its members): not shown."""
+    return select(Community.id).where(Community.archived_at.is_(None))
 
 
 def _waitlist_positions(registration_ids: list[int]) -> dict[int, int]:
@@ -76,9 +83,11 @@ def my_reservations(user, now: datetime | None = None) -> list[CatalogItem]:
         db.session.execute(
             select(CatalogItem)
             .options(joinedload(CatalogItem.initiative))
+            .join(CatalogItem.initiative)
             .where(
                 CatalogItem.reserved_by_user_id == user.id,
                 CatalogItem.status == ItemStatus.RESERVED,
+                Initiative.community_id.in_(_live_communities()),
                 or_(
                     CatalogItem.reservation_expires_at.is_(None),
                     CatalogItem.reservation_expires_at > now,

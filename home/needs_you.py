@@ -11,7 +11,7 @@ from community.models import Membership, MembershipStatus
 from core.extensions import db
 from core.models import utcnow
 from events.models import Event, Registration, RegistrationStatus
-from initiatives.models import CatalogItem, Initiative, ItemStatus, Lead
+from initiatives.models import CatalogItem, Initiative, ItemStatus, Lead, counted_leads
 from promotions.models import BriefStatus, PlannedPost, PostStatus, PromotionRequest
 from promotions.outcomes import WATCHED
 
@@ -49,6 +49,7 @@ def leader_tasks(led_ids: list[int], now: datetime | None = None) -> LeaderTasks
         outside_leads=_per_initiative(
             select(Lead.initiative_id, func.count()).where(
                 Lead.participant_id.is_not(None),
+                counted_leads(),
                 Lead.created_at >= now - timedelta(days=LEADS_DAYS),
             ),
             Lead.initiative_id,

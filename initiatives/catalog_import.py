@@ -5,6 +5,7 @@ import io
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from accounts.models import User
 from core import audit
@@ -86,13 +87,26 @@ def preview_catalog_csv(initiative: Initiative, data: bytes) -> tuple[str, list[
     return text, parse_catalog_csv(initiative, text)
 
 
-def import_catalog_csv(actor: User, initiative: Initiative, text: str) -> int:
-    """Add every row as an available book, or none at all if any row is wrong."""
+def import_catalog_csv(
+    actor: User, initiative: Initiative, text: str, skip_broken: bool = False
+) -> tuple[int, list[int]]:
+    """Add the rows as available books: every row, or none if any is wrong; with
+    `skip_broken`, the good rows. Returns how many were added and the skipped lines."""
     check_catalog(initiative)
     rows = parse_catalog_csv(initiative, text)
     broken = [row for row in rows if row.errors]
-    if broken:
-        raise DomainError(_("%(count)s rows have errors; nothing was imported.", count=len(broken)))
+    if skip_broken:
+        rows = [row for row in rows if not row.errors]
+        if not rows:
+            raise DomainError(_("No row is right: correct the file and upload it again."))
+    elif broken:
+        raise DomainError(
+            ngettext(
+                "%(num)s row has errors; nothing was imported.",
+                "%(num)s rows have errors; nothing was imported.",
+                len(broken),
+            )
+        )
     items = [
         CatalogItem(
             initiative=initiative,
@@ -106,5 +120,7 @@ def import_catalog_csv(actor: User, initiative: Initiative, text: str) -> int:
         for row in rows
     ]
     db.session.add_all(items)
-    audit.record(actor, "initiative.catalog_imported", initiative, f"{len(items)} books")
-    return len(items)
+    skipped = [row.line for row in broken] if skip_broken else []
+    detail = f"{len(items)} books" + (f"; skipped lines {skipped}" if skipped else "")
+    audit.record(actor, "initiative.catalog_imported", initiative, detail)
+    return len(items), skipped

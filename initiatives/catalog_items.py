@@ -122,8 +122,13 @@ def clear_reservation(item: CatalogItem) -> None:
 def confirm_donation(actor: User, initiative: Initiative, item_id: int, amount) -> CatalogItem:
     """The donation arrived: record the amount; the book is exchanged."""
     item = locked_item(initiative.id, item_id)
-    if item.status not in (ItemStatus.RESERVED, ItemStatus.AVAILABLE):
-        raise DomainError(_("Only an available or reserved book can be exchanged."))
+    if item.status == ItemStatus.AVAILABLE:
+        # Someone must have asked for the book first: the reservation names who pays.
+        raise DomainError(
+            _("Only a reserved book can be exchanged: this one has not been requested yet.")
+        )
+    if item.status != ItemStatus.RESERVED:
+        raise DomainError(_("Only a reserved book can be exchanged."))
     value = check_amount(amount, field="amount")
     item.donation_amount = value
     item.exchanged_at = utcnow()

@@ -1,14 +1,14 @@
 """A catalog's pages for colleagues: offering and requesting books, the leaders' actions on
 them, covers, and the CSV import. (The routes join the initiatives blueprint.)"""
 
-import mimetypes
-from io import BytesIO
-
-from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from core import commands
+from core.confirm import ask_first
+from core.images import image_response
 from core.limits import accepts_files
 from core.permissions import can, require
 from core.security import safe_redirect_target
@@ -20,7 +20,13 @@ from initiatives.forms import (
     OfferForm,
     RequestForm,
 )
-from initiatives.models import COUNTED_ITEM_STATUSES, CatalogItem, Initiative, ItemCondition
+from initiatives.models import (
+    COUNTED_ITEM_STATUSES,
+    CatalogItem,
+    Initiative,
+    ItemCondition,
+    ItemStatus,
+)
 from initiatives.views import bp, form_status, load_initiative, load_item, reservation_share
 
 
@@ -118,6 +124,11 @@ def confirm(initiative_id: int, item_id: int):
     item = load_item(initiative, item_id)
     form = ConfirmDonationForm()
     if request.method == "GET":
+        if item.status != ItemStatus.RESERVED:
+            # Released, exchanged or never requested since the catalog was opened: say so
+            # now, not after the amount is typed (the service refuses it all the same).
+            flash(_("Only a reserved book can be exchanged."), "warning")
+            return redirect(url_for("initiatives.show", initiative_id=initiative_id))
         form.amount.data = item.pledged_amount or initiative.suggested_donation
     if form.validate_on_submit():
         amount = form.amount.data
@@ -143,9 +154,17 @@ def release(initiative_id: int, item_id: int):
     return redirect(url_for("initiatives.show", initiative_id=initiative_id))
 
 
-@bp.post("/initiatives/<int:initiative_id>/items/<int:item_id>/withdraw")
+@bp.route("/initiatives/<int:initiative_id>/items/<int:item_id>/withdraw", methods=["GET", "POST"])
 def withdraw(initiative_id: int, item_id: int):
     initiative = load_initiative(initiative_id, "initiative.manage")
+    if request.method == "GET":
+        item = load_item(initiative, item_id)
+        return ask_first(
+            _("Withdraw “%(title)s” from the catalog?", title=item.title),
+            detail=_("No one can request it any more; it stays in the initiative's history."),
+            button=_("Withdraw"),
+            cancel=url_for("initiatives.show", initiative_id=initiative_id),
+        )
     commands.run(
         lambda: catalog_items.withdraw_item(current_user, initiative, item_id),
         done=_("The book is withdrawn from the catalog."),
@@ -180,12 +199,7 @@ def cover(initiative_id: int, item_id: int):
     path = covers.cover_path(item.cover_file, thumb=request.args.get("size") == "thumb")
     if not path.is_file():
         abort(404)
-    # Read whole (covers are small) so no file handle outlives the request.
-    response = send_file(
-        BytesIO(path.read_bytes()), mimetype=mimetypes.guess_type(path.name)[0], max_age=3600
-    )
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    return response
+    return image_response(path)
 
 
 # --- bulk import ------------------------------------------------------------------
@@ -205,8 +219,11 @@ def import_items(initiative_id: int):
         )
         if outcome.ok:
             text, rows = outcome.value
-            if not any(row.errors for row in rows):
-                confirm_form = ConfirmImportForm(formdata=None, csv_text=text)
+            if not all(row.errors for row in rows):  # at least one book to import
+                skip = any(row.errors for row in rows)
+                confirm_form = ConfirmImportForm(
+                    formdata=None, csv_text=text, skip_broken="1" if skip else ""
+                )
     failed = bool(form.errors) or bool(rows and any(row.errors for row in rows))
     return render_template(
         "initiatives/import.html",
@@ -217,6 +234,18 @@ def import_items(initiative_id: int):
     ), (400 if failed else 200)
 
 
+def _imported(result: tuple[int, list[int]]) -> str:
+    count, skipped = result
+    done = ngettext("%(num)s book imported.", "%(num)s books imported.", count)
+    if skipped:
+        lines = ", ".join(str(line) for line in skipped)
+        done += " " + ngettext(
+            "Line %(lines)s was skipped.", "Lines %(lines)s were skipped.", len(skipped),
+            lines=lines,
+        )  # fmt: skip
+    return done
+
+
 @bp.post("/initiatives/<int:initiative_id>/import/confirm")
 def confirm_import(initiative_id: int):
     initiative = load_initiative(initiative_id, "initiative.manage")
@@ -224,8 +253,10 @@ def confirm_import(initiative_id: int):
     if not form.validate_on_submit():
         flash(_("Upload the file again: the import was not confirmed."), "danger")
     elif commands.run(
-        lambda: catalog_import.import_catalog_csv(current_user, initiative, form.csv_text.data),
-        done=lambda count: _("%(count)s books imported.", count=count),
+        lambda: catalog_import.import_catalog_csv(
+            current_user, initiative, form.csv_text.data, skip_broken=form.skip_broken.data == "1"
+        ),
+        done=_imported,
     ).ok:
         return redirect(url_for("initiatives.show", initiative_id=initiative_id))
     return render_template(

@@ -8,7 +8,14 @@ from sqlalchemy import case, distinct, func, select
 
 from core import figures
 from core.extensions import db
-from initiatives.models import COUNTED_ITEM_STATUSES, CatalogItem, Initiative, ItemStatus, Lead
+from initiatives.models import (
+    COUNTED_ITEM_STATUSES,
+    CatalogItem,
+    Initiative,
+    ItemStatus,
+    Lead,
+    counted_leads,
+)
 
 
 @dataclass
@@ -58,7 +65,9 @@ def _totals(initiative: Initiative) -> Totals:
         ).where(CatalogItem.initiative_id == initiative.id)
     ).one()
     leads = db.session.execute(
-        select(func.count()).select_from(Lead).where(Lead.initiative_id == initiative.id)
+        select(func.count())
+        .select_from(Lead)
+        .where(Lead.initiative_id == initiative.id, counted_leads())
     ).scalar_one()
     return Totals(
         items=int(row[0]),

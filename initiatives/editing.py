@@ -12,7 +12,13 @@ from community.models import Community
 from core import audit
 from core.errors import DomainError
 from core.extensions import db
-from initiatives.models import DEFAULT_CATEGORIES, Initiative, InitiativeKind, InitiativeStatus
+from initiatives.models import (
+    DEFAULT_CATEGORIES,
+    MAX_PAYMENT_INSTRUCTIONS,
+    Initiative,
+    InitiativeKind,
+    InitiativeStatus,
+)
 
 MAX_DONATION = Decimal("1000000")
 
@@ -64,6 +70,7 @@ def check_amount(amount, *, allow_zero: bool = False, field: str | None = None) 
 INITIATIVE_FIELDS = (
     "title", "kind", "description", "goal", "target", "starts_on", "ends_on", "status",
     "is_public", "beneficiary", "currency", "suggested_donation", "categories", "reservation_days",
+    "payment_instructions",
 )  # fmt: skip
 
 
@@ -87,6 +94,12 @@ def _apply(initiative: Initiative, values: dict) -> None:
         raise DomainError(_("Give the initiative a title."), field="title")
     if initiative.starts_on and initiative.ends_on and initiative.ends_on < initiative.starts_on:
         raise DomainError(_("The end date comes before the start date."), field="ends_on")
+    if len(initiative.payment_instructions or "") > MAX_PAYMENT_INSTRUCTIONS:
+        raise DomainError(
+            _("Keep the payment instructions under %(num)s characters.",
+              num=MAX_PAYMENT_INSTRUCTIONS),
+            field="payment_instructions",
+        )  # fmt: skip
     if initiative.is_catalog and not initiative.category_list:
         raise DomainError(_("A book exchange needs at least one category."), field="categories")
 
@@ -100,6 +113,7 @@ def create_initiative(actor: User, community: Community, **values) -> Initiative
         ("description", ""),
         ("goal", ""),
         ("beneficiary", ""),
+        ("payment_instructions", ""),
         ("is_public", False),
         ("reservation_days", 7),
         ("categories", "\n".join(DEFAULT_CATEGORIES)),

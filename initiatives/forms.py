@@ -18,6 +18,7 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.validators import (
+    AnyOf,
     DataRequired,
     InputRequired,
     Length,
@@ -31,7 +32,12 @@ from core.mail import MailAddress
 from core.text import one_line
 from initiatives.covers import MAX_COVER_BYTES
 from initiatives.editing import MAX_DONATION
-from initiatives.models import InitiativeKind, InitiativeStatus, ItemCondition
+from initiatives.models import (
+    MAX_PAYMENT_INSTRUCTIONS,
+    InitiativeKind,
+    InitiativeStatus,
+    ItemCondition,
+)
 
 KIND_CHOICES = [
     SelectChoice(InitiativeKind.GENERAL.value, _l("General")),
@@ -49,6 +55,15 @@ CONDITION_CHOICES = [
     SelectChoice(ItemCondition.WORN.value, _l("Worn")),
 ]
 CONDITION_LABELS = {choice.value: choice.label for choice in CONDITION_CHOICES}
+# The categories a new catalog starts with, in the reader's language; a category a
+# leader wrote is shown as written.
+DEFAULT_CATEGORY_LABELS = {
+    "Leadership": _l("Leadership"),
+    "Soft skills": _l("Soft skills"),
+    "PMBOK": "PMBOK",
+    "Agile & Scrum": "Agile & Scrum",
+    "Other": _l("Other"),
+}
 STATUS_LABELS = {
     "pending": _l("Waiting for approval"),
     "available": _l("Available"),
@@ -87,6 +102,7 @@ class InitiativeForm(FlaskForm):
     goal = StringField(
         _l("Goal"),
         validators=[Length(max=300)],
+        filters=[one_line],
         description=_l("In one sentence, e.g. Exchange 100 books for donations to the fund."),
     )
     target = IntegerField(
@@ -104,6 +120,7 @@ class InitiativeForm(FlaskForm):
     beneficiary = StringField(
         _l("Beneficiary"),
         validators=[Length(max=200)],
+        filters=[one_line],
         description=_l("Book exchange: the charity fund that receives the donations."),
     )
     currency = StringField(
@@ -126,6 +143,20 @@ class InitiativeForm(FlaskForm):
         _l("Reservation lasts (days)"),
         default=7,
         validators=[InputRequired(), count_range(1, 90)],
+    )
+    payment_instructions = TextAreaField(
+        _l("How to pay the donation"),
+        validators=[
+            Length(
+                max=MAX_PAYMENT_INSTRUCTIONS,
+                message=_l("Keep the payment instructions under %(max)d characters."),
+            )
+        ],
+        description=_l(
+            "Book exchange: shown to each person who reserves a book, e.g. the fund's card or "
+            "bank details and what to write in the payment's purpose. Markdown."
+        ),
+        render_kw={"rows": 4},
     )
     submit = SubmitField(_l("Save initiative"))
 
@@ -164,7 +195,9 @@ class OfferForm(FlaskForm):
     submit = SubmitField(_l("Offer a book"))
 
     def set_categories(self, categories: list[str]) -> "OfferForm":
-        self.category.choices = [SelectChoice(name, name) for name in categories]
+        self.category.choices = [
+            SelectChoice(name, DEFAULT_CATEGORY_LABELS.get(name, name)) for name in categories
+        ]
         return self
 
 
@@ -223,4 +256,6 @@ class ImportForm(FlaskForm):
 
 class ConfirmImportForm(FlaskForm):
     csv_text = HiddenField(validators=[DataRequired(), Length(max=1024 * 1024)])
+    # "1": import the good rows and skip the broken ones the preview listed.
+    skip_broken = HiddenField(validators=[Optional(), AnyOf(["1"])])
     submit = SubmitField(_l("Import books"))

@@ -14,6 +14,8 @@ from core.models import TimestampMixin, str_enum, utcnow
 from core.text import rendered_markdown
 
 MONEY = Numeric(12, 2)
+# The longest payment instructions a leader may write (a few short paragraphs).
+MAX_PAYMENT_INSTRUCTIONS = 2000
 DEFAULT_CATEGORIES = ("Leadership", "Soft skills", "PMBOK", "Agile & Scrum", "Other")
 
 
@@ -84,6 +86,10 @@ class Initiative(TimestampMixin, db.Model):
     suggested_donation: Mapped[Decimal | None] = mapped_column(MONEY)
     categories: Mapped[str] = mapped_column(Text, default="\n".join(DEFAULT_CATEGORIES))
     reservation_days: Mapped[int] = mapped_column(default=7)
+    # How to pay the donation, as the leader wrote it (Markdown): shown to the person
+    # holding a book, on the catalog, on their home page and in the reservation's e-mail.
+    payment_instructions: Mapped[str] = mapped_column(Text, default="", server_default="")
+    payment_instructions_html: Mapped[str] = rendered_markdown("payment_instructions")
 
     community: Mapped[Community] = relationship()
 
@@ -123,6 +129,8 @@ class CatalogItem(TimestampMixin, db.Model):
     __table_args__ = (
         Index("ix_catalog_items_initiative_status", "initiative_id", "status"),
         Index("ix_catalog_items_initiative_category", "initiative_id", "category"),
+        # Home's "Coming up" finds a person's reservations among every catalog's books.
+        Index("ix_catalog_items_reserved_by_status", "reserved_by_user_id", "status"),
         CheckConstraint("pledged_amount IS NULL OR pledged_amount >= 0", name="pledged"),
         CheckConstraint("donation_amount IS NULL OR donation_amount >= 0", name="donation"),
     )
@@ -212,6 +220,15 @@ class Lead(db.Model):
             sqlite_where=text("kind = 'interest'"),
             postgresql_where=text("kind = 'interest'"),
         ),
+        # And an employee's ("I'm in"): one lead, which "I'm out" marks withdrawn.
+        Index(
+            "uq_leads_interest_user",
+            "initiative_id",
+            "user_id",
+            unique=True,
+            sqlite_where=text("kind = 'interest' AND user_id IS NOT NULL"),
+            postgresql_where=text("kind = 'interest' AND user_id IS NOT NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -223,7 +240,20 @@ class Lead(db.Model):
     kind: Mapped[LeadKind] = mapped_column(str_enum(LeadKind, "lead_kind"))
     source: Mapped[str | None] = mapped_column(String(80))  # attribution, e.g. a tracked link
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # An employee who said "I'm out": the row stays (a tracked link's attribution points
+    # at it), but it counts nowhere until they say "I'm in" again.
+    withdrawn_at: Mapped[datetime | None]
 
     initiative: Mapped[Initiative] = relationship()
     participant: Mapped[Participant | None] = relationship()
     user: Mapped[User | None] = relationship()
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.withdrawn_at is not None
+
+
+def counted_leads(lead=Lead):
+    """The one definition of a lead that counts (initiative totals, promotions' outcomes,
+    reports, the home page): not withdrawn. `lead` may be an alias of Lead."""
+    return lead.withdrawn_at.is_(None)

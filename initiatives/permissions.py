@@ -39,6 +39,14 @@ def _can_take_part(user, initiative) -> bool:
     )
 
 
+@rule("initiative.show_interest")
+def _can_show_interest(user, initiative) -> bool:
+    # "I'm in" / "I'm out" on a general initiative: every signed-in person who may see it
+    # (load_initiative checks that). A closed or archived one refuses with a message
+    # (leads.join_interest), so the buttons show only while it is open.
+    return is_signed_in(user) and not initiative.is_catalog
+
+
 @rule("initiative.view_public")
 def _can_view_public(user, initiative) -> bool:
     # Anyone, signed in or not; leaders may preview the public page of a draft. An

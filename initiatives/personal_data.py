@@ -21,6 +21,7 @@ def leads_of(user: User) -> list[dict]:
             "kind": lead.kind.value,
             "source": lead.source,
             "created_at": lead.created_at,
+            "withdrawn_at": lead.withdrawn_at,  # "I'm out"
         }
         for lead, title in rows
     ]

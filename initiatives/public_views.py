@@ -5,10 +5,11 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from community.public_views import register_public_section
 from core import commands
 from core.extensions import limiter
 from core.limits import accepts_files
-from initiatives import catalog_items, catalog_queries, counts, leads
+from initiatives import catalog_items, catalog_queries, counts, editing, leads
 from initiatives.catalog_views import offer_details, request_page, reserve
 from initiatives.forms import InterestForm, PublicOfferForm, PublicRequestForm, RequestForm
 from initiatives.models import COUNTED_ITEM_STATUSES, Initiative, ItemStatus
@@ -26,6 +27,15 @@ from initiatives.views import (
 )
 
 PUBLIC_STATUSES = (ItemStatus.AVAILABLE,)
+
+
+def _public_initiatives(community) -> dict:
+    # Only the running initiatives its leaders made public, each with its public page.
+    running = editing.initiatives_of(community)
+    return {"initiatives": [initiative for initiative in running if initiative.is_public]}
+
+
+register_public_section("initiatives/_community_public.html", _public_initiatives)
 
 
 def _outsider(form) -> Outsider:

@@ -24,12 +24,19 @@ from flask_login import current_user
 
 from community.views import load_community, register_community_section
 from core import commands
+from core.confirm import ask_first
 from core.extensions import db
-from core.navigation import add_nav_item
+from core.navigation import add_admin_item
 from core.paging import page_of_ids, paginate
 from core.permissions import can, require
 from initiatives import catalog_queries, counts, editing, leads, participants, reservations
-from initiatives.forms import CONDITION_LABELS, STATUS_LABELS, InitiativeForm
+from initiatives.forms import (
+    CONDITION_LABELS,
+    DEFAULT_CATEGORY_LABELS,
+    STATUS_LABELS,
+    InitiativeForm,
+)
+from initiatives.lead_sources import source_labels
 from initiatives.models import (
     COUNTED_ITEM_STATUSES,
     CatalogItem,
@@ -42,7 +49,7 @@ from initiatives.models import (
 from initiatives.page_actions import initiative_actions
 
 bp = Blueprint("initiatives", __name__)
-add_nav_item("initiatives.participants", _l("Participants"), "initiative.forget_participants", 90)
+add_admin_item("initiatives.participants", _l("Participants"), "initiative.forget_participants", 60)
 PER_PAGE = 24
 
 
@@ -61,6 +68,11 @@ def catalog_money(amount, currency: str = "UAH") -> str:
     value = Decimal(amount or 0)
     pattern = "#,##0 ¤¤" if value == value.to_integral_value() else "#,##0.00 ¤¤"
     return format_currency(value, currency, format=pattern, currency_digits=False)
+
+
+@bp.app_template_filter("category_label")
+def category_label(name: str) -> str:
+    return str(DEFAULT_CATEGORY_LABELS.get(name, name))
 
 
 @bp.app_template_filter("catalog_number")
@@ -161,6 +173,7 @@ def _initiative_values(form: InitiativeForm) -> dict:
         "suggested_donation": form.suggested_donation.data,
         "categories": form.categories.data or "",
         "reservation_days": form.reservation_days.data,
+        "payment_instructions": form.payment_instructions.data or "",
     }
 
 
@@ -227,8 +240,40 @@ def show(initiative_id: int):
             pager_args=pager_args(),
             share=reservation_share(initiative),
         )
+    else:
+        context["is_in"] = leads.is_in(initiative, current_user)
     context["totals"] = counts.totals(initiative)
     return render_template("initiatives/show.html", **context)
+
+
+# --- "I'm in" / "I'm out" (general initiatives) ------------------------------------------
+
+
+def _lead_source() -> str | None:
+    """Where the person came from, as the public interest form has it (`?source=`)."""
+    return request.args.get("source", "")[:80] or None
+
+
+@bp.route("/initiatives/<int:initiative_id>/in", methods=["POST"])
+def join_interest(initiative_id: int):
+    initiative = load_initiative(initiative_id, "initiative.show_interest")
+    user, source = current_user._get_current_object(), _lead_source()
+    commands.run(
+        lambda: leads.join_interest(initiative, user, source),
+        done=_("You are in. The organisers count on you."),
+    )
+    return redirect(url_for("initiatives.show", initiative_id=initiative.id))
+
+
+@bp.route("/initiatives/<int:initiative_id>/out", methods=["POST"])
+def withdraw_interest(initiative_id: int):
+    initiative = load_initiative(initiative_id, "initiative.show_interest")
+    user = current_user._get_current_object()
+    commands.run(
+        lambda: leads.withdraw_interest(initiative, user),
+        done=(_('You are out. You may come back with "I\'m in" while it is open.'), "info"),
+    )
+    return redirect(url_for("initiatives.show", initiative_id=initiative.id))
 
 
 # --- leads ---------------------------------------------------------------------------
@@ -237,10 +282,12 @@ def show(initiative_id: int):
 @bp.route("/initiatives/<int:initiative_id>/leads", endpoint="leads")
 def leads_page(initiative_id: int):
     initiative = load_initiative(initiative_id, "initiative.manage")
+    page = paginate(leads.leads_query(initiative), 50)
     return render_template(
         "initiatives/leads.html",
         initiative=initiative,
-        page=paginate(leads.leads_query(initiative), 50),
+        page=page,
+        sources=source_labels(lead.source for lead in page.items),
     )
 
 
@@ -267,10 +314,17 @@ def participants_page():
     return render_template("initiatives/participants.html", page=page, term=term)
 
 
-@bp.post("/admin/participants/<int:participant_id>/forget")
+@bp.route("/admin/participants/<int:participant_id>/forget", methods=["GET", "POST"])
 def forget_participant(participant_id: int):
     require("initiative.forget_participants")
     participant = db.get_or_404(Participant, participant_id)
+    if request.method == "GET":
+        return ask_first(
+            _("Forget %(name)s?", name=participant.name),
+            detail=_("Their name and e-mail are erased for good; their books and leads stay."),
+            button=_("Forget this person"),
+            cancel=url_for("initiatives.participants"),
+        )
     commands.run(
         lambda: participants.forget_participant(current_user, participant),
         done=_("The participant's name and e-mail are erased; their books and leads stay."),

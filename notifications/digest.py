@@ -2,44 +2,31 @@
 
 `flask notifications send-digest` runs from cron. Each person's digest is its own
 command: the day's `DigestSent` row is inserted first, so a second run, or a run on
-another host at the same moment, meets the unique index and sends nothing; the
-e-mail is queued in the same transaction, so a failed run leaves no row behind.
+another host at the same moment, meets the unique index and sends nothing; then it
+claims its notifications (`digested_at`), so no row goes in two digests, even from
+runs on either side of midnight. The e-mail is queued in the same transaction, so a
+failed run leaves no row behind.
 """
 
 from datetime import date, datetime
 
 import click
 from flask.cli import AppGroup
-from sqlalchemy import func, select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from accounts.models import User
-from core import commands
+from core import commands, figures
 from core.extensions import db
 from core.models import utcnow
 from notifications.mail import email_digest
 from notifications.models import Delivery, DigestSent, Notification
 
 
-def _last_sent_id():
-    """Per person, the newest notification their digests held so far."""
-    return (
-        select(DigestSent.user_id, func.max(DigestSent.last_notification_id).label("last_id"))
-        .group_by(DigestSent.user_id)
-        .subquery()
-    )
-
-
 def _waiting(user_id: int | None = None):
-    """Digest notifications not in any digest yet (of one person, or of everyone)."""
-    last = _last_sent_id()
-    query = (
-        select(Notification)
-        .outerjoin(last, last.c.user_id == Notification.recipient_id)
-        .where(
-            Notification.delivery == Delivery.DAILY_DIGEST,
-            Notification.id > func.coalesce(last.c.last_id, 0),
-        )
+    """Digest notifications no digest has taken yet (of one person, or of everyone)."""
+    query = select(Notification).where(
+        Notification.delivery == Delivery.DAILY_DIGEST, Notification.digested_at.is_(None)
     )
     if user_id is not None:
         query = query.where(Notification.recipient_id == user_id)
@@ -62,11 +49,24 @@ def send_digest_to(user_id: int, day: date) -> bool:
             db.session.add(sent)
     except IntegrityError:
         return False  # another run has this person's digest for the day
-    notifications = list(db.session.execute(_waiting(user_id).order_by(Notification.id)).scalars())
-    if not notifications:
+    # Claim the rows: on PostgreSQL a run that reaches them second waits for the first and
+    # then finds them taken (the WHERE is checked again), so a row goes in one digest only,
+    # even from two runs either side of midnight; ids that commit late are still taken.
+    claimed = db.session.execute(
+        update(Notification)
+        .where(Notification.id.in_(_waiting(user_id).with_only_columns(Notification.id)))
+        .where(Notification.digested_at.is_(None))
+        .values(digested_at=utcnow())
+        .returning(Notification.id)
+        .execution_options(synchronize_session=False, **figures.only_scopes("inbox", [user_id]))
+    ).scalars()
+    ids = sorted(claimed)
+    if not ids:
         db.session.delete(sent)  # nothing to tell: tomorrow's run may still send one today
         return False
-    sent.last_notification_id = notifications[-1].id
+    query = select(Notification).where(Notification.id.in_(ids)).order_by(Notification.id)
+    notifications = list(db.session.execute(query).scalars())
+    sent.last_notification_id = ids[-1]
     user = db.session.get(User, user_id)
     if user.active:
         email_digest(user, notifications, day)

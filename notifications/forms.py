@@ -14,6 +14,8 @@ DELIVERY_LABELS = {
     Delivery.DAILY_DIGEST: _l("Daily digest"),
     Delivery.OFF: _l("Off"),
 }
+# An e-mail a feature sends itself has no notification in the app: it comes or it doesn't.
+EMAIL_ONLY_LABELS = {Delivery.EMAIL_NOW: _l("By e-mail"), Delivery.OFF: _l("Off")}
 
 
 class DeliveryForm(FlaskForm):
@@ -27,15 +29,17 @@ def delivery_form(kinds, chosen: dict[str, Delivery]) -> DeliveryForm:
         pass
 
     for kind in kinds:
+        labels = EMAIL_ONLY_LABELS if kind.email_only else DELIVERY_LABELS
         field = SelectField(
             _l("Delivery"),
-            choices=[SelectChoice(value.value, label) for value, label in DELIVERY_LABELS.items()],
+            choices=[SelectChoice(value.value, label) for value, label in labels.items()],
             default=chosen[kind.name].value,
             description=kind.label,
             validate_choice=False,  # the message below says what to do, in the person's language
-            validators=[AnyOf([d.value for d in Delivery], message=NOT_OFFERED)],
+            validators=[AnyOf([d.value for d in kind.deliveries], message=NOT_OFFERED)],
         )
         setattr(Form, kind.name, field)
     form = Form()
-    form.kind_fields = [form[kind.name] for kind in kinds]
+    form.kind_fields = [form[kind.name] for kind in kinds if not kind.email_only]
+    form.email_fields = [form[kind.name] for kind in kinds if kind.email_only]
     return form

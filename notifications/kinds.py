@@ -5,10 +5,14 @@ and the listeners here decide who is told. A kind registered without a listener
 yet is offered in the settings already, so people's choices are ready when it comes.
 """
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
 
 from community.models import JoinPolicy
 from community.services import leaders_of
+from core.dates import moment_text
+from core.extensions import db
 from core.signals import (
     brief_changed,
     donation_confirmed,
@@ -22,10 +26,11 @@ from core.signals import (
     reservation_released,
     waitlist_promoted,
 )
-from initiatives.models import LeadKind
+from initiatives.models import CatalogItem, ItemStatus, LeadKind
+from initiatives.views import catalog_money
 from notifications.models import Delivery
 from notifications.registry import LEADERS, PERSON, PROMOTIONS, Kind, register
-from notifications.services import Link, notify
+from notifications.services import Detail, Link, notify
 
 JOIN_REQUEST = register(Kind(
     "join_request", _l("Someone asks to join a community I lead"),
@@ -83,25 +88,21 @@ BRIEF_AT_RISK = register(Kind(
     "brief_at_risk", _l("A promotion brief I work on falls behind its target"),
     _l("Behind its target; act on the backup plan: %(subject)s"), Delivery.IN_APP, PROMOTIONS,
 ))  # fmt: skip
-MENTION = register(Kind(
-    "mention", _l("Someone mentions me"),
-    _l("You were mentioned in %(subject)s"), Delivery.EMAIL_NOW, PERSON,
-))  # fmt: skip
-REPLY = register(Kind(
-    "reply", _l("Someone replies to my post"),
-    _l("New reply to %(subject)s"), Delivery.IN_APP, PERSON,
-))  # fmt: skip
+# Conversations' kinds (mentions, replies, announcements…): notifications/conversation_kinds.py.
 
 
 # --- listeners --------------------------------------------------------------------------
 
 
 def _on_member_requested(community, membership) -> None:
+    # Once a day per person and community: asking, withdrawing and asking again in a
+    # loop would mail every leader each time (the requests wait on the members page).
+    day = f"{membership.requested_at:%Y-%m-%d}"
     notify(
         leaders_of(community), JOIN_REQUEST.name,
         f"{community.name} · {membership.user.display_name}",
         Link("community.members", {"slug": community.slug}),
-        dedupe_key=f"join_request:{membership.id}",
+        dedupe_key=f"join_request:{community.id}:{membership.user_id}:{day}",
     )  # fmt: skip
 
 
@@ -133,8 +134,44 @@ def _on_lead(initiative, lead) -> None:
         notify(leaders_of(initiative.community), OUTSIDE_OFFER.name, initiative.title, link,
                dedupe_key=f"outside_offer:{lead.id}")  # fmt: skip
     elif lead.kind == LeadKind.REQUEST and lead.user is not None:
+        item = _reserved_now(initiative, lead)
         notify([lead.user], RESERVATION_CONFIRMED.name, initiative.title, link,
-               dedupe_key=f"reservation_confirmed:{lead.id}")  # fmt: skip
+               dedupe_key=f"reservation_confirmed:{lead.id}",
+               details=item and (lambda: _what_to_do_next(initiative, item)))  # fmt: skip
+
+
+def _reserved_now(initiative, lead) -> CatalogItem | None:
+    """The book whose reservation made this lead: the person's newest in the catalog."""
+    return db.session.execute(
+        select(CatalogItem)
+        .where(
+            CatalogItem.initiative_id == initiative.id,
+            CatalogItem.reserved_by_user_id == lead.user_id,
+            CatalogItem.status == ItemStatus.RESERVED,
+        )
+        .order_by(CatalogItem.reserved_at.desc(), CatalogItem.id.desc())
+        .limit(1)
+    ).scalar_one_or_none()
+
+
+def _what_to_do_next(initiative, item: CatalogItem) -> list[Detail]:
+    """The reservation e-mail's parts: the book and its donation, until when it is kept,
+    and how to pay as the leader wrote it."""
+    amount = catalog_money(item.pledged_amount, initiative.currency)
+    if initiative.beneficiary:
+        donation = _("Donate %(amount)s to %(beneficiary)s", amount=amount,
+                     beneficiary=initiative.beneficiary)  # fmt: skip
+    else:
+        donation = _("Donate %(amount)s as pledged", amount=amount)
+    parts = [Detail(_l("Reserved for you"), f"{item.title} · {donation}")]
+    if item.reservation_expires_at:
+        parts.append(Detail(_l("Kept for you until"), moment_text(item.reservation_expires_at)))
+    if initiative.payment_instructions.strip():
+        parts.append(Detail(
+            _l("How to pay the donation"), initiative.payment_instructions.strip(),
+            initiative.payment_instructions_html,
+        ))  # fmt: skip
+    return parts
 
 
 def _on_brief_changed(brief, actor, event: str, recipients, note: str = "") -> None:

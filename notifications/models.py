@@ -3,7 +3,7 @@
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from accounts.models import User
@@ -31,12 +31,22 @@ class Notification(db.Model):
         Index("ix_notifications_recipient_created", "recipient_id", "created_at"),
         # A signal sent twice (two leaders approving one request at once) tells once.
         UniqueConstraint("recipient_id", "dedupe_key", name="uq_notifications_dedupe"),
+        # The digest's work: the rows meant for it that no digest has taken yet.
+        Index(
+            "ix_notifications_digest_waiting",
+            "recipient_id",
+            sqlite_where=text("delivery = 'daily_digest' AND digested_at IS NULL"),
+            postgresql_where=text("delivery = 'daily_digest' AND digested_at IS NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     recipient_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     kind: Mapped[str] = mapped_column(String(40))
+    # In the recipient's language when it was made; a kind that words its subject from
+    # `params` (Kind.subject_from) says it afresh in the reader's language when shown.
     subject: Mapped[str] = mapped_column(String(SUBJECT_LENGTH))
+    params: Mapped[dict | None] = mapped_column(JSON)
     # Where it leads: url_for(endpoint, **url_args), or else a path on this site.
     endpoint: Mapped[str | None] = mapped_column(String(80))
     url_args: Mapped[dict] = mapped_column(JSON, default=dict)
@@ -46,6 +56,8 @@ class Notification(db.Model):
     delivery: Mapped[Delivery] = mapped_column(str_enum(Delivery, "notification_delivery"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     read_at: Mapped[datetime | None]
+    # When a daily digest took it: each row goes in exactly one digest.
+    digested_at: Mapped[datetime | None]
 
     recipient: Mapped[User] = relationship()
 
@@ -77,5 +89,6 @@ class DigestSent(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     day: Mapped[date]
     sent_at: Mapped[datetime] = mapped_column(default=utcnow)
-    # The newest notification it held: the next digest starts after it.
+    # The newest notification it held (for the record: each row's digested_at says which
+    # rows went, since ids may commit out of order).
     last_notification_id: Mapped[int | None]

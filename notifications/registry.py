@@ -10,7 +10,8 @@ which also listens to the signals that send them.
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from notifications.models import Delivery
+from core.text import one_line
+from notifications.models import SUBJECT_LENGTH, Delivery
 
 PERSON = "person"  # the person it happened to: every signed-in person may receive it
 LEADERS = "leaders"  # leaders of a community
@@ -25,9 +26,30 @@ class Kind:
     sentence: object
     default: Delivery
     audience: str  # PERSON, LEADERS or PROMOTIONS
+    # A kind of e-mail a feature sends itself (accounts.mail.register_email_kind), with no
+    # notification in the app: a person chooses only "By e-mail" (EMAIL_NOW) or "Off".
+    email_only: bool = False
+    # Words the subject from a notification's `params` in the current language (an idea's
+    # status, why a post was taken down), so each reader reads it in theirs when shown.
+    subject_from: Callable[[dict], str] | None = None
+
+    @property
+    def deliveries(self) -> tuple[Delivery, ...]:
+        """The ways a person may choose for this kind."""
+        return (Delivery.EMAIL_NOW, Delivery.OFF) if self.email_only else tuple(Delivery)
 
     def says(self, subject: str) -> str:
         return str(self.sentence) % {"subject": subject}
+
+    def subject_of(self, params: dict | None, stored: str) -> str:
+        """The subject in the current language: from `params` when the kind words it,
+        else as it was `stored`."""
+        if params is None or self.subject_from is None:
+            return stored
+        try:
+            return one_line(self.subject_from(params))[:SUBJECT_LENGTH]
+        except (KeyError, TypeError, ValueError):
+            return stored  # params from an older version: what was stored still reads
 
 
 _kinds: dict[str, Kind] = {}

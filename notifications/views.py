@@ -1,15 +1,17 @@
 """The bell, the list of a person's notifications, opening one, and the delivery settings."""
 
-from flask import Blueprint, redirect, render_template, url_for
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from accounts.models import User
 from accounts.views import register_profile_section
 from core import commands
-from core.extensions import db
+from core.bounds import MAX_INT
+from core.extensions import csrf, db
 from core.paging import page_of_ids
 from core.permissions import can, require, requires
-from notifications import kinds, registry, services
+from notifications import conversation_kinds, kinds, mail_choices, registry, services, unsubscribe
 from notifications.forms import delivery_form
 from notifications.mail import target_url, text_of
 from notifications.models import Notification
@@ -19,6 +21,8 @@ bp = Blueprint("notifications", __name__, url_prefix="/notifications")
 PER_PAGE = 20
 
 kinds.connect_signals()  # notifications follow what the features do
+conversation_kinds.connect_signals()
+mail_choices.connect()  # and the features' own e-mail is chosen on the same page
 register_profile_section("notifications/_profile_section.html", lambda user: {})
 
 
@@ -46,14 +50,20 @@ def load_notification(notification_id: int) -> Notification:
 @requires("notifications.view")
 def index():
     page = page_of_ids(services.notifications_query(current_user), PER_PAGE, Notification)
-    return render_template("notifications/index.html", page=page, unread=unread_notifications())
+    unread = unread_notifications()
+    newest = services.newest_id(current_user) if unread else None
+    return render_template("notifications/index.html", page=page, unread=unread, newest=newest)
 
 
 @bp.post("/read")
 @requires("notifications.view")
 def mark_all_read():
+    up_to = request.form.get("up_to", type=int)  # the newest the page showed
+    if up_to is not None and not 1 <= up_to <= MAX_INT:
+        up_to = None
     commands.run(
-        lambda: services.mark_all_read(current_user), done=_("All notifications are marked read.")
+        lambda: services.mark_all_read(current_user, up_to),
+        done=_("All notifications are marked read."),
     )
     return redirect(url_for("notifications.index"))
 
@@ -64,6 +74,24 @@ def open_notification(notification_id: int):
     notification = load_notification(notification_id)
     outcome = commands.run(lambda: services.mark_read(current_user, notification.id))
     return redirect(target_url(notification) if outcome.ok else url_for("notifications.index"))
+
+
+@bp.route(
+    f"/unsubscribe/<string(maxlength={unsubscribe.MAX_TOKEN}):token>", methods=["GET", "POST"]
+)
+@csrf.exempt  # RFC 8058: the mail client POSTs without a session; the signed link decides
+def unsubscribe_link(token: str):
+    """A GET (a person, or a client fetching links ahead) only asks; a POST turns it off."""
+    found = unsubscribe.read_token(token)
+    person = found and db.session.get(User, found[0])
+    if person is None:
+        abort(404)
+    kind = found[1]
+    done = (
+        request.method == "POST"
+        and commands.run(lambda: services.turn_off(person.id, kind.name)).ok
+    )
+    return render_template("notifications/unsubscribe.html", kind=kind, token=token, done=done)
 
 
 @bp.route("/settings", methods=["GET", "POST"])

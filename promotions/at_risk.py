@@ -17,7 +17,9 @@ from core.signals import brief_changed
 from promotions.models import PromotionRequest
 from promotions.outcomes import WATCHED, outcome_lines
 
-register_email_kind("at_risk", _l("Warnings that a promotion I work on is behind its target"))
+register_email_kind(
+    "at_risk", _l("Warnings that a promotion I work on is behind its target"), audience="promotions"
+)
 
 AT_RISK_EVENT = "at_risk"
 

@@ -4,14 +4,17 @@ planned posts and their publication, and SMM's report."""
 import io
 
 from flask import Response, abort, redirect, render_template, request, send_file, url_for
+from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from core import commands
+from core.confirm import ask_first, confirmed
 from core.extensions import db
 from core.models import utcnow
 from core.permissions import can, require
-from promotions import assets, channel_list, queries, results, services
+from core.zones import site_zone
+from promotions import assets, channel_list, links, queries, results, services
 from promotions.forms import (
     CommentForm,
     PlannedPostForm,
@@ -21,17 +24,14 @@ from promotions.forms import (
 )
 from promotions.models import BriefAsset, BriefStatus, PostFormat, PromotionRequest
 from promotions.subjects import load_subject
-from promotions.views import bp, load_brief, load_post, site_zone
+from promotions.views import bp, load_brief, load_post
 from promotions.workflow import COMMUNITY, SMM, STATUS_LABELS, buttons_from, transition_for
 
 
 def _render_brief(brief: PromotionRequest, status: int = 200, **forms):
     subject = load_subject(brief.subject_kind, brief.subject_id)
     plan = can(current_user, "promotions.plan_posts", brief)
-    post_form = forms.get("post_form") or (PlannedPostForm(formdata=None) if plan else None)
-    if post_form is not None:
-        channels = brief.channels or channel_list.active_channels()
-        post_form.channel.choices = [(c.id, c.name) for c in channels]
+    post_form = forms.get("post_form") or (_post_form(brief, formdata=None) if plan else None)
     smm = can(current_user, "promotions.smm_side", brief)
     community_side = can(current_user, "promotions.community_side", brief)
     return render_template(
@@ -48,6 +48,7 @@ def _render_brief(brief: PromotionRequest, status: int = 200, **forms):
         comment_form=forms.get("comment_form") or CommentForm(formdata=None),
         post_form=post_form,
         deadline_state=queries.deadline_state(brief, utcnow().date()),
+        sign_in_hint=links.outsiders_meet_sign_in(brief),
     ), status
 
 
@@ -91,6 +92,14 @@ def change_status(brief_id: int):
         if not form.validate():
             return _render_brief(_page(brief_id), 400, reason_form=form)
         reason = form.reason.data
+        if step.target == BriefStatus.DECLINED and not confirmed():
+            return ask_first(
+                _("Decline “%(title)s”?", title=brief.title or _("Untitled request")),
+                detail=_("The community is told why; a declined brief cannot be reopened."),
+                button=_("Decline"),
+                cancel=url_for("promotions.show", brief_id=brief_id),
+                carry=True,
+            )
     commands.run(
         lambda: services.transition(current_user, brief, BriefStatus(target), reason),
         done=_now_is,
@@ -104,6 +113,19 @@ def report(brief_id: int):
     form = ReportForm()
     if not form.validate():
         return _render_brief(_page(brief_id), 400, report_form=form)
+    today = utcnow().astimezone(site_zone()).date()
+    if brief.publish_until and today <= brief.publish_until and not confirmed():
+        return ask_first(
+            _("Report results before the publication window ends?"),
+            detail=_(
+                "The window runs until %(day)s. Reporting now takes today's figures and"
+                " closes the brief; later visits and sign-ups are not counted.",
+                day=format_date(brief.publish_until, "long"),
+            ),
+            button=_("Report results"),
+            cancel=url_for("promotions.show", brief_id=brief_id),
+            carry=True,
+        )
     outcome = commands.run(
         lambda: results.report_results(
             current_user, brief, form.report.data, form.lessons.data or ""
@@ -153,10 +175,16 @@ def asset(brief_id: int, asset_id: int):
     return response
 
 
-@bp.post("/<int:brief_id>/assets/<int:asset_id>/delete")
+@bp.route("/<int:brief_id>/assets/<int:asset_id>/delete", methods=["GET", "POST"])
 def remove_asset(brief_id: int, asset_id: int):
     brief = load_brief(brief_id, "promotions.edit")
     asset = _load_asset(brief, asset_id)
+    if request.method == "GET":
+        return ask_first(
+            _("Remove %(name)s?", name=asset.filename),
+            button=_("Remove file"),
+            cancel=url_for("promotions.show", brief_id=brief_id),
+        )
     commands.run(lambda: assets.remove_asset(brief, asset), done=_("File removed."))
     return redirect(url_for("promotions.show", brief_id=brief_id))
 
@@ -164,26 +192,69 @@ def remove_asset(brief_id: int, asset_id: int):
 # --- planned posts ---------------------------------------------------------------------
 
 
+def _post_form(brief: PromotionRequest, **kwargs) -> PlannedPostForm:
+    form = PlannedPostForm(**kwargs)
+    form.set_channels(brief.channels or channel_list.active_channels())
+    return form
+
+
+def _planned(form: PlannedPostForm) -> dict:
+    """The form's post, as the services take it: the time in the site's zone."""
+    return {
+        "channel": form.chosen_channel(),
+        "format": PostFormat(form.format.data),
+        "scheduled_at": form.scheduled_at.data.replace(tzinfo=site_zone()),
+        "notes": form.notes.data or "",
+    }
+
+
 @bp.post("/<int:brief_id>/posts")
 def add_post(brief_id: int):
     brief = load_brief(brief_id, "promotions.plan_posts")
-    form = PlannedPostForm()
-    channels = brief.channels or channel_list.active_channels()
-    form.channel.choices = [(c.id, c.name) for c in channels]
-    if not form.validate():
-        return _render_brief(_page(brief_id), 400, post_form=form)
-    channel = next(c for c in channels if c.id == form.channel.data)
-    scheduled_at = form.scheduled_at.data.replace(tzinfo=site_zone())
-    outcome = commands.run(
-        lambda: services.add_planned_post(
-            current_user, brief, channel, PostFormat(form.format.data), scheduled_at,
-            form.notes.data or "",
-        ),
-        done=_("Planned post added."),
-    )  # fmt: skip
-    if outcome.ok:
+    form = _post_form(brief)
+    if form.validate():
+        outcome = commands.run(
+            lambda: services.add_planned_post(current_user, brief, **_planned(form)),
+            done=_("Planned post added."),
+            form=form,
+        )
+        if outcome.ok:
+            return redirect(url_for("promotions.show", brief_id=brief_id) + "#posts")
+    return _render_brief(_page(brief_id), 400, post_form=form)
+
+
+@bp.route("/<int:brief_id>/posts/<int:post_id>/edit", methods=["GET", "POST"])
+def edit_post(brief_id: int, post_id: int):
+    brief = load_brief(brief_id, "promotions.plan_posts")
+    post = load_post(brief, post_id)
+    form = _post_form(brief, obj=None if request.method == "POST" else post)
+    if request.method == "GET":
+        form.channel.data = post.channel_id
+        form.scheduled_at.data = post.scheduled_at.astimezone(site_zone()).replace(tzinfo=None)
+    if form.validate_on_submit():
+        outcome = commands.run(
+            lambda: services.update_planned_post(current_user, post, **_planned(form)),
+            done=_("Planned post changed."),
+            form=form,
+        )
+        if outcome.ok:
+            return redirect(url_for("promotions.show", brief_id=brief_id) + "#posts")
+    page = render_template("promotions/planned_post.html", brief=brief, post=post, form=form)
+    return page, 400 if request.method == "POST" else 200  # here after a POST: refused
+
+
+@bp.route("/<int:brief_id>/posts/<int:post_id>/delete", methods=["GET", "POST"])
+def delete_post(brief_id: int, post_id: int):
+    """Asks first (a page, so it works without scripts), then deletes on POST."""
+    brief = load_brief(brief_id, "promotions.plan_posts")
+    post = load_post(brief, post_id)
+    if request.method == "POST":
+        commands.run(
+            lambda: services.delete_planned_post(current_user, post),
+            done=_("Planned post deleted."),
+        )
         return redirect(url_for("promotions.show", brief_id=brief_id) + "#posts")
-    return redirect(url_for("promotions.show", brief_id=brief_id))
+    return render_template("promotions/delete_planned_post.html", brief=brief, post=post)
 
 
 @bp.route("/<int:brief_id>/posts/<int:post_id>", methods=["GET", "POST"])

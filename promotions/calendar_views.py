@@ -8,9 +8,10 @@ from flask_login import current_user
 from core.bounds import query_day, query_int
 from core.models import utcnow
 from core.permissions import requires
+from core.zones import site_zone
 from promotions import channel_list, permissions, queries
 from promotions.models import PlannedPost
-from promotions.views import bp, site_zone
+from promotions.views import bp
 
 
 def _calendar_range(view: str, anchor: date) -> tuple[date, date, date, date]:
@@ -49,6 +50,8 @@ def calendar():
         anchor=anchor,
         weeks=[days[i : i + 7] for i in range(0, len(days), 7)],
         by_day=by_day,
+        # The narrow screen's list: the days that have posts, in order (a month's own only).
+        agenda=[d for d in days if d in by_day and (view == "week" or d.month == anchor.month)],
         previous=previous,
         following=following,
         channels=channel_list.all_channels(),

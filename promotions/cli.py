@@ -2,7 +2,7 @@
 
 import click
 from flask.cli import AppGroup
-from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from core import commands
 from promotions.at_risk import check_at_risk
@@ -19,5 +19,10 @@ def check_at_risk_command() -> None:
     with commands.cli_transaction():
         watched, newly = check_at_risk()
     click.echo(
-        _("%(watched)s briefs watched, %(newly)s newly at risk.", watched=watched, newly=newly)
+        ngettext(
+            "%(num)s brief watched, %(newly)s newly at risk.",
+            "%(num)s briefs watched, %(newly)s newly at risk.",
+            watched,
+            newly=newly,
+        )
     )

@@ -7,6 +7,7 @@ from decimal import Decimal
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from core.dates import day_of
 from promotions.models import (
     Audience,
     Channel,
@@ -86,11 +87,11 @@ def date_problems(fields: BriefFields, event_day: date | None, today: date) -> d
         if fields.publish_until and fields.publish_until > event_day:
             problems.setdefault(
                 "publish_until",
-                _("Publication must end by the event day (%(day)s).", day=event_day.isoformat()),
+                _("Publication must end by the event day (%(day)s).", day=day_of(event_day)),
             )
         if fields.publish_from and fields.publish_from > event_day:
             problems["publish_from"] = _(
-                "Publication must start before the event (%(day)s).", day=event_day.isoformat()
+                "Publication must start before the event (%(day)s).", day=day_of(event_day)
             )
         if fields.content_deadline and fields.content_deadline > event_day:
             problems.setdefault(

@@ -155,6 +155,7 @@ class BriefForm(FlaskForm):
     report_format = StringField(
         _l("How results are reported"),
         validators=[Length(max=300)],
+        filters=[one_line],
         description=_l("What you need back, e.g. figures on this page, a slide for the report."),
     )
     report_frequency = SelectField(
@@ -178,7 +179,11 @@ class BriefForm(FlaskForm):
 
 
 class PlannedPostForm(FlaskForm):
-    channel = SelectField(_l("Channel"), coerce=int, validators=[InputRequired()])
+    channel = SelectField(
+        _l("Channel"),
+        coerce=lambda value: int(value) if value not in (None, "") else None,
+        validators=[InputRequired(message=_l("Choose the channel."))],
+    )
     format = SelectField(_l("Format"), choices=FORMAT_CHOICES)
     scheduled_at = DateTimeLocalField(
         _l("Date and time"),
@@ -189,12 +194,20 @@ class PlannedPostForm(FlaskForm):
     notes = TextAreaField(_l("Notes"), validators=[Length(max=2000)], render_kw={"rows": 2})
     submit = SubmitField(_l("Add planned post"))
 
+    def set_channels(self, channels) -> None:
+        # A first empty choice: a required select must not start on a real channel.
+        self._channels = {channel.id: channel for channel in channels}
+        self.channel.choices = [CHOOSE] + [(c.id, c.name) for c in channels]
+
+    def chosen_channel(self):
+        return self._channels[self.channel.data]
+
 
 class PublicationForm(FlaskForm):
     published_url = URLField(
-        _l("Published at"),
+        _l("Published post's address"),
         validators=[DataRequired(), Length(max=500)],
-        description=_l("The post's address."),
+        description=_l("Where the post can be read, starting with https://."),
     )
     reach = IntegerField(_l("Reach"), validators=[Optional(), count_range()])
     reactions = IntegerField(_l("Reactions"), validators=[Optional(), count_range()])

@@ -34,7 +34,14 @@ from core.models import utcnow
 from core.permissions import is_smm
 from core.signals import event_registered, lead_created, member_joined, member_requested
 from core.site import external_url
-from promotions.models import Attribution, LinkVisit, PlannedPost, PromotionRequest, TrackedLink
+from promotions.models import (
+    Attribution,
+    Audience,
+    LinkVisit,
+    PlannedPost,
+    PromotionRequest,
+    TrackedLink,
+)
 from promotions.subjects import load_subject
 from promotions.workflow import PLANNING
 
@@ -57,11 +64,41 @@ def is_internal_path(path: str) -> bool:
     return not parts.scheme and not parts.netloc
 
 
+def leads_outsiders_to_community(brief: PromotionRequest, subject=None) -> bool:
+    """Whether the brief's links are for people outside the company about something that has
+    no page of its own they can open: a community achievement for an outside (or mixed)
+    audience, or an event for an outside one (employees register on the event's page)."""
+    subject = subject or load_subject(brief.subject_kind, brief.subject_id)
+    if subject is None:
+        return False
+    if subject.kind == "achievement":
+        return brief.audience in (Audience.EXTERNAL, Audience.BOTH)
+    return subject.kind == "event" and brief.audience == Audience.EXTERNAL
+
+
+def outsiders_meet_sign_in(brief: PromotionRequest) -> str | None:
+    """Why the brief's links lead outsiders to a page that asks them to sign in, if they do:
+    "community" (its community's public page is off) or "initiative" (the brief is for an
+    outside or mixed audience and the initiative it promotes is not public). The brief and
+    link forms say so, and how to change it."""
+    subject = load_subject(brief.subject_kind, brief.subject_id)
+    if subject is None:
+        return None
+    if subject.kind == "initiative":
+        public = getattr(subject.view_object, "is_public", False)
+        outsiders = brief.audience in (Audience.EXTERNAL, Audience.BOTH)
+        return "initiative" if outsiders and not public else None
+    if leads_outsiders_to_community(brief, subject) and not brief.community.public_page:
+        return "community"
+    return None
+
+
 def default_target(brief: PromotionRequest) -> str:
     """Where a brief's links lead unless SMM says otherwise: the promoted page.
 
-    A public initiative's links lead to its public page, which people outside
-    the company can open.
+    A public initiative's links lead to its public page, and links for outsiders about a
+    community's achievement (or event) to the community's public page when it is on: pages
+    people outside the company can open.
     """
     subject = load_subject(brief.subject_kind, brief.subject_id)
     with site_context():  # also from the CLI (the demo makes links)
@@ -70,6 +107,13 @@ def default_target(brief: PromotionRequest) -> str:
         thing = subject.view_object
         if subject.kind == "initiative" and getattr(thing, "is_public", False):
             return url_for("initiatives.public_show", initiative_id=thing.id)
+        community = subject.community
+        if (
+            community.public_page
+            and not community.is_archived
+            and leads_outsiders_to_community(brief, subject)
+        ):
+            return url_for("community.public_show", slug=community.slug)
         return url_for(subject.endpoint, **subject.values)
 
 

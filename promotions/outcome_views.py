@@ -104,6 +104,7 @@ def _render_outcome(brief: PromotionRequest, status: int = 200, errors: dict | N
         link_form=TrackedLinkForm(formdata=None) if plan else None,
         errors=errors or {},
         share_url=links.share_url,
+        sign_in_hint=plan and links.outsiders_meet_sign_in(brief),
     ), status
 
 

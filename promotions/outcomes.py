@@ -25,6 +25,7 @@ from events.models import Registration, RegistrationStatus
 from initiatives.models import (
     Lead,
     LeadKind,
+    counted_leads,
 )
 from promotions.links import LEAD, MEMBERSHIP, REGISTRATION
 from promotions.models import (
@@ -142,6 +143,7 @@ def _counted_attributions(request_ids: list[int]):
             earlier_mark.request_id == Attribution.request_id,
             earlier_mark.kind == LEAD,
             earlier_mark.id < Attribution.id,
+            counted_leads(earlier_lead),
             same_person,
         )
         .exists()
@@ -162,6 +164,7 @@ def _counted_attributions(request_ids: list[int]):
             Attribution.request_id.in_(request_ids),
             or_(Registration.id.is_(None), Registration.status != RegistrationStatus.CANCELLED),
             or_(Membership.id.is_(None), Membership.joined_at.is_not(None)),
+            or_(lead.id.is_(None), counted_leads(lead)),
         )
     )
 

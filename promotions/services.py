@@ -3,6 +3,7 @@
 
 from datetime import datetime
 
+from flask_babel import format_date
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -15,6 +16,7 @@ from core.extensions import db
 from core.models import utcnow
 from core.permissions import can, is_smm
 from core.signals import brief_changed
+from core.zones import site_zone
 from promotions.assets import add_asset
 from promotions.filing import (
     BriefFields,
@@ -144,7 +146,9 @@ def move_locked(
         brief.submitted_at = utcnow()
     if step.target == BriefStatus.SCHEDULED and not brief.posts:
         raise DomainError(_("A brief is scheduled once it has planned posts."))
-    if step.target == BriefStatus.ACCEPTED:
+    if step.source == BriefStatus.SCHEDULED and step.target == BriefStatus.ACCEPTED and brief.posts:
+        raise DomainError(_("A brief with planned posts stays scheduled."))
+    if step.source == BriefStatus.SUBMITTED and step.target == BriefStatus.ACCEPTED:
         brief.assignee = actor
     previous = brief.status
     brief.status = step.target
@@ -207,10 +211,7 @@ def add_planned_post(
     """A post on the calendar; the first one schedules an accepted brief. Takes the brief's
     lock first."""
     brief = lock_row(PromotionRequest, brief.id)
-    if not can(actor, "promotions.plan_posts", brief):
-        raise DomainError(_("Posts are planned by SMM once the brief is accepted."))
-    if not channel.active:
-        raise DomainError(_("This channel is no longer in use."))
+    _check_post_plan(actor, brief, channel, scheduled_at)
     post = PlannedPost(
         channel=channel,
         format=PostFormat(format),
@@ -223,6 +224,62 @@ def add_planned_post(
     if brief.status == BriefStatus.ACCEPTED:
         move_locked(actor, brief, BriefStatus.SCHEDULED)
     return post
+
+
+def update_planned_post(
+    actor,
+    post: PlannedPost,
+    channel: Channel,
+    format: PostFormat,
+    scheduled_at: datetime,
+    notes: str = "",
+) -> PlannedPost:
+    """Move a planned post to another channel, format or time before it is published."""
+    brief = lock_row(PromotionRequest, post.request_id)
+    _check_post_plan(actor, brief, channel, scheduled_at)
+    _check_not_published(post)
+    post.channel, post.format = channel, PostFormat(format)
+    post.scheduled_at, post.notes = scheduled_at, notes.strip()
+    db.session.flush()
+    return post
+
+
+def delete_planned_post(actor, post: PlannedPost) -> None:
+    """Take a post off the calendar; without posts, a scheduled brief is accepted again."""
+    brief = lock_row(PromotionRequest, post.request_id)
+    if not can(actor, "promotions.plan_posts", brief):
+        raise DomainError(_("Posts are planned by SMM once the brief is accepted."))
+    _check_not_published(post)
+    brief.posts.remove(post)
+    db.session.delete(post)
+    db.session.flush()
+    if brief.status == BriefStatus.SCHEDULED and not brief.posts:
+        move_locked(actor, brief, BriefStatus.ACCEPTED, notify=False)
+
+
+def _check_post_plan(actor, brief: PromotionRequest, channel: Channel, scheduled_at: datetime):
+    if not can(actor, "promotions.plan_posts", brief):
+        raise DomainError(_("Posts are planned by SMM once the brief is accepted."))
+    if not channel.active:
+        raise DomainError(_("This channel is no longer in use."), "channel")
+    # The window is in days of the site's zone, as the brief's form shows them.
+    day = scheduled_at.astimezone(site_zone()).date()
+    if (brief.publish_from and day < brief.publish_from) or (
+        brief.publish_until and day > brief.publish_until
+    ):
+        raise DomainError(
+            _(
+                "Plan the post within the publication window, %(start)s – %(end)s.",
+                start=format_date(brief.publish_from, "medium") if brief.publish_from else "…",
+                end=format_date(brief.publish_until, "medium") if brief.publish_until else "…",
+            ),
+            "scheduled_at",
+        )
+
+
+def _check_not_published(post: PlannedPost) -> None:
+    if post.status == PostStatus.PUBLISHED:
+        raise DomainError(_("This post is published already: its figures stay with the brief."))
 
 
 def record_publication(

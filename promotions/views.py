@@ -3,20 +3,20 @@ loading a brief for a page. The pages themselves: request_views (the request for
 brief_views (the brief and its planned posts), queue_views (the queue),
 calendar_views, channel_views, outcome_views."""
 
-from zoneinfo import ZoneInfo
-
-from flask import Blueprint, abort, current_app, url_for
+from flask import Blueprint, abort, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
 
 from community.views import register_community_section
 from core.extensions import db
 from core.navigation import add_nav_item
 from core.permissions import require
 from events.page_actions import register_event_action
+from initiatives.lead_sources import register_source_labeller
 from initiatives.page_actions import register_initiative_action
 from promotions import permissions, queries
-from promotions.models import BriefStatus, PlannedPost, PromotionRequest
+from promotions.models import BriefStatus, Channel, PlannedPost, PromotionRequest, TrackedLink
 from promotions.subjects import kind_label
 from promotions.workflow import STATUS_LABELS
 
@@ -51,6 +51,23 @@ def _request_button(kind: str):
 
 register_event_action(_request_button("event"))
 register_initiative_action(_request_button("initiative"))
+
+
+def _tracked_link_labels(sources: set[str]) -> dict[str, str]:
+    """A lead that came through a tracked link: the link's channel and brief, not its code."""
+    rows = db.session.execute(
+        select(TrackedLink.code, Channel.name, PromotionRequest.title)
+        .join(Channel, Channel.id == TrackedLink.channel_id)
+        .join(PromotionRequest, PromotionRequest.id == TrackedLink.request_id)
+        .where(TrackedLink.code.in_(sources))
+    ).all()
+    return {
+        code: _("%(channel)s · %(brief)s", channel=channel, brief=title or _("Untitled request"))
+        for code, channel, title in rows
+    }
+
+
+register_source_labeller(_tracked_link_labels)
 
 
 @bp.app_template_global()
@@ -89,7 +106,3 @@ def load_post(brief: PromotionRequest, post_id: int) -> PlannedPost:
     if post.request_id != brief.id:
         abort(404)
     return post
-
-
-def site_zone() -> ZoneInfo:
-    return ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE", "UTC"))

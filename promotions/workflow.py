@@ -31,9 +31,10 @@ TRANSITIONS = [
     Transition(S.SUBMITTED, S.ACCEPTED, SMM, _l("Accept")),
     Transition(S.SUBMITTED, S.CHANGES_REQUESTED, SMM, _l("Request changes"), needs_reason=True),
     Transition(S.SUBMITTED, S.DECLINED, SMM, _l("Decline"), needs_reason=True),
-    Transition(S.ACCEPTED, S.CHANGES_REQUESTED, SMM, _l("Request changes"), needs_reason=True),
-    Transition(S.ACCEPTED, S.DECLINED, SMM, _l("Decline"), needs_reason=True),
+    # Accepting commits SMM to the brief: what follows is planning posts, not a second decision.
     Transition(S.ACCEPTED, S.SCHEDULED, SMM, _l("Add planned post"), automatic=True),
+    # Deleting the last planned post takes a scheduled brief back to planning.
+    Transition(S.SCHEDULED, S.ACCEPTED, SMM, _l("Delete planned post"), automatic=True),
     Transition(S.SCHEDULED, S.RUNNING, SMM, _l("Start the campaign")),
     Transition(S.RUNNING, S.REPORTED, SMM, _l("Report results")),
     Transition(S.REPORTED, S.CLOSED, SMM, _l("Close")),

@@ -18,6 +18,7 @@ from initiatives.models import (
     InitiativeStatus,
     ItemStatus,
     Lead,
+    counted_leads,
 )
 from reports.percent import share
 from reports.periods import Period, within
@@ -216,7 +217,7 @@ def initiative_progress(community: Community, period: Period) -> list[Initiative
                 func.count(case((Lead.created_at >= period.starts_at, 1))),
                 func.count(),
             )
-            .where(Lead.initiative_id.in_(ids), Lead.created_at < period.ends_at)
+            .where(Lead.initiative_id.in_(ids), Lead.created_at < period.ends_at, counted_leads())
             .group_by(Lead.initiative_id)
         )
     }
@@ -263,6 +264,6 @@ def lead_figures(community: Community, periods: list[Period]) -> list[LeadFigure
         select(*columns)
         .select_from(Lead)
         .join(Initiative, Initiative.id == Lead.initiative_id)
-        .where(Initiative.community_id == community.id)
+        .where(Initiative.community_id == community.id, counted_leads())
     ).one()
     return [LeadFigures(row[2 * i], row[2 * i + 1]) for i in range(len(periods))]

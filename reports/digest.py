@@ -23,7 +23,7 @@ from promotions.models import BriefStatus, PromotionRequest
 from reports.members import MembershipFigures, membership_figures
 from reports.periods import Period
 
-register_email_kind("digest", _l("A weekly digest of the communities I lead"))
+register_email_kind("digest", _l("A weekly digest of the communities I lead"), audience="leaders")
 
 WAITING_FOR_THE_COMMUNITY = (BriefStatus.DRAFT, BriefStatus.CHANGES_REQUESTED)
 

@@ -22,8 +22,8 @@ class PeriodForm(FlaskForm):
         ],
         default="month",
     )
-    month = StringField(_l("Month"), render_kw={"type": "month", "placeholder": "2026-10"})
-    week = StringField(_l("Week"), render_kw={"type": "week", "placeholder": "2026-W43"})
+    month = StringField(_l("Month"), render_kw={"type": "month"})
+    week = StringField(_l("Week"), render_kw={"type": "week"})
     start = StringField(_l("From"), render_kw={"type": "date"})
     end = StringField(_l("To"), render_kw={"type": "date"})
 

@@ -12,7 +12,7 @@ from community.history import joined_before, left_before, member_at
 from community.models import Community, Membership
 from core.extensions import db
 from events.models import Event, Registration
-from initiatives.models import Initiative, Lead
+from initiatives.models import Initiative, Lead, counted_leads
 from promotions.models import BriefComment, PromotionRequest
 from reports.percent import percent_change
 from reports.periods import Period, within
@@ -114,7 +114,8 @@ def _activity(start: datetime, end: datetime, community_ids: list[int] | None):
     attended = part(*to_event, Event.community_id, Registration.user_id, Event.starts_at,
                     Registration.attended.is_(True))  # fmt: skip
     leads = part(Lead, Initiative, Initiative.id == Lead.initiative_id,
-                 Initiative.community_id, Lead.user_id, Lead.created_at)  # fmt: skip
+                 Initiative.community_id, Lead.user_id, Lead.created_at,
+                 counted_leads())  # fmt: skip
     comments = part(BriefComment, PromotionRequest, PromotionRequest.id == BriefComment.request_id,
                     PromotionRequest.community_id, BriefComment.author_id,
                     BriefComment.created_at)  # fmt: skip

@@ -4,6 +4,7 @@ from flask import Blueprint, current_app, render_template, request
 from flask_limiter.util import get_remote_address
 from flask_login import current_user
 
+import search.conversation_documents  # noqa: F401  (registers conversations' posts)
 import search.documents  # noqa: F401  (registers the kinds of document)
 import search.tracking  # noqa: F401  (keeps the index in step with commits)
 from core.bounds import page_number

@@ -71,8 +71,10 @@ def test_bad_new_passwords_are_explained(client, data, message):
 
 def test_password_reset_cannot_be_turned_off_in_email_settings(world, login):
     member = world.users["member"]
-    login(member).post("/me/email", data={})
-    assert "account" in mail.wanted_kinds(member)
+    page = login(member).get("/notifications/settings").get_data(as_text=True)
+    assert 'name="account"' not in page and "always come" in page
+    login(member).post("/notifications/settings", data={"account": "off"})
+    assert mail.email_user(member, "account", "password_reset", link="x") is not None
 
 
 def test_a_reset_link_used_twice_at_once_changes_the_password_once(app):

@@ -31,7 +31,7 @@ def audit_rows(client, **filters) -> list[str]:
     page = client.get("/admin/audit", query_string=filters)
     assert page.status_code == 200
     body = page.get_data(as_text=True)
-    rows = re.findall(r"<tr>\s*<td>(.*?)</tr>", body, flags=re.S)
+    rows = re.findall(r"<tr>\s*(<td.*?)</tr>", body, flags=re.S)
     return [re.sub(r"<[^>]+>|\s+", " ", row).strip() for row in rows]
 
 

@@ -36,6 +36,9 @@ def test_benchmark_runs_and_prints_its_tables(tmp_path):
         "catalog page",
         "brief queue (SMM)",
         "search",
+        "home",
+        "conversation list",
+        "1,000-reply thread",
     ):
         assert page in output, output  # fmt: skip
     assert "Burst: 12 people press Register at once for 4 seats" in output
@@ -76,6 +79,12 @@ def test_large_data_holds_every_kind_in_proportion(app):
     assert count(TrackedLink) == published >= 1
     assert count(LinkVisit) >= count(TrackedLink)
     assert count(Attribution) >= 1
+    # Conversations: some in every community, and one thread of 1,000 replies.
+    from conversations.models import Post, Reply
+
+    assert count(Post) >= 10 and count(Reply) == 1000
+    thread = db.session.execute(select(Post).where(Post.reply_count == 1000)).scalar_one()
+    assert thread.kind == "question"
     kinds = db.session.execute(select(Attribution.kind, Attribution.object_id)).all()
     assert len(set(kinds)) == len(kinds)
     smm = db.session.execute(select(User).where(User.email == "smm@example.com")).scalar_one()
@@ -89,3 +98,33 @@ def test_registrations_cut_by_a_small_pool_go_to_events_with_room():
     assert sizes[0] == 20 and sizes[3] == 5
     assert sum(sizes) == 100 and all(s <= c for s, c in zip(sizes, [20, 100, 100, 5], strict=True))
     assert within_caps([10, 10], caps=[3, 4], total=20) == [3, 4]  # no room left: stop
+
+
+def test_large_data_gives_each_person_one_interest_lead_per_initiative(app):
+    """Many leads over few people: "I'm in" is one lead per employee and initiative, as the
+    unique index (uq_leads_interest_user) demands of the bulk insert too."""
+    import random
+
+    from sqlalchemy import func, select
+
+    from core.extensions import db
+    from core.models import utcnow
+    from demo.large import LargeSite, bulk_insert
+    from demo.large_initiatives import seed_initiatives
+    from initiatives.models import Lead
+    from tests.conftest import make_community, make_user
+
+    people = [make_user(f"p{i}@example.com", f"Person {i}") for i in range(3)]
+    community = make_community(people[0])
+    site = LargeSite(rng=random.Random(5), now=utcnow(), user_ids=[p.id for p in people],
+                     community_ids=[community.id], factor=0.02)  # fmt: skip
+    site.members_by_community[community.id] = site.user_ids
+    site.leaders_by_community[community.id] = people[0].id
+    seed_initiatives(site, bulk_insert)
+
+    interest = select(Lead.initiative_id, Lead.user_id).where(
+        Lead.kind == "interest", Lead.user_id.is_not(None)
+    )
+    rows = db.session.execute(interest).all()
+    assert len(rows) == len(set(rows)) >= 1
+    assert db.session.execute(select(func.count()).select_from(Lead)).scalar_one() == 200

@@ -1,5 +1,7 @@
 """Community pages and forms as people use them, bad input included."""
 
+import re
+
 import pytest
 from sqlalchemy import func, select
 
@@ -98,6 +100,23 @@ def test_community_page_shows_members_leaders_and_growth(world, login):
     assert "Lena Leader" in text and "Max Member" in text
     assert "2 members" in text and "in the last 30 days" in text
     assert ">Join<" in text
+
+
+def test_the_growth_chart_follows_the_commit_that_changes_it(world, login):
+    """The growth figure and its drawn chart are kept (core/figures.py, core/charts.py):
+    the commit of a join makes the next view count and draw again, on either database."""
+    client = login(world.users["employee"])
+    url = f"/communities/{world.community.slug}"
+
+    def members_drawn() -> list[str]:
+        db.session.remove()  # each view in a transaction of its own, as when served
+        text = client.get(url).get_data(as_text=True)
+        return re.findall(r"<title>[^<]*: (\d+)</title>", text)
+
+    for _view in range(3):  # the versions start, the figure is kept, then used
+        assert members_drawn()[-1] == "2"
+    client.post(f"{url}/join")
+    assert members_drawn()[-1] == "3"
 
 
 def test_approval_community_offers_request_to_join(world, login):

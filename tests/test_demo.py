@@ -96,3 +96,28 @@ def test_large_data_markdown_is_stored_rendered(app):
 
     seed_large(random.Random(1), users=60, communities=6, memberships=120)
     assert assert_markdown_is_stored_rendered() > 6
+
+
+def test_seed_demo_gives_a_few_communities_a_logo_and_a_cover(app, tmp_path, monkeypatch):
+    from community import pictures
+    from demo.pictures import DEMO_PICTURES, seed_community_pictures
+    from tests.conftest import build_world
+
+    monkeypatch.setitem(app.config, "UPLOAD_DIR", str(tmp_path / "uploads"))
+    world = build_world()  # "project-managers" is one of the demo's communities
+    seed_community_pictures(world.users["admin"])
+    pm = services.get_community_by_slug("project-managers")
+    assert "project-managers" in DEMO_PICTURES
+    for which in ("logo", "cover"):
+        assert pictures.picture_path(pm, which).is_file()
+    assert services.get_community_by_slug("qa-guild").logo_file is None  # initials instead
+
+
+def test_seed_demo_puts_pictures_on_the_book_sales_announcement(runner, app, tmp_path, monkeypatch):
+    from conversations.models import Post
+    from demo.pictures import BOOK_SALE_POST
+
+    monkeypatch.setitem(app.config, "UPLOAD_DIR", str(tmp_path / "uploads"))
+    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+    post = db.session.execute(select(Post).where(Post.title == BOOK_SALE_POST)).scalar_one()
+    assert len(post.images) == 2

@@ -122,9 +122,30 @@ def test_event_times_are_in_the_readers_zone_not_the_senders(world, site, app):
     _text, html = parts(parsed(queued))
     assert "(UTC)" in html and "America/New_York" not in html
 
-    leader.timezone = "Asia/Tokyo"  # the zone a person chooses (profiles: User.timezone)
+    leader.time_zone = "Asia/Tokyo"  # the zone a person chooses in their settings
+    db.session.commit()
     _text, html = parts(parsed(mail.email_user(leader, "events", "event_reminder", event=event)))
     assert "(Asia/Tokyo)" in html
+
+
+def test_a_person_s_zone_chosen_in_settings_reaches_their_e_mail(world, site, app, login):
+    """Through the settings form, as a person would: the column the form writes is the
+    one the e-mail reads (a stale, unknown zone falls back to the site's)."""
+    member = world.users["member"]
+    client = login(member)
+    response = client.post("/me/profile", data={
+        "display_name": "Max Member", "time_zone": "America/New_York", "locale": "en",
+    })  # fmt: skip
+    assert response.status_code == 302
+    event = make_event(world.users["leader"], world.community, title="Retro")
+    member = db.session.get(type(member), member.id)
+    _text, html = parts(parsed(mail.email_user(member, "events", "event_reminder", event=event)))
+    assert "(America/New_York)" in html
+
+    member.time_zone = "Mars/Olympus_Mons"  # a zone the tz database no longer knows
+    db.session.commit()
+    _text, html = parts(parsed(mail.email_user(member, "events", "event_reminder", event=event)))
+    assert "(UTC)" in html
 
 
 def test_the_whole_message_arrives_through_smtp_with_its_calendar(world, inbox, site):
@@ -157,7 +178,8 @@ def test_every_message_arrives_whole_through_smtp(world, inbox, site):
     assert {m["Message-ID"] for m in inbox.messages} >= set(expected)
     assert all(message_id.count(">") == 1 for message_id in expected)  # not "example.com>>"
     notification = next(m for m in inbox.messages if "You are now a member" in m["Subject"])
-    assert notification["List-Unsubscribe"] == f"<{SITE}/notifications/settings>"
+    assert notification["List-Unsubscribe"].startswith(f"<{SITE}/notifications/unsubscribe/")
+    assert notification["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
 
 
 def test_every_html_message_extends_the_one_base_template():

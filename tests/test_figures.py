@@ -2,6 +2,7 @@
 
 import sys
 import threading
+from collections.abc import Callable
 
 import pytest
 import redis
@@ -43,27 +44,95 @@ class Counter:
 
 @pytest.fixture
 def keeping(app):
-    """Figures are kept on PostgreSQL only (core/figures.py says why)."""
-    if db.engine.dialect.name != "postgresql":
-        pytest.skip("SQLite keeps no figures")
+    """Figures are kept on both databases (the SQLite rule is tested below)."""
 
 
-def test_on_sqlite_every_figure_is_counted_afresh(app):
+def _meanwhile(app, change: Callable[[], object]) -> None:
+    """`change`, made and committed by another connection (a second worker), waited for."""
+
+    def run():
+        with app.app_context():
+            change()
+            db.session.commit()
+            db.session.remove()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join()
+
+
+def _join(user_id: int, community_id: int) -> None:
+    communities.join_community(db.session.get(User, user_id),
+                               db.session.get(Community, community_id))  # fmt: skip
+
+
+def test_on_sqlite_a_figure_is_kept_only_from_a_transaction_begun_after_its_versions(app):
+    """SQLite reads a transaction from the snapshot its first read took: a figure counted
+    in a transaction that began before the commit that set its version is not kept."""
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("about SQLite")
+    community = _started(make_community(make_user("lena@example.com")))
+    newcomer_id, community_id = make_user("max@example.com").id, community.id
+    counter = Counter()
+    assert _kept(community, counter) == {"computed": 1}
+    assert _kept(community, counter) == {"computed": 1}  # kept from the first transaction
+
+    db.session.commit()
+    db.session.get(Community, community_id)  # this transaction begins, and reads
+
+    _meanwhile(app, lambda: _join(newcomer_id, community_id))
+    # The join's version is newer than this transaction's BEGIN: counted, not kept.
+    assert _kept(community, counter, new_request=False) == {"computed": 2}
+    assert _kept(community, counter, new_request=False) == {"computed": 3}
+    assert _kept(community, counter) == {"computed": 4}  # a new transaction keeps it
+    assert _kept(community, counter) == {"computed": 4}
+
+
+def test_on_sqlite_a_transaction_begun_before_the_store_was_emptied_keeps_nothing(app):
+    """forget_all (a restore) starts a new epoch: a transaction that began before it still
+    reads the old rows, so it must not start versions as of its BEGIN and keep them."""
     if db.engine.dialect.name != "sqlite":
         pytest.skip("about SQLite")
     community = make_community(make_user("lena@example.com"))
+    community_id = community.id
     counter = Counter()
-    assert [_kept(community, counter), _kept(community, counter)] == [
-        {"computed": 1}, {"computed": 2},
-    ]  # fmt: skip
+    _kept(community, counter)
+    db.session.commit()
+    db.session.get(Community, community_id)  # this transaction begins, and reads
+
+    _meanwhile(app, figures.forget_all)
+    assert _kept(community, counter, new_request=False) == {"computed": 2}
+    assert _kept(community, counter, new_request=False) == {"computed": 3}  # not kept
+    assert _kept(community, counter) == {"computed": 4}
+    assert _kept(community, counter) == {"computed": 4}
 
 
-def _kept(community, counter, name="members"):
+def test_a_version_of_an_earlier_boot_was_set_before_any_transaction_of_this_one():
+    earlier_boot = "0" * 32
+    assert figures._set_before([f"{earlier_boot}.ffffffffffff.abc"], 10)
+    assert not figures._set_before([figures._new_version()], 10)
+    assert not figures._set_before(["no-time-in-it"], 10**30)
+
+
+def _started(*communities):
+    """Their versions set, in a request of their own (on SQLite a figure is kept only by
+    a later transaction than the one that starts the versions)."""
+    for community in communities:
+        figures.kept("community", community.id, "start", lambda: None)
+    db.session.commit()
+    return communities[0] if len(communities) == 1 else communities
+
+
+def _kept(community, counter, name="members", *, new_request=True):
+    """The figure as a request would see it: in a transaction of its own (SQLite keeps a
+    figure only from a transaction that began after its versions were set)."""
+    if new_request:
+        db.session.commit()
     return figures.kept("community", community.id, name, counter)
 
 
 def test_a_figure_is_computed_once_while_nothing_changes(app, keeping):
-    community = make_community(make_user("lena@example.com"))
+    community = _started(make_community(make_user("lena@example.com")))
     counter = Counter()
     assert _kept(community, counter) == {"computed": 1}
     assert _kept(community, counter) == {"computed": 1}
@@ -84,13 +153,14 @@ def test_a_committed_change_in_the_scope_counts_again_and_leaves_others_kept(app
 
 
 def test_the_changing_transaction_sees_its_own_rows_and_a_rollback_changes_nothing(app, keeping):
-    community = make_community(make_user("lena@example.com"))
+    community = _started(make_community(make_user("lena@example.com")))
     newcomer = make_user("max@example.com")
     counter = Counter()
     _kept(community, counter)
 
     communities.join_community(newcomer, community)
-    assert _kept(community, counter) == {"computed": 2}  # not yet committed: counted anew
+    # Not yet committed: counted anew.
+    assert _kept(community, counter, new_request=False) == {"computed": 2}
     db.session.rollback()
 
     assert _kept(community, counter) == {"computed": 1}  # the kept one still holds
@@ -139,17 +209,8 @@ def test_a_figure_counted_while_a_change_commits_is_not_used_after_it(app, keepi
     newcomer_id = make_user("max@example.com").id
     community_id = community.id
 
-    def join_meanwhile():
-        with app.app_context():
-            communities.join_community(db.session.get(User, newcomer_id),
-                                       db.session.get(Community, community_id))  # fmt: skip
-            db.session.commit()
-            db.session.remove()
-
     def count_while_someone_joins():
-        thread = threading.Thread(target=join_meanwhile)
-        thread.start()
-        thread.join()
+        _meanwhile(app, lambda: _join(newcomer_id, community_id))
         return "counted before the join"
 
     assert figures.kept("community", community_id, "members", count_while_someone_joins) == (
@@ -217,8 +278,10 @@ def test_with_redis_a_change_made_in_one_process_is_seen_by_the_other(app, keepi
     newcomer_id = make_user("max@example.com").id
     counter = Counter()
     with reader.app_context():
-        assert figures.kept("community", community_id, "members", counter) == {"computed": 1}
-        assert figures.kept("community", community_id, "members", counter) == {"computed": 1}
+        figures.kept("community", community_id, "start", lambda: None)  # starts the versions
+    for _request in range(2):
+        with reader.app_context():
+            assert figures.kept("community", community_id, "members", counter) == {"computed": 1}
     with writer.app_context():
         communities.join_community(db.session.get(User, newcomer_id),
                                    db.session.get(Community, community_id))  # fmt: skip

@@ -1,9 +1,12 @@
 """Home at "/": each section for each role, visitors' welcome, the query budget."""
 
+import re
+
 import pytest
+from sqlalchemy import select
 
 from community import services as communities
-from community.models import CommunityKind
+from community.models import Community, CommunityKind
 from core.extensions import db
 from events.models import Registration
 from initiatives import catalog_items, editing, reservations
@@ -61,7 +64,7 @@ def home_world(extra: int = 0):
     )  # fmt: skip, the newest thing: both kinds are on the news's first page
     for _ in range(1 + extra):
         brief_in(BriefStatus.SUBMITTED, leader, smm, world.community)
-    plan_post(smm, brief_in(BriefStatus.ACCEPTED, leader, smm, world.community), days=2)
+    plan_post(smm, brief_in(BriefStatus.ACCEPTED, leader, smm, world.community), days=6)
     db.session.commit()
     world.objects.update(catalog=catalog, book=book, past=past, soon=soon)
     return world
@@ -124,6 +127,17 @@ def test_member_coming_up_seat_and_reservation_with_what_to_do(app, home):
     assert "Nothing needs you" in page
 
 
+def test_an_archived_communitys_seats_and_books_leave_coming_up(app, home):
+    """An archived community closes for its members (its pages are 404 for them): home
+    offers no link nor "Cancel reservation" that leads there."""
+    communities.archive_community(home.users["admin"], home.community)
+    db.session.commit()
+    page = page_of(app, home, "member")
+    coming_up = page.split('id="coming-heading"', 1)[1].split("</section>", 1)[0]
+    assert "Book club" not in coming_up and "Reserved for you" not in coming_up
+    assert "Nothing coming up." in coming_up
+
+
 def test_employee_sees_waitlist_position(app, home):
     assert "Waitlist, position 1" in page_of(app, home, "employee")
 
@@ -151,10 +165,23 @@ def test_news_lists_my_communities_events_and_initiatives_newest_first(app, home
     assert "Charity Book Sale" in news
 
 
-def test_news_is_paged(app):
+def test_news_is_paged_newer_and_older_without_counting_it_all(app):
     world = home_world(extra=12)
-    page = page_of(app, world, "member")
-    assert "page=2" in page
+    client = world.client_for(app, "member")
+
+    def news(page: int) -> tuple[str, list[str]]:
+        text = client.get("/", query_string={"page": page}).get_data(as_text=True)
+        shown = text[text.index("New in my communities") : text.index("You might join")]
+        return shown, re.findall(r'<li class="list-group-item">\s*<span class="badge[^>]*>', shown)
+
+    first, first_items = news(1)
+    assert len(first_items) == 10 and ">Older</a>" in first and ">Newer</a>" not in first
+    assert 'href="/?page=2"' in first
+    second, second_items = news(2)
+    assert ">Newer</a>" in second and 'href="/?page=1"' in second
+    beyond, beyond_items = news(99)
+    assert beyond_items == [] and ">Older</a>" not in beyond and ">Newer</a>" in beyond
+    assert "Nothing new yet" not in beyond  # only a first page with nothing says so
 
 
 def test_suggestions_are_communities_of_my_kinds_i_am_not_in(app, home):
@@ -163,6 +190,26 @@ def test_suggestions_are_communities_of_my_kinds_i_am_not_in(app, home):
     assert "Testers" in suggested and "QA Guild" in suggested
     assert "We test things." in suggested and "**" not in suggested
     assert "Project Managers" not in suggested
+
+
+def test_suggestions_follow_the_commit_that_makes_a_community_livelier(app, home):
+    """Liveliness is kept for everyone (home/news.py): a join anywhere counts it again."""
+    client = home.client_for(app, "member")
+
+    def suggested() -> list[str]:
+        db.session.remove()  # each view in a transaction of its own, as when served
+        page = client.get("/").get_data(as_text=True)
+        shown = page[page.index("You might join") :]
+        return sorted((name for name in ("QA Guild", "Testers") if name in shown), key=shown.index)
+
+    order = suggested()
+    for _view in range(3):  # the versions start, the figure is kept, then used
+        assert suggested() == order and len(order) == 2
+    quieter = db.session.execute(select(Community).where(Community.name == order[-1])).scalar_one()
+    for n in range(4):  # events held or planned make a community livelier
+        make_event(home.users["leader"], quieter, title=f"Meetup {n}")
+    db.session.commit()
+    assert suggested()[0] == order[-1]
 
 
 def test_empty_sections_say_something_useful(app, world):

@@ -28,6 +28,9 @@ EXAMPLES_PER_FORM = 12
 NEVER_SUBMITTED = {"csrf_token"}
 # Forms that end the session would sign the fuzzing role out for the rest of the run.
 SKIPPED_ACTIONS = ("/signout", "/signout/everywhere")
+# Admins' site-wide pages list every community's items by design (the site-wide moderation
+# queue); their forms are the community pages' own, fuzzed from there.
+SITE_WIDE_PAGES = {"conversations.site_moderation_queue"}
 
 HOSTILE_TEXT = [
     "", " ", "\t\r\n", "x" * 100_000, "\u202egnp.exe", "👩‍💻🦄" * 50, "\u0007\u001b[31m",
@@ -134,7 +137,7 @@ def test_every_form_survives_hostile_input(app, role, capsys):
     client = world.client_for(app, role)
     forms: dict[tuple, dict] = {}
     for case in all_cases():
-        if case.method != "GET" or case.expect[role] != ALLOWED:
+        if case.method != "GET" or case.expect[role] != ALLOWED or case.endpoint in SITE_WIDE_PAGES:
             continue
         with app.test_request_context():
             path = url_for(case.endpoint, **case.url_args(world))

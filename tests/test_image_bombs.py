@@ -216,6 +216,24 @@ def test_a_photo_taken_sideways_is_kept_upright(catalog, client, uploads):
         assert kept.size == (300, 400)
 
 
+@pytest.mark.parametrize("broken_tag", [0x011F, 0x0109], ids=["rational", "short"])
+def test_a_sideways_photo_with_a_broken_exif_block_is_kept_upright(
+    catalog, client, uploads, broken_tag
+):
+    """Another tag holding text where the standard wants a number (a camera's slip, or
+    anyone's few edited bytes) leaves the orientation readable: the photo is kept, turned
+    (Pillow's exif_transpose writes the whole block back and fails on it: a 500)."""
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    exif[0x010F] = "Cam"  # Make: text, as it should be
+    raw = exif.tobytes().replace(b"\x01\x0f\x00\x02", struct.pack(">HH", broken_tag, 2))
+    buffer = BytesIO()
+    Image.new("RGB", (400, 300), "teal").save(buffer, format="JPEG", exif=raw)
+    assert offer(client, catalog, buffer.getvalue(), "cover.jpg").status_code == 302
+    with Image.open(stored_cover(uploads)) as kept:
+        assert kept.size == (300, 400) and not kept.getexif()
+
+
 @pytest.mark.parametrize("fmt", ["JPEG", "PNG", "WEBP"])
 def test_a_truncated_image_is_explained_beside_the_field(catalog, client, fmt):
     buffer = BytesIO()

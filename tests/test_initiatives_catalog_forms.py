@@ -9,13 +9,15 @@ from werkzeug.datastructures import FileStorage
 from werkzeug.test import stream_encode_multipart
 
 from core.extensions import db
-from initiatives import catalog_items, participants, reservations
+from initiatives import participants, reservations
 from initiatives.models import CatalogItem, ItemStatus
 from tests.conftest import make_user
 from tests.test_initiatives_support import (  # noqa: F401  (fixtures)
     catalog_fixture,
+    confirm_reserved,
     count,
     image_file,
+    reserve,
     uploads_fixture,
 )
 
@@ -76,7 +78,7 @@ def test_a_fourth_reservation_is_refused_with_the_limit_and_in_ukrainian(catalog
 
 def test_an_exchanged_book_cannot_be_requested_from_its_page(catalog, login):
     item = catalog.offer()
-    catalog_items.confirm_donation(catalog.leader, catalog.initiative, item.id, 300)
+    confirm_reserved(catalog.leader, catalog.initiative, item.id, 300)
     db.session.commit()
     url = f"/initiatives/{catalog.initiative.id}/items/{item.id}/request"
     response = login(catalog.employee).post(url, data={"pledged": "300"})
@@ -84,16 +86,29 @@ def test_an_exchanged_book_cannot_be_requested_from_its_page(catalog, login):
     assert "This book is not available." in _field_feedback(response.text, "pledged")
     db.session.expire_all()
     item = db.session.get(CatalogItem, item.id)
-    assert (item.status, item.reserved_by_user_id) == (ItemStatus.EXCHANGED, None)
+    assert (item.status, item.reserved_by_user_id) == (ItemStatus.EXCHANGED, catalog.leader.id)
 
 
 @pytest.mark.parametrize("amount", ["-1", "0", "5000000", "abc", "NaN", "1e309"])
 def test_confirm_refuses_bad_amounts(catalog, login, amount):
     item = catalog.offer()
+    reserve(catalog, item, user=catalog.employee)
     response = login(catalog.leader).post(
         f"/initiatives/{catalog.initiative.id}/items/{item.id}/confirm", data={"amount": amount}
     )
     assert response.status_code == 400
+    assert db.session.get(CatalogItem, item.id).status == ItemStatus.RESERVED
+
+
+def test_confirming_a_donation_for_a_book_nobody_requested_is_refused(catalog, login):
+    item = catalog.offer()
+    response = login(catalog.leader).post(
+        f"/initiatives/{catalog.initiative.id}/items/{item.id}/confirm",
+        data={"amount": "300"},
+        follow_redirects=True,
+    )
+    assert "Only a reserved book can be exchanged" in response.text
+    db.session.expire_all()
     assert db.session.get(CatalogItem, item.id).status == ItemStatus.AVAILABLE
 
 
@@ -118,6 +133,8 @@ def test_offer_with_a_cover_stores_it_outside_static_with_a_thumbnail(catalog, l
     thumb = client.get(f"/initiatives/{catalog.initiative.id}/items/{item.id}/cover?size=thumb")
     assert thumb.status_code == 200 and thumb.mimetype == "image/jpeg"
     assert thumb.headers["X-Content-Type-Options"] == "nosniff"
+    # An offered book's cover is the leaders' until approved: no shared cache keeps it.
+    assert thumb.cache_control.private and not thumb.cache_control.public
 
 
 @pytest.mark.parametrize(
@@ -196,14 +213,14 @@ def test_the_catalog_shows_the_share_and_the_books_held_and_hides_requests_when_
     _hold(catalog, books[:1], catalog.employee)
     html = employee.get(url).get_data(as_text=True)
     assert "You may hold up to 3 reserved books; you hold 1." in html
-    assert "Book 0 · kept for you until" in html
+    assert "Reserved for you: Book 0 · Donate 1 UAH" in html and "kept for you until" in html
     assert html.count(">Request this book<") == 3
     _hold(catalog, books[1:3], catalog.employee)
     html = employee.get(url).get_data(as_text=True)
     assert "You may hold up to 3 reserved books; you hold 3." in html
     assert ">Request this book<" not in html
     html = employee.get(f"{url}/items/{books[3].id}/request").get_data(as_text=True)
-    assert "you hold 3." in html and "Book 2 · kept for you until" in html
+    assert "you hold 3." in html and "Reserved for you: Book 2 ·" in html
 
 
 def test_a_refusal_stays_on_the_form_beside_the_field_with_the_count_held(
@@ -243,3 +260,16 @@ def test_an_outsider_refused_on_the_public_form_keeps_what_they_typed(catalog, c
     response = client.post(url.format(books[3].id), data={**form, "email": "emma@example.com"})
     assert response.status_code == 400
     assert "Please sign in" in _field_feedback(response.get_data(as_text=True), "email")
+
+
+def test_the_confirm_page_of_a_book_that_is_not_reserved_says_so_instead_of_a_form(catalog, login):
+    item = catalog.offer()
+    url = f"/initiatives/{catalog.initiative.id}/items/{item.id}/confirm"
+    leader = login(catalog.leader)
+    response = leader.get(url)
+    assert response.status_code == 302
+    assert response.location == f"/initiatives/{catalog.initiative.id}"
+    page = leader.get(response.location).text
+    assert "Only a reserved book can be exchanged." in page
+    reserve(catalog, item, user=catalog.employee)
+    assert 'name="amount"' in leader.get(url).text

@@ -45,7 +45,7 @@ def test_csv_import_adds_every_row_or_none(catalog):
     db.session.rollback()
     assert db.session.execute(select(CatalogItem)).first() is None
 
-    assert catalog_import.import_catalog_csv(catalog.leader, catalog.initiative, good) == 1
+    assert catalog_import.import_catalog_csv(catalog.leader, catalog.initiative, good) == (1, [])
     db.session.commit()
     assert counts.totals(catalog.initiative).items == 1
 

@@ -8,11 +8,12 @@ from sqlalchemy import select
 
 from community.models import Community
 from core.extensions import db
-from initiatives import catalog_items, editing, leads, participants
+from initiatives import editing, leads, participants
 from initiatives.models import CatalogItem, Initiative, Lead, Participant
 from tests.conftest import make_user
 from tests.test_initiatives_support import (  # noqa: F401  (fixtures)
     catalog_fixture,
+    confirm_reserved,
     count,
     uploads_fixture,
 )
@@ -89,7 +90,7 @@ def test_public_initiative_page_shows_its_public_link(catalog, login):
 def test_totals_line_reads_exchanged_of_total_and_money(catalog, login):
     items = [catalog.offer(f"Book {n}") for n in range(3)]
     for item in items[:2]:
-        catalog_items.confirm_donation(catalog.leader, catalog.initiative, item.id, 19500)
+        confirm_reserved(catalog.leader, catalog.initiative, item.id, 19500)
         db.session.commit()
     text = (
         login(catalog.employee).get(f"/initiatives/{catalog.initiative.id}").get_data(as_text=True)
@@ -106,7 +107,7 @@ def test_catalog_filters_by_category_status_and_text(catalog, login):
     catalog.offer("Scrum", category="Agile & Scrum")
     catalog.offer("Drive", category="Leadership")
     exchanged = catalog.offer("Peopleware", category="PMBOK")
-    catalog_items.confirm_donation(catalog.leader, catalog.initiative, exchanged.id, 300)
+    confirm_reserved(catalog.leader, catalog.initiative, exchanged.id, 300)
     db.session.commit()
     client = login(catalog.employee)
     url = f"/initiatives/{catalog.initiative.id}"
@@ -221,3 +222,29 @@ def test_an_archived_communitys_catalog_takes_nothing_and_offers_no_public_link(
         assert f"/public/initiatives/{catalog.initiative.id}" not in html
         assert client.get(f"{base}/offer").status_code in (403, 404)
         assert client.get(f"{base}/items/{item.id}/request").status_code in (403, 404)
+
+
+def test_csv_import_can_take_the_good_rows_and_names_the_skipped_lines(catalog, login):
+    client = login(catalog.leader)
+    url = f"/initiatives/{catalog.initiative.id}/import"
+    text = "title,category\nScrum,PMBOK\nDrive,Cooking\nHigh Output,Leadership\n,\nX,Nope\n"
+    preview = client.post(url, data=csv_upload(text), content_type="multipart/form-data").text
+    assert "Lines 3, 6 have errors." in preview
+    assert "Import the 2 good books" in preview
+    assert 'name="skip_broken" type="hidden" value="1"' in preview
+    assert count(CatalogItem) == 0
+    done = client.post(f"{url}/confirm", data={"csv_text": text, "skip_broken": "1"})
+    assert done.status_code == 302
+    assert count(CatalogItem) == 2
+    shown = client.get(f"/initiatives/{catalog.initiative.id}").text
+    assert "2 books imported. Lines 3, 6 were skipped." in shown
+
+
+def test_csv_import_of_only_broken_rows_offers_no_import(catalog, login):
+    text = "title,category\nDrive,Cooking\n"
+    client = login(catalog.leader)
+    url = f"/initiatives/{catalog.initiative.id}/import"
+    preview = client.post(url, data=csv_upload(text), content_type="multipart/form-data").text
+    assert "Line 2 has errors." in preview and "skip_broken" not in preview
+    refused = client.post(f"{url}/confirm", data={"csv_text": text, "skip_broken": "1"})
+    assert refused.status_code == 400 and count(CatalogItem) == 0

@@ -68,8 +68,12 @@ def test_catalog_pages_make_the_same_bounded_number_of_queries(catalog, login, c
     measured = {}
     for total in (100, 10_000):
         add_books(catalog, total - (100 if total == 10_000 else 0))
-        client.get(url)  # warm up (the first request also loads the babel catalogs)
-        db.session.remove()
+        # Warm up: the first request also loads the babel catalogs, and on SQLite the
+        # second is the first to keep the catalog's figures (core/figures.py). Each ends
+        # its transaction, as a served request does.
+        for _request in range(2):
+            client.get(url)
+            db.session.remove()
         with count_queries() as statements:
             response = client.get(url, query_string={"page": 2})
         assert response.status_code == 200

@@ -90,3 +90,13 @@ def reserve(catalog, item, **who):
     """Reserve `item` for `who` with a pledge of 1, committed."""
     reservations.request_item(catalog.initiative.id, item.id, pledged=1, **who)
     db.session.commit()
+
+
+def confirm_reserved(leader, initiative, item_id: int, amount, *, by: User | None = None):
+    """Exchange a book as it happens: someone (`by`, else the leader) requests it, then
+    the leader confirms its donation; each step committed."""
+    reservations.request_item(initiative.id, item_id, pledged=1, user=by or leader)
+    db.session.commit()
+    item = catalog_items.confirm_donation(leader, initiative, item_id, amount)
+    db.session.commit()
+    return item

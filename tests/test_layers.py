@@ -1,6 +1,7 @@
 """Dependencies point one way: core ← accounts ← community ← {initiatives, events} ←
-promotions, with search, reports and notifications reading from all. A lower feature names no higher
-one, neither by importing it nor by linking to its pages from its templates or e-mails."""
+promotions, and community ← conversations; search, reports, notifications and home read
+from all. A lower feature names no higher one, neither by importing it nor by linking to
+its pages from its templates or e-mails."""
 
 import ast
 import re
@@ -18,10 +19,11 @@ MAY_USE = {
     "events": {"core", "accounts", "community", "events"},
     "initiatives": {"core", "accounts", "community", "initiatives"},
     "promotions": {"core", "accounts", "community", "events", "initiatives", "promotions"},
+    "conversations": {"core", "accounts", "community", "conversations"},
 }
 READERS_OF_ALL = ("search", "reports", "notifications", "home")
 for _reader in READERS_OF_ALL:
-    MAY_USE[_reader] = {*MAY_USE["promotions"], _reader}
+    MAY_USE[_reader] = {*MAY_USE["promotions"], "conversations", _reader}
 LAYERED = set(MAY_USE)
 
 URL_FOR = re.compile(r"""url_for\(\s*["']([\w.]+)["']""")

@@ -25,21 +25,29 @@ def _credit(brief, kind: str, object_id: int) -> None:
     )
 
 
-# Columns later revisions add to `users` (0021_profiles): the services that build the data
-# below load people through today's model, so the columns stand in while they run, and go
-# before the upgrade adds them for real.
-LATER_USER_COLUMNS = {
-    "job_title": "VARCHAR(120)",
-    "team": "VARCHAR(120)",
-    "avatar_file": "VARCHAR(80)",
-    "avatar_hidden": "BOOLEAN NOT NULL DEFAULT FALSE",
-    "time_zone": "VARCHAR(64)",
+# Columns later revisions add (0021_profiles to `users`, 0024_payment_instructions to
+# `initiatives`, 0025_conversations to `communities`, 0030_employee_interest to `leads`):
+# the services that build the data below load rows through today's models, so the columns
+# stand in while they run, and go before the upgrade adds them for real.
+LATER_COLUMNS = {
+    ("users", "job_title"): "VARCHAR(120)",
+    ("users", "team"): "VARCHAR(120)",
+    ("users", "avatar_file"): "VARCHAR(80)",
+    ("users", "avatar_hidden"): "BOOLEAN NOT NULL DEFAULT FALSE",
+    ("users", "time_zone"): "VARCHAR(64)",
+    ("communities", "hold_first_posts"): "INTEGER NOT NULL DEFAULT 0",
+    ("communities", "logo_file"): "VARCHAR(80)",
+    ("communities", "cover_file"): "VARCHAR(80)",
+    ("communities", "public_page"): "BOOLEAN NOT NULL DEFAULT FALSE",
+    ("initiatives", "payment_instructions"): "TEXT NOT NULL DEFAULT ''",
+    ("initiatives", "payment_instructions_html"): "TEXT NOT NULL DEFAULT ''",
+    ("leads", "withdrawn_at"): "TIMESTAMP",
 }
 
 
-def _alter_users(statement: str) -> None:
-    for name, kind in LATER_USER_COLUMNS.items():
-        db.session.execute(text(statement.format(name=name, kind=kind)))
+def _alter_later_columns(statement: str) -> None:
+    for (table, name), kind in LATER_COLUMNS.items():
+        db.session.execute(text(statement.format(table=table, name=name, kind=kind)))
     db.session.commit()
 
 
@@ -47,7 +55,7 @@ def test_upgrade_keeps_one_interest_lead_and_one_join_per_person(empty_database_
     app = create_app(test_config(empty_database_url, tmp_path))
     with app.app_context():
         upgrade(revision="0010")  # the revision before 0015_counted_once
-        _alter_users("ALTER TABLE users ADD COLUMN {name} {kind}")
+        _alter_later_columns("ALTER TABLE {table} ADD COLUMN {name} {kind}")
         leader, visitor = make_user("lena@example.com"), make_user("vera@example.com")
         community = make_community(leader)
         first = communities.join_community(visitor, community)
@@ -79,7 +87,7 @@ def test_upgrade_keeps_one_interest_lead_and_one_join_per_person(empty_database_
         db.session.commit()
         ids = [first.id, visitor.id] + [lead.id for lead in leads]
         db.session.remove()
-        _alter_users("ALTER TABLE users DROP COLUMN {name}")
+        _alter_later_columns("ALTER TABLE {table} DROP COLUMN {name}")
 
         upgrade(revision="heads")
         first_id, visitor_id, kept, *_repeated, contribution = ids

@@ -5,7 +5,6 @@ from datetime import timedelta
 from icalendar import Calendar
 from sqlalchemy import select
 
-from accounts.mail import email_kinds
 from community import services as communities
 from core.extensions import db
 from core.mail_sending import send_queued
@@ -101,7 +100,8 @@ def test_reminders_go_once_to_confirmed_people_within_the_lead_time(world, inbox
 
 
 def test_people_who_turned_event_mail_off_get_none(world, inbox, login):
-    login(world.users["member"]).post("/me/email", data={"kinds": ["welcome"]})
+    client = login(world.users["member"])
+    assert client.post("/notifications/settings", data={"events": "off"}).status_code == 302
     event = make_event(world.users["leader"], world.community)
     registering.register_for_event(world.users["member"], event.id)
     db.session.commit()
@@ -187,8 +187,7 @@ def test_every_leader_and_the_smm_assignee_hear_a_brief_fell_behind(world, inbox
 
 def test_people_who_turned_at_risk_mail_off_get_the_notification_only(world, inbox, login, runner):
     leader, smm = world.users["leader"], world.users["smm"]
-    wanted = [kind.name for kind in email_kinds() if kind.name != "at_risk"]
-    assert login(leader).post("/me/email", data={"kinds": wanted}).status_code == 302
+    assert login(leader).post("/notifications/settings", data={"at_risk": "off"}).status_code == 302
     brief = brief_in(BriefStatus.RUNNING, leader, smm, world.community)
     today = utcnow().date()
     brief.publish_from, brief.publish_until = today - timedelta(days=8), today + timedelta(days=2)

@@ -25,7 +25,7 @@ def test_a_profile_shows_name_title_team_initials_communities_and_events(login):
 
     page = text(login(leader).get(f"/people/{person.id}"))
 
-    assert '<h1 class="h3 mb-1">Olena Kovalenko</h1>' in page
+    assert '<h1 class="page-title">Olena Kovalenko</h1>' in page
     assert "QA lead" in page and "Payments" in page
     assert f"avatar-c{person.id % 8}" in page and ">OK</span>" in page
     assert led.name in page and joined.name in page
@@ -96,6 +96,19 @@ def test_a_new_york_viewer_sees_new_york_times_and_others_the_site_default(login
 
     default = text(login(leader).get(f"/events/{event.id}"))
     assert "16:00–18:00 (UTC)" in default and "America/New_York" not in default
+
+
+def test_an_old_name_of_the_events_zone_shows_its_times_once(login):
+    """Browsers may report "Europe/Kiev", an old name of "Europe/Kyiv": the same clock."""
+    leader = make_user("lena@example.com", "Lena Leader")
+    event = make_event(leader, make_community(leader),
+                       starts_at=datetime(2031, 3, 1, 16, 0, tzinfo=UTC))  # fmt: skip
+    leader.time_zone = "Europe/Kiev"
+    db.session.commit()
+
+    page = text(login(leader).get(f"/events/{event.id}"))
+    assert "18:00–20:00 (Europe/Kiev)" in page
+    assert "in Europe/Kyiv" not in page
 
 
 def test_every_moment_reads_one_way(login, app):

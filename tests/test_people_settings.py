@@ -1,6 +1,7 @@
 """A person's settings: name, job title, team, time zone, language and avatar, each checked
 on the server with its message beside the field; the browser's zone kept once."""
 
+import re
 from io import BytesIO
 
 import pytest
@@ -8,10 +9,14 @@ from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import stream_encode_multipart
 
+from accounts import mail
 from accounts.models import User
 from core.audit import AuditEntry
 from core.extensions import db
-from tests.conftest import make_user
+from notifications import services
+from notifications.kinds import REQUEST_APPROVED
+from tests.conftest import make_community, make_user
+from tests.test_events_factories import make_event
 from tests.test_image_bombs import png_bomb
 from tests.test_initiatives_support import image_file, uploads_fixture  # noqa: F401
 
@@ -104,14 +109,26 @@ def test_an_avatar_is_stored_re_encoded_and_shown(login, person, uploads):
     shown = viewer.get(f"/people/{person.id}/avatar?size=thumb")
     assert shown.status_code == 200 and shown.mimetype == "image/png"
     assert shown.headers["X-Content-Type-Options"] == "nosniff"
+    # For signed-in colleagues only: a browser may keep it, a shared cache (a proxy, a
+    # CDN) may not hand it to someone signed out.
+    assert shown.cache_control.private and not shown.cache_control.public
     assert f"/people/{person.id}/avatar" in viewer.get(f"/people/{person.id}").get_data(True)
+
+
+def avatar_src(page: str) -> str:
+    return re.search(r'<img class="avatar[^>]* src="([^"]+)"', page).group(1)
 
 
 def test_a_new_avatar_replaces_the_old_files_and_remove_deletes_them(login, person, uploads):
     client = login(person)
+    viewer = login(make_user("viewer@example.com"))
     upload(client, png())
+    before = avatar_src(viewer.get(f"/people/{person.id}").get_data(True))
     upload(client, png((100, 100)))
     assert len(list((uploads / "avatars").iterdir())) == 2
+    # Browsers keep an avatar an hour: the new one has an address of its own.
+    after = avatar_src(viewer.get(f"/people/{person.id}").get_data(True))
+    assert after != before and viewer.get(after.replace("&amp;", "&")).status_code == 200
     assert client.post("/me/avatar/remove").status_code == 302
     assert fresh(person).avatar_file is None
     assert list((uploads / "avatars").iterdir()) == []
@@ -174,3 +191,72 @@ def test_the_browser_zone_is_kept_once_and_checked(login, person):
     assert client.post("/me/time-zone", data={"time_zone": "Asia/Tokyo"}).status_code == 204
     assert fresh(person).time_zone == "Europe/Kyiv"  # the first report only
     assert "js/time-zone.js" not in client.get("/me").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("zone", ["localtime", "Factory"])
+def test_a_zone_the_site_cannot_show_is_refused_and_never_breaks_a_page(login, person, zone):
+    """The tz database names "localtime" (the server's own clock) and "Factory", which the
+    dates on every page (pytz) cannot read: the browser's report is refused, and one
+    kept from before falls back to the site's zone, on pages and in e-mail."""
+    client = login(person)
+    assert client.post("/me/time-zone", data={"time_zone": zone}).status_code == 400
+    assert fresh(person).time_zone is None
+    saved = fresh(person)
+    saved.time_zone = zone
+    db.session.commit()
+    services.notify([saved], REQUEST_APPROVED.name, "QA Guild", services.Link("core.index"))
+    leader = make_user("lena@example.com")
+    event = make_event(leader, make_community(leader), title="Retro")
+    db.session.commit()
+    assert client.get("/notifications").status_code == 200  # each one's date is shown
+    assert "(UTC)" in client.get(f"/events/{event.id}").get_data(as_text=True)
+    queued = mail.email_user(fresh(person), "events", "event_reminder", event=event)
+    assert "(UTC)" in queued.html_body
+
+
+@pytest.mark.parametrize(
+    ("typed", "kept"),
+    [
+        ("Eve\u202eadmin\u202c", "Eveadmin"),  # a right-to-left override reads "nimda"
+        ("\u200bOlena\u2060 K.\ufeff", "Olena K."),  # zero-width characters
+        ("\u2067Taras\u2069", "Taras"),  # an isolate
+    ],
+)
+def test_a_name_keeps_no_invisible_characters(login, person, typed, kept):
+    login(person).post("/me/profile", data={**PROFILE, "display_name": typed, "job_title": typed})
+    db.session.expire_all()
+    saved = db.session.get(type(person), person.id)
+    assert (saved.display_name, saved.job_title) == (kept, kept)
+
+
+def test_a_name_of_only_invisible_characters_is_no_name(login, person):
+    response = login(person).post("/me/profile", data={**PROFILE, "display_name": "\u200b\u202e"})
+    assert response.status_code == 400 and "Enter the name colleagues know you by." in response.text
+    db.session.expire_all()
+    assert db.session.get(type(person), person.id).display_name == "Olena Kovalenko"
+
+
+def test_sign_up_drops_invisible_characters_from_the_name(app):
+    from accounts import services
+
+    user = services.create_user("zed@example.com", "Z\u202eed", "a good password 1")
+    assert user.display_name == "Z\u202eed".replace("\u202e", "")
+
+
+def test_a_day_reads_one_way_on_every_page_in_the_viewers_language(app, monkeypatch):
+    from datetime import UTC, date, datetime
+
+    from flask import render_template_string
+    from flask_babel import force_locale
+
+    template = "{{ day|dateformat }} · {{ day|dateformat('long') }} · {{ moment|dateformat }}"
+    moment = datetime(2026, 12, 9, 23, 30, tzinfo=UTC)  # already the 10th in Kyiv
+    monkeypatch.setitem(app.config, "BABEL_DEFAULT_TIMEZONE", "Europe/Kyiv")
+    monkeypatch.setattr(app.extensions["babel"], "default_timezone", "Europe/Kyiv")
+    with app.test_request_context():
+        with force_locale("en"):
+            english = render_template_string(template, day=date(2026, 12, 10), moment=moment)
+        with force_locale("uk"):
+            ukrainian = render_template_string(template, day=date(2026, 12, 10), moment=moment)
+    assert english == " · ".join(["Thu, Dec 10, 2026"] * 3)
+    assert ukrainian.replace("\u202f", " ") == " · ".join(["чт, 10 груд. 2026 р."] * 3)

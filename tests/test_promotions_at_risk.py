@@ -142,7 +142,7 @@ def test_the_at_risk_check_asks_for_leaders_once_for_all_briefs(app, count_queri
     # Besides what each warning asks (the readers' e-mail settings and delivery choices, the
     # duplicate check), the reads are the same few for any number of briefs: briefs,
     # assignees, figures, leaders.
-    per_warning = ("email_preferences", "outgoing_emails", "notification_delivery_choices")
+    per_warning = ("outgoing_emails", "notification_delivery_choices")
     shared = [s for s in reads if not any(table in s for table in per_warning)]
     assert len(shared) == 5, shared
     assert sum("memberships" in s and "users" in s for s in shared) == 1

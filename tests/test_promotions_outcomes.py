@@ -21,6 +21,7 @@ from promotions.models import (
 )
 from promotions.subjects import load_subject
 from tests.conftest import make_community, make_user
+from tests.test_initiatives_support import confirm_reserved
 from tests.test_promotions_factories import (
     arriving_through,
     event_brief,
@@ -154,7 +155,7 @@ def test_smm_creates_a_link_from_the_outcome_page_and_bad_paths_get_a_message(pr
 def promoted_catalog(app, smm, size: int, name: str):
     """A running brief for a public book exchange, with `size` of everything it counts:
     posts and links, visitors and their leads, books exchanged, joins, group snapshots."""
-    from initiatives.catalog_items import confirm_donation, offer_item
+    from initiatives.catalog_items import offer_item
     from initiatives.editing import create_initiative
     from initiatives.models import InitiativeKind, InitiativeStatus
 
@@ -192,8 +193,7 @@ def promoted_catalog(app, smm, size: int, name: str):
             communities.join_community(person, community)
             item = offer_item(sale, title=f"Book {n}", category="Leadership", user=person)
         db.session.commit()
-        confirm_donation(leader, sale, item.id, 100 + n)
-        db.session.commit()
+        confirm_reserved(leader, sale, item.id, 100 + n, by=person)
     return leader, brief
 
 

@@ -41,7 +41,7 @@ def test_calendar_shows_posts_by_week_and_channel_and_hides_other_communities(pe
     other_leader = make_user("otto@example.com", "Otto Other")
     other = make_community(other_leader, "Designers")
     brief = brief_in(BriefStatus.ACCEPTED, leader, smm, community)
-    day = utcnow() + timedelta(days=2)
+    day = utcnow() + timedelta(days=6)  # within the brief's publication window
     services.add_planned_post(smm, brief, brief.channels[0], "story", day, "")
     theirs = brief_in(BriefStatus.ACCEPTED, other_leader, smm, other)
     theirs.title = "Design Meetup"

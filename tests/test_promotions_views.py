@@ -100,7 +100,10 @@ def test_complete_request_goes_to_smm_and_rings_their_bell(people, login):
     assert brief.reference_list == ["https://example.org/a", "http://example.org/b"]
     page = login(smm).get("/promotions/").get_data(as_text=True)
     assert "Charity Book Sale" in page
-    assert 'Notifications <span class="badge text-bg-warning">1</span>' in page  # the bell
+    assert (  # the bell
+        '<span class="nav-icon-label">Notifications</span> '
+        '<span class="badge text-bg-warning">1</span>' in page
+    )
 
 
 @pytest.mark.parametrize(
@@ -341,7 +344,7 @@ def test_publication_ends_by_the_event_day_where_the_event_takes_place(
     response = client.post(
         f"/promotions/new/event/{event.id}", data=form_data(**window, publish_until=last_day)
     )
-    message = "Publication must end by the event day (2031-03-01)."
+    message = "Publication must end by the event day (Sat, Mar 1, 2031)."
     assert (response.status_code, message in response.text) == (
         (400, True) if refused else (302, False)
     )
@@ -357,7 +360,7 @@ def test_publication_ends_by_the_event_day_where_the_event_takes_place(
     )
 
 
-@pytest.mark.parametrize("typed", ["2030-01-01T10:00", "2030-01-01T10:00:30", "2030-01-01 10:00"])
+@pytest.mark.parametrize("typed", ["T10:00", "T10:00:30", " 10:00"])
 def test_a_planned_post_takes_the_times_the_event_form_takes_to_the_minute(
     people, login, app, typed
 ):
@@ -367,7 +370,9 @@ def test_a_planned_post_takes_the_times_the_event_form_takes_to_the_minute(
     leader, smm, _member, community = people
     brief = brief_in(BriefStatus.ACCEPTED, leader, smm, community)
     posts = len(brief.posts)
-    data = {"channel": str(brief.channels[0].id), "format": "story", "scheduled_at": typed}
+    day = brief.publish_from + timedelta(days=1)
+    data = {"channel": str(brief.channels[0].id), "format": "story",
+            "scheduled_at": day.isoformat() + typed}  # fmt: skip
     response = login(smm).post(f"/promotions/{brief.id}/posts", data=data)
     assert response.status_code == 302
     db.session.expire_all()
@@ -375,4 +380,6 @@ def test_a_planned_post_takes_the_times_the_event_form_takes_to_the_minute(
     assert len(saved) == posts + 1
     zone = ZoneInfo(app.config.get("BABEL_DEFAULT_TIMEZONE", "UTC"))
     new = max(saved, key=lambda post: post.id)
-    assert new.scheduled_at.astimezone(zone).replace(tzinfo=None) == datetime(2030, 1, 1, 10, 0)
+    assert new.scheduled_at.astimezone(zone).replace(tzinfo=None) == datetime(
+        day.year, day.month, day.day, 10, 0
+    )

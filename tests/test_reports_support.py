@@ -17,6 +17,7 @@ from promotions.models import BriefStatus
 from reports.periods import Period
 from tests.conftest import make_community, make_user
 from tests.test_events_factories import make_event, register
+from tests.test_initiatives_support import confirm_reserved
 from tests.test_promotions_factories import brief_in
 
 OCTOBER = Period.containing("month", date(2026, 10, 1))
@@ -91,7 +92,7 @@ def season_fixture(history):
     db.session.commit()
     # Each catalog change locks its item first, in a transaction of its own.
     for book, amount, when in [(books[0], 300, "2026-09-20"), (books[1], "450.50", "2026-10-05")]:
-        catalog_items.confirm_donation(leader, sale, book.id, amount).exchanged_at = at(when)
+        confirm_reserved(leader, sale, book.id, amount).exchanged_at = at(when)
         db.session.commit()
     catalog_items.withdraw_item(leader, sale, books[3].id)
     db.session.commit()

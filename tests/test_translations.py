@@ -75,3 +75,13 @@ def test_every_page_is_fully_ukrainian_for_every_role(app, role, missing_transla
             assert '<html lang="uk">' in response.get_data(as_text=True), path
     assert pages > 0
     assert sorted(missing_translations) == []
+
+
+def test_a_persons_name_is_labelled_as_a_persons_in_ukrainian(world, login):
+    # "Name" alone reads "Назва", a thing's name; a person's is "Ім'я" (context "person").
+    uk = {"Accept-Language": "uk"}
+    settings = login(world.users["employee"]).get("/me", headers=uk).get_data(as_text=True)
+    assert 'for="display_name">Ім\'я<' in settings
+    members = login(world.users["leader"]).get("/communities/project-managers/members", headers=uk)
+    assert '<th scope="col">Ім\'я</th>' in members.get_data(as_text=True)
+    assert "Назва" not in settings

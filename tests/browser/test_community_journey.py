@@ -5,7 +5,7 @@ import re
 from playwright.sync_api import expect
 
 from community.models import JoinPolicy
-from tests.browser.conftest import pages_seen, sign_in
+from tests.browser.conftest import pages_seen, sign_in, sign_out
 from tests.conftest import make_community, make_user
 from tests.test_accounts_confirmation import confirmation_link
 
@@ -27,7 +27,7 @@ def test_sign_up_join_and_leave_a_community(page, live_server):
     page.get_by_role("button", name="Confirm my address").click()
     expect(page.get_by_text("Welcome to Guildhall, Nina Newcomer!")).to_be_visible()
 
-    page.get_by_role("button", name="Sign out").click()
+    sign_out(page)
     sign_in(page, "nina@example.com", "a strong password")
     page.get_by_role("link", name="Communities").click()
     page.get_by_role("link", name="Project Managers").click()
@@ -56,7 +56,7 @@ def test_leader_approves_a_request_and_promotes_the_member(page, live_server):
     page.goto("/communities/qa-guild")
     page.get_by_role("button", name="Request to join").click()
     expect(page.get_by_text("Your request to join is waiting for approval.")).to_be_visible()
-    page.get_by_role("button", name="Sign out").click()
+    sign_out(page)
 
     sign_in(page, "lead@example.com")
     page.goto("/communities/qa-guild/members")

@@ -5,13 +5,13 @@ from pathlib import Path
 from icalendar import Calendar
 from playwright.sync_api import expect
 
-from tests.browser.conftest import pages_seen, sign_in
+from tests.browser.conftest import pages_seen, sign_in, sign_out
 from tests.conftest import make_community, make_user
 from tests.test_events_factories import make_event
 
 
 def switch_to(page, email: str) -> None:
-    page.get_by_role("button", name="Sign out").click()
+    sign_out(page)
     sign_in(page, email)
 
 

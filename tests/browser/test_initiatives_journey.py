@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 from core.extensions import db
 from initiatives import catalog_items, editing
 from initiatives.models import InitiativeKind, InitiativeStatus
-from tests.browser.conftest import pages_seen, sign_in
+from tests.browser.conftest import pages_seen, sign_in, sign_out
 from tests.conftest import make_community, make_user
 
 
@@ -45,7 +45,7 @@ def test_outside_participant_takes_part_and_leader_confirms_the_donation(
     expect(page.get_by_text("0 of 2 exchanged · 0 UAH")).to_be_visible()
     public_link = page.get_by_role("link", name=re.compile(r"public.initiatives.\d+$"))
     public_url = public_link.get_attribute("href")
-    page.get_by_role("button", name="Sign out").click()
+    sign_out(page)
 
     # An outside person, signed out, on the public page.
     page.goto(public_url)
@@ -92,3 +92,28 @@ def test_outside_participant_takes_part_and_leader_confirms_the_donation(
     page.get_by_role("link", name="Leads").click()
     expect(page.get_by_role("row", name=re.compile("Olha Outside"))).to_have_count(2)
     assert pages_seen(page) >= 10
+
+
+def test_an_employee_says_im_in_and_im_out_on_a_general_initiative(page, live_server):
+    def world():
+        leader = make_user("lead@example.com", "Lena Leader")
+        make_user("emma@example.com", "Emma Employee")
+        community = make_community(leader, "Project Managers")
+        circle = editing.create_initiative(
+            leader, community, title="Mentoring circle", kind=InitiativeKind.GENERAL,
+            status=InitiativeStatus.ACTIVE, target=10,
+        )  # fmt: skip
+        db.session.flush()
+        return circle.id
+
+    initiative_id = live_server.setup(world)
+    sign_in(page, "emma@example.com")
+    page.goto(f"/initiatives/{initiative_id}")
+    expect(page.get_by_text("0 people interested · target 10")).to_be_visible()
+    page.get_by_role("button", name="I'm in").click()
+    expect(page.get_by_text("You are in", exact=True)).to_be_visible()
+    expect(page.get_by_text("1 person interested · target 10")).to_be_visible()
+    page.get_by_role("button", name="I'm out").click()
+    expect(page.get_by_text("0 people interested · target 10")).to_be_visible()
+    expect(page.get_by_role("button", name="I'm in")).to_be_visible()
+    assert pages_seen(page) >= 3

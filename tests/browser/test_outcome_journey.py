@@ -12,7 +12,7 @@ from core.models import utcnow
 from promotions import services
 from promotions.models import BriefStatus, Objective, PostFormat
 from promotions.subjects import load_subject
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import sign_in, sign_out
 from tests.conftest import make_community, make_user
 from tests.test_events_factories import make_event
 from tests.test_promotions_factories import channel, complete_fields
@@ -56,14 +56,14 @@ def test_link_to_registration_to_outcome(page, live_server):
     expect(page.get_by_text("Tracked link created.")).to_be_visible()
     address = page.locator("#posts code").first.inner_text()
     assert "/go/" in address
-    page.get_by_role("button", name="Sign out").click()
+    sign_out(page)
 
     sign_in(page, "vera@example.com")
     page.goto(urlsplit(address).path)  # the site is served on another port in tests
     expect(page).to_have_url(re.compile(rf"/events/{event_id}$"))
     page.get_by_role("button", name="Register").click()
     expect(page.get_by_text("You are registered", exact=True)).to_be_visible()
-    page.get_by_role("button", name="Sign out").click()
+    sign_out(page)
 
     sign_in(page, "lead@example.com")
     page.goto(f"/promotions/{brief_id}/outcome")

@@ -12,13 +12,8 @@ from playwright.sync_api import expect
 from core.models import utcnow
 from promotions import channel_list
 from promotions.subjects import subject_kinds
-from tests.browser.conftest import pages_seen, sign_in
+from tests.browser.conftest import pages_seen, sign_in, sign_out
 from tests.conftest import make_community, make_user
-
-
-def sign_out(page) -> None:
-    page.get_by_role("button", name="Sign out").click()
-    page.wait_for_load_state()
 
 
 def test_request_goes_from_leader_to_smm_and_onto_the_calendar(page, live_server, tmp_path):
@@ -53,8 +48,9 @@ def test_request_goes_from_leader_to_smm_and_onto_the_calendar(page, live_server
     page.get_by_label("Key message").fill("Exchange a book for a donation.")
     page.get_by_label("Audience").select_option(label="Both")
     page.get_by_label("Instagram").check()
-    page.get_by_label("Content deadline").fill((today + timedelta(days=2)).isoformat())
-    page.get_by_label("Publication starts").fill((today + timedelta(days=3)).isoformat())
+    # The window starts today: the posts below go out today, inside it, in this week's calendar.
+    page.get_by_label("Content deadline").fill(today.isoformat())
+    page.get_by_label("Publication starts").fill(today.isoformat())
     page.get_by_label("Publication ends").fill((today + timedelta(days=10)).isoformat())
     page.get_by_label("References").fill("https://example.org/book-exchange")
     page.get_by_label("Report frequency").select_option(label="Weekly")

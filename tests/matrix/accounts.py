@@ -19,6 +19,9 @@ SSO_OFF = dict.fromkeys(ROLES, NOT_FOUND)  # the matrix app has no OIDC_ISSUER
 CASES = [
     Case("core.index", "GET", no_args, everyone()),
     Case("core.home", "GET", no_args, signed_in()),
+    Case("core.favicon", "GET", no_args, everyone()),
+    # Where the "Admin" menu leads without scripts.
+    Case("core.admin", "GET", no_args, only("admin")),
     Case("core.set_language", "POST", no_args, everyone(), data={"language": "uk"}),
     Case("accounts.signup", "GET", no_args, everyone()),
     Case("accounts.signup", "POST", no_args, with_bad_form(everyone(), "visitor")),
@@ -56,13 +59,18 @@ CASES = [
         lambda w: {"email_id": w.objects["email"].id},
         only("admin"),
     ),
-    Case("accounts.save_email_preferences", "POST", no_args, signed_in()),
     Case(
         "accounts.change_site_role",
         "POST",
         lambda w: {"user_id": w.users["employee"].id},
         only("admin"),
         data={"role": "smm", "granted": "1"},
+    ),
+    Case(
+        "accounts.change_site_role",
+        "GET",  # asks first for making an admin or deactivating; nothing to ask without a role
+        lambda w: {"user_id": w.users["employee"].id},
+        with_bad_form(only("admin")),
     ),
 ]
 

@@ -63,6 +63,7 @@ CASES = [
     Case("events.edit", "GET", _private, leaders_of_private(), variant="members only"),
     Case("events.edit", "POST", _open, only(*LEADERS), data=EVENT_FORM),
     Case("events.cancel", "POST", _open, only(*LEADERS)),
+    Case("events.cancel", "GET", _open, only(*LEADERS)),  # asks first
     Case("events.register", "POST", _open, signed_in()),
     Case("events.register", "POST", _private, members_only(), variant="members only"),
     Case("events.unregister", "POST", _open, signed_in()),

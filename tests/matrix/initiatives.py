@@ -37,6 +37,10 @@ def _catalog(world) -> dict:
     return {"initiative_id": _objects(world)["catalog"].id}
 
 
+def _general(world) -> dict:
+    return {"initiative_id": _objects(world)["general"].id}
+
+
 def _draft(world) -> dict:
     return {"initiative_id": _objects(world)["draft"].id}
 
@@ -96,6 +100,7 @@ CASES = [
     # Anyone may ask; only the holder's reservation is cancelled (others get a refusal).
     Case("initiatives.cancel_reservation", "POST", _item("reserved"), signed_in()),
     Case("initiatives.withdraw", "POST", _item("available"), only(*LEADERS)),
+    Case("initiatives.withdraw", "GET", _item("available"), only(*LEADERS)),  # asks first
     Case("initiatives.approve", "POST", _item("pending"), only(*LEADERS)),
     Case("initiatives.cover", "GET", _item("covered"), everyone()),
     Case(
@@ -114,6 +119,18 @@ CASES = [
         only(*LEADERS),
         data={"csv_text": "title,author,category,condition\nScrum,Jeff Sutherland,PMBOK,good\n"},
     ),
+    Case("initiatives.show", "GET", _general, signed_in(), variant="general"),
+    Case("initiatives.join_interest", "POST", _general, signed_in()),
+    Case("initiatives.withdraw_interest", "POST", _general, signed_in()),
+    # A book exchange has no "I'm in" (its books are the way in); a draft is not seen.
+    Case("initiatives.join_interest", "POST", _catalog, only(), variant="catalog"),  # fmt: skip
+    Case(
+        "initiatives.join_interest",
+        "POST",
+        _draft,
+        {**only(otherwise=NOT_FOUND), "leader": FORBIDDEN, "admin": FORBIDDEN},
+        variant="draft",
+    ),  # fmt: skip
     Case("initiatives.leads", "GET", _catalog, only(*LEADERS)),
     Case("initiatives.leads_csv", "GET", _catalog, only(*LEADERS)),
     Case("initiatives.public_show", "GET", _catalog, everyone()),
@@ -150,6 +167,12 @@ CASES = [
         lambda w: {"participant_id": _objects(w)["pending"].contributor_participant_id},
         only("admin"),
     ),
+    Case(
+        "initiatives.forget_participant",
+        "GET",  # asks first
+        lambda w: {"participant_id": _objects(w)["pending"].contributor_participant_id},
+        only("admin"),
+    ),
 ]
 
 
@@ -182,9 +205,14 @@ def prepare(world) -> None:
             catalog, title=title, category="Leadership", condition=ItemCondition.GOOD, **extra
         )
 
+    general = editing.create_initiative(
+        leader, world.community, title="Mentoring circle", kind=InitiativeKind.GENERAL,
+        status=InitiativeStatus.ACTIVE, target=10,
+    )  # fmt: skip
     objects = {
         "catalog": catalog,
         "draft": draft,
+        "general": general,
         "available": offer("The Five Dysfunctions of a Team", user=leader),
         "reserved": offer("Drive", user=leader),
         "covered": offer("Radical Candor", user=leader, cover=_png()),

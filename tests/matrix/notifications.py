@@ -3,11 +3,21 @@
 from core.extensions import db
 from notifications import services
 from notifications.kinds import REQUEST_APPROVED
-from tests.matrix import NOT_FOUND, Case, no_args, only, signed_in
+from notifications.unsubscribe import read_token
+from tests.matrix import NOT_FOUND, Case, everyone, no_args, only, signed_in
 
 
 def _members_notification(world) -> dict:
     return {"notification_id": world.objects["notification"].id}
+
+
+def _members_unsubscribe_link(world) -> dict:
+    """The member's one-click link for event e-mail: the link, not the session, decides."""
+    from notifications.unsubscribe import _serializer
+
+    token = _serializer().dumps([world.users["member"].id, "events"])
+    assert read_token(token) is not None
+    return {"token": token}
 
 
 CASES = [
@@ -15,6 +25,8 @@ CASES = [
     Case("notifications.mark_all_read", "POST", no_args, signed_in()),
     Case("notifications.settings", "GET", no_args, signed_in()),
     Case("notifications.settings", "POST", no_args, signed_in()),
+    Case("notifications.unsubscribe_link", "GET", _members_unsubscribe_link, everyone()),
+    Case("notifications.unsubscribe_link", "POST", _members_unsubscribe_link, everyone()),
     Case(
         "notifications.open_notification",
         "POST",

@@ -20,6 +20,7 @@ CASES = [
     Case("accounts.save_profile", "POST", no_args, with_bad_form(signed_in())),
     Case("accounts.upload_avatar", "POST", no_args, with_bad_form(signed_in())),
     Case("accounts.remove_avatar", "POST", no_args, signed_in()),
+    Case("accounts.remove_avatar", "GET", no_args, signed_in()),  # asks first
     Case(
         "accounts.browser_time_zone",
         "POST",

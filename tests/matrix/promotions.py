@@ -113,13 +113,24 @@ CASES = [
     ),  # fmt: skip
     Case("promotions.asset", "GET", _asset, BRIEF_PEOPLE),
     Case("promotions.remove_asset", "POST", _asset, LEADERS_ONLY | {"smm": FORBIDDEN}),
+    Case("promotions.remove_asset", "GET", _asset, LEADERS_ONLY | {"smm": FORBIDDEN}),
     Case(
         "promotions.add_post",
         "POST",
         _brief("promo_accepted"),
-        SMM_ONLY,
+        with_bad_form(SMM_ONLY),  # 2030 is outside the brief's publication window
         data={"channel": "1", "format": "story", "scheduled_at": "2030-01-01T10:00"},
     ),  # fmt: skip
+    Case("promotions.edit_post", "GET", _post, SMM_ONLY),
+    Case(
+        "promotions.edit_post",
+        "POST",
+        _post,
+        with_bad_form(SMM_ONLY),
+        data={"channel": "", "format": "story", "scheduled_at": "2030-01-01T10:00"},
+    ),  # fmt: skip
+    Case("promotions.delete_post", "GET", _post, SMM_ONLY),
+    Case("promotions.delete_post", "POST", _post, SMM_ONLY),
     Case("promotions.publication", "GET", _post, SMM_ONLY),
     Case(
         "promotions.publication",
