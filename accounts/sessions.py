@@ -259,6 +259,6 @@ def live_sessions(user: User) -> list[SignInSession]:
                 SignInSession.revoked_at.is_(None),
                 SignInSession.expires_at > utcnow(),
             )
-            .order_by(SignInSession.last_seen_at.desc())
+            .order_by(SignInSession.last_seen_at.desc(), SignInSession.id.desc())
         ).scalars()
     )

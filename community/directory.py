@@ -93,7 +93,7 @@ def membership_history_data(user: User) -> list[dict]:
         select(Membership, Community.name)
         .join(Membership.community)
         .where(Membership.user_id == user.id)
-        .order_by(Membership.requested_at)
+        .order_by(Membership.requested_at, Membership.id)
     ).all()
     return [
         {

@@ -86,9 +86,9 @@ def led_community_ids(user) -> list[int]:
     """The ids of the communities the person leads now, in one query."""
     return list(
         db.session.execute(
-            select(Membership.community_id).where(
-                Membership.user_id == user.id, active_leader_clause()
-            )
+            select(Membership.community_id)
+            .where(Membership.user_id == user.id, active_leader_clause())
+            .order_by(Membership.community_id)
         ).scalars()
     )
 
@@ -111,7 +111,7 @@ def pending_requests(community: Community) -> list[Membership]:
                 Membership.community_id == community.id,
                 Membership.status == MembershipStatus.PENDING,
             )
-            .order_by(Membership.requested_at)
+            .order_by(Membership.requested_at, Membership.id)
         ).scalars()
     )
 

@@ -53,7 +53,9 @@ def mentioned_people(text: str, community: Community) -> list[User]:
     spellings = set().union(*(_spellings(name) for names in mentions for name in names))
     by_name: dict[str, list[User]] = {}
     for person in db.session.execute(
-        select(User).where(User.display_name.in_(spellings), readers_clause(community))
+        select(User)
+        .where(User.display_name.in_(spellings), readers_clause(community))
+        .order_by(User.id)
     ).scalars():
         by_name.setdefault(person.display_name.casefold(), []).append(person)
     people: dict[int, User] = {}

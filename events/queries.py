@@ -158,7 +158,7 @@ def upcoming_registrations(user) -> list[Registration]:
                 Registration.status != RegistrationStatus.CANCELLED,
                 Event.ends_at > utcnow(),
             )
-            .order_by(Event.starts_at)
+            .order_by(Event.starts_at, Event.id)
         ).scalars()
     )
 
@@ -218,6 +218,6 @@ def feed_events(user, community: Community, now: datetime | None = None) -> list
         select(Event)
         .join(Event.community)
         .where(_visible_to(user), Event.community_id == community.id, Event.ends_at > since)
-        .order_by(Event.starts_at)
+        .order_by(Event.starts_at, Event.id)
     )
     return list(db.session.execute(query).scalars())

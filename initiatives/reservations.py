@@ -136,7 +136,9 @@ def reservation_share(
     if user_id is None and not email:
         return Share(limit)
     query = _held_query(initiative, utcnow(), user_id, email)
-    books = db.session.execute(query.order_by(CatalogItem.reservation_expires_at)).scalars()
+    books = db.session.execute(
+        query.order_by(CatalogItem.reservation_expires_at, CatalogItem.id)
+    ).scalars()
     return Share(limit, list(books))
 
 

@@ -185,7 +185,9 @@ def _community_side_people(brief: PromotionRequest) -> list[User]:
 def _smm_side_people(brief: PromotionRequest) -> list[User]:
     if brief.assignee is not None and brief.assignee.active:
         return [brief.assignee]
-    return list(db.session.execute(select(User).where(User.is_smm, User.active)).scalars())
+    return list(
+        db.session.execute(select(User).where(User.is_smm, User.active).order_by(User.id)).scalars()
+    )
 
 
 def _notify(brief: PromotionRequest, actor, side: str, event: str, note: str = "") -> None:

@@ -48,7 +48,7 @@ def community_week(community: Community, now: datetime) -> CommunityWeek:
                 Event.starts_at >= now,
                 Event.starts_at < now + timedelta(days=7),
             )
-            .order_by(Event.starts_at)
+            .order_by(Event.starts_at, Event.id)
         ).scalars()
     )
     counts = counts_by_status([event.id for event in upcoming])

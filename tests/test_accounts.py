@@ -142,7 +142,9 @@ def test_admin_grants_and_revokes_smm_with_an_audit_entry(world, login):
     db.session.expire_all()
     assert not db.session.get(User, employee.id).is_smm
     actions = db.session.execute(
-        select(AuditEntry.action).where(AuditEntry.subject_id == employee.id)
+        select(AuditEntry.action)
+        .where(AuditEntry.subject_type == "User", AuditEntry.subject_id == employee.id)
+        .order_by(AuditEntry.id)
     ).scalars()
     assert list(actions) == ["site_role.grant", "site_role.revoke"]
 
