@@ -4,6 +4,7 @@ import pytest
 from flask import url_for
 
 from tests.matrix import ALLOWED, LOGIN, ROLES, all_cases, build_matrix_world
+from tests.matrix_world import matrix_world
 
 CASES = all_cases()
 IGNORED_ENDPOINTS = {"static", "bootstrap.static"}
@@ -24,7 +25,7 @@ def test_every_route_is_in_the_matrix(app):
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("case", CASES, ids=lambda case: case.id)
 def test_route_answers_role_as_the_matrix_says(app, case, role):
-    world = build_matrix_world()
+    world = matrix_world(build_matrix_world)  # as built, restored from a snapshot
     with app.test_request_context():
         url = url_for(case.endpoint, **case.url_args(world))
     client = world.client_for(app, role)
