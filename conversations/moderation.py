@@ -37,13 +37,14 @@ def hold_author(author) -> None:
 
 
 def screen_new_content(
-    author, community, text: str, *, is_post: bool
+    author, community, text: str | dict[str, str], *, is_post: bool
 ) -> tuple[ContentState, ReasonCode | None]:
     """The state new content starts in, and why (a code, put in words for each reader).
+    `text` is the body's, or the words of each form field by the field's name.
 
-    Raises DomainError (field "body") when the content is refused: its author was removed
-    as spam from the community, reached a posting limit, or wrote a watched word that
-    refuses. The refusal never names the word.
+    Raises DomainError when the content is refused: its author was removed as spam from
+    the community or reached a posting limit (field "body"), or a field holds a watched
+    word that refuses (that field). The refusal never names the word.
     """
     if is_banned(author, community, cached=False):
         raise DomainError(_("You can no longer post in this community."), field="body")
@@ -55,19 +56,23 @@ def screen_new_content(
     return ContentState.VISIBLE, None
 
 
-def screen_words(text: str) -> ReasonCode | None:
-    """Why `text` must wait for a leader (a watched word that holds), or None when it may
-    be read; raises DomainError (field "body") for a watched word that refuses. New
-    content and edits alike: an edit must not say what the post could not."""
-    matches = find_watched(text or "", watched_phrases())
-    if matches and matches[0].action == WatchedWordAction.REFUSE:
-        raise DomainError(
-            _("This contains a word or phrase that is not allowed here. Please reword it."),
-            field="body",
-        )
-    if matches:
-        return ReasonCode.WATCHED_WORD
-    return None
+def screen_words(text: str | dict[str, str]) -> ReasonCode | None:
+    """Why the words must wait for a leader (a watched word that holds), or None when they
+    may be read; raises DomainError, beside the field that holds it, for a watched word
+    that refuses. `text` is the body's, or each form field's by name. New content and
+    edits alike: an edit must not say what the post could not."""
+    by_field = {"body": text} if isinstance(text, str) else text
+    phrases = watched_phrases()
+    held = False
+    for field, words in by_field.items():
+        matches = find_watched(words or "", phrases)
+        if matches and matches[0].action == WatchedWordAction.REFUSE:
+            raise DomainError(
+                _("This contains a word or phrase that is not allowed here. Please reword it."),
+                field=field,
+            )
+        held = held or bool(matches)
+    return ReasonCode.WATCHED_WORD if held else None
 
 
 # --- posting limits -----------------------------------------------------------------------

@@ -64,7 +64,7 @@ def create_post(
     if not title:
         raise DomainError(_("Give the post a title."), "title")
     state, reason = moderation.screen_new_content(
-        author, community, f"{title}\n{body}\n{caption or ''}", is_post=True
+        author, community, {"title": title, "body": body, "caption": caption}, is_post=True
     )
     post = Post(
         community_id=community.id,
@@ -142,7 +142,7 @@ def edit_post(
         raise DomainError(_("Give the post a title."), "title")
     body = body or ""
     if (title, body) != (post.title, post.body):
-        _hold_when_watched(post, f"{title}\n{body}")
+        _hold_when_watched(post, {"title": title, "body": body})
         post.title, post.body = title, body
         post.edited_at = utcnow()
     images = list(images)
@@ -151,13 +151,13 @@ def edit_post(
     )
     if images or remove_images or recaptioned:
         if caption and (images or recaptioned):
-            _hold_when_watched(post, caption)  # the pictures' words are screened too
+            _hold_when_watched(post, {"caption": caption})  # the pictures' words too
         post_images.change_images(post, images, remove_images, caption)
         post.edited_at = utcnow()
     return post
 
 
-def _hold_when_watched(item, text: str) -> None:
+def _hold_when_watched(item, text: str | dict[str, str]) -> None:
     """Screen an edit's words as new content's are: refused, or held until a leader
     approves it again (a reply then leaves its thread's figures)."""
     held_for = moderation.screen_words(text)

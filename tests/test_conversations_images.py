@@ -2,6 +2,7 @@
 like every upload, removed by ticking a box, served only to those who may see the post,
 and their files gone with the post."""
 
+import re
 from io import BytesIO
 from pathlib import Path
 
@@ -217,6 +218,21 @@ def test_a_watched_word_in_the_image_description_holds_the_post(world, login):
     new_post(login(world.users["member"]), [upload(picture())], caption="Casino night")
     post = db.session.execute(select(Post)).scalar_one()
     assert post.state == ContentState.HELD
+
+
+@pytest.mark.parametrize("field", ["caption", "title"])
+def test_a_refusing_word_is_named_beside_the_field_that_holds_it(world, login, field):
+    with commands.transaction():
+        watched_words.add_watched_word(world.users["admin"], "casino", WatchedWordAction.REFUSE)
+    response = new_post(
+        login(world.users["member"]), [upload(picture())], **{field: "Casino night"}
+    )
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400 and page.count("not allowed here") == 1
+    assert "not allowed here" in field_error(page, field)
+    invalid = re.findall(r'<(?:input|textarea)[^>]*class="[^"]*is-invalid[^>]*>', page)
+    assert [re.search(r'id="(\w+)"', tag)[1] for tag in invalid] == [field]
+    assert db.session.execute(select(Post)).first() is None
 
 
 def test_the_list_shows_a_small_picture_of_a_posts_first_image(world, login):
