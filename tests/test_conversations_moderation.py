@@ -112,9 +112,9 @@ def test_matching_a_long_text_against_many_phrases_stays_fast(people):
         db.session.add(watched_words.WatchedWord(phrase=phrase, action=WatchedWordAction.HOLD))
     db.session.commit()
     text = "a " * 50_000
-    started = time.perf_counter()
+    started = time.process_time()
     assert screen(member, community, text)[0] == ContentState.VISIBLE
-    assert time.perf_counter() - started < 2
+    assert time.process_time() - started < 2
 
 
 def test_adding_a_watched_word_is_bounded_and_audited(people):

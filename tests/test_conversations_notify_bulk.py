@@ -87,7 +87,7 @@ def test_an_announcement_to_5000_members_is_queued_in_bulk(world, count_queries)
     # Inserts go 1,000 rows a statement: 5 + 5, beside the post's own and one read.
     assert len(statements) <= 30, "\n".join(s[:80] for s in statements)
     assert not any("SAVEPOINT" in s.upper() or "FOR UPDATE" in s.upper() for s in statements)
-    assert seconds < 20, f"queued in {seconds:.1f} s"
+    # No bound on the seconds (a loaded CI machine is no measure): the statements are.
     print(f"\n5,000-member announcement queued in {seconds:.2f} s, {len(statements)} statements")
 
     ukrainian = db.session.execute(

@@ -51,18 +51,18 @@ PATHOLOGICAL = {
 @pytest.mark.parametrize("text", PATHOLOGICAL.values(), ids=PATHOLOGICAL.keys())
 def test_pathological_markdown_renders_in_well_under_a_second(text):
     assert len(text) <= LONGEST + 100
-    started = time.perf_counter()
+    started = time.process_time()
     html = render_markdown(text)
-    assert time.perf_counter() - started < 0.5
+    assert time.process_time() - started < 0.5
     assert "<script" not in html
     assert len(html) <= 10 * len(text) + 10_000  # stored, and sent with every page view
 
 
 def test_a_table_padding_short_rows_with_empty_cells_is_not_stored_whole():
     text = "|a" * 1000 + "\n" + "|-" * 1000 + "\n" + "x\n" * 7000  # 500,000 empty cells
-    started = time.perf_counter()
+    started = time.process_time()
     html = render_markdown(text)
-    assert time.perf_counter() - started < 2  # cmark itself needs ~0.5 s to pad them
+    assert time.process_time() - started < 2  # cmark itself needs ~0.5 s to pad them
     assert len(html) <= 10 * len(text) + 10_000 and "x" in html
 
 

@@ -72,9 +72,9 @@ def csrf_on(app, monkeypatch):
 
 def test_a_600_mb_offer_is_refused_unread_with_a_friendly_413(catalog, client, csrf_on):
     upload = HugeUpload(HUGE)
-    started = time.perf_counter()
+    started = time.process_time()
     response = post_huge(client, f"/public/initiatives/{catalog.initiative.id}/offer", upload)
-    elapsed = time.perf_counter() - started
+    elapsed = time.process_time() - started
     print(f"\n600 MB offer: {response.status_code}, {upload.consumed} bytes read, {elapsed:.2f} s")
     assert response.status_code == 413
     assert upload.consumed < 1024 * 1024
@@ -135,9 +135,9 @@ def test_a_form_of_too_many_parts_is_refused(client, app, monkeypatch):
 def test_a_file_sent_to_a_form_that_takes_none_is_refused_unread(client, csrf_on, url):
     # The client chooses the Content-Type: multipart is no way around the text bound.
     upload = HugeUpload(60 * 1024 * 1024)
-    started = time.perf_counter()
+    started = time.process_time()
     response = post_huge(client, url, upload)
-    elapsed = time.perf_counter() - started
+    elapsed = time.process_time() - started
     print(f"\n60 MB multipart to {url}: {response.status_code}, {upload.consumed} bytes read, "
           f"{elapsed:.2f} s")  # fmt: skip
     assert response.status_code == 413
