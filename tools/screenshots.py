@@ -5,6 +5,10 @@ in as the role each page is for, and saves docs/screenshots/<page>-<width>-<lang
 (full page, cut at MAX_HEIGHT, reduced to 256 colours) with a gallery, README.md.
 Chromium is Debian's, driven by Playwright (never `playwright install`).
 
+The e-mail ("mail") is shot too: a few messages queued for a demo leader in each
+language, their HTML part as a mail client shows it (wide, narrow, and narrow in a dark
+theme), and their text part beside it: mail-<message>-<width>-<lang>[-dark].png and .txt.
+
     .venv/bin/python tools/screenshots.py [--only directory,event] [--out DIR]
 """
 
@@ -28,15 +32,22 @@ from PIL import Image  # noqa: E402
 from sqlalchemy import select  # noqa: E402
 from werkzeug.serving import make_server  # noqa: E402
 
+from accounts import mail  # noqa: E402
 from accounts.services import find_user_by_email  # noqa: E402
 from app import create_app  # noqa: E402
 from community.models import Community  # noqa: E402
 from conversations.models import Post  # noqa: E402
 from core.extensions import db  # noqa: E402
+from core.mail import OutgoingEmail  # noqa: E402
 from core.models import utcnow  # noqa: E402
+from core.site import external_url  # noqa: E402
 from demo import DEMO_PASSWORD, seed_demo  # noqa: E402
 from events.models import Event  # noqa: E402
 from initiatives.models import Initiative  # noqa: E402
+from notifications import mail as notification_mail  # noqa: E402
+from notifications import services as notifications  # noqa: E402
+from notifications.kinds import REQUEST_APPROVED  # noqa: E402
+from notifications.models import Notification  # noqa: E402
 from promotions.models import PromotionRequest  # noqa: E402
 from search.index import search_index  # noqa: E402
 
@@ -151,6 +162,62 @@ SHOTS = [
 ]  # fmt: skip
 
 
+MAIL = "mail"  # the name --only knows the e-mail by
+MAIL_SHOTS = ((1280, "light"), (390, "light"), (390, "dark"))
+
+
+def queue_mail(language: str) -> dict[str, OutgoingEmail]:
+    """Message name → a message the site sends, queued for the demo leader in `language`
+    through the code that sends it."""
+    person = find_user_by_email(ACCOUNTS["leader"])
+    person.locale = language
+    reset = external_url("accounts.request_password_reset")
+    queued = {
+        "registration_confirmed": mail.email_user(
+            person, "events", "registration_confirmed", event=_next_event()
+        ),
+        "password_reset": mail.email_user(person, "account", "password_reset", link=reset),
+    }
+    notifications.notify([person], REQUEST_APPROVED.name, _pm().name,
+                         notifications.Link("community.show", {"slug": _pm().slug}))  # fmt: skip
+    db.session.flush()
+    queued["notification"] = _one(
+        select(OutgoingEmail)
+        .where(OutgoingEmail.kind == f"notification.{REQUEST_APPROVED.name}")
+        .order_by(OutgoingEmail.id.desc())
+    )
+    told = select(Notification).where(Notification.recipient_id == person.id)
+    told = db.session.execute(told.order_by(Notification.id.desc()).limit(4)).scalars()
+    queued["notification_digest"] = notification_mail.email_digest(
+        person, list(told)[::-1], utcnow().date()
+    )
+    return queued
+
+
+def take_mail(browser, app, out: Path) -> list[str]:
+    files = []
+    for language in LANGUAGES:
+        with app.test_request_context():
+            queued = queue_mail(language)
+            messages = {name: (m.html_body, m.text_body) for name, m in queued.items()}
+            db.session.rollback()  # shown, never sent
+        for name, (html, text) in messages.items():
+            (out / f"mail-{name}-{language}.txt").write_text(text, encoding="utf-8")
+            for width, scheme in MAIL_SHOTS:
+                context = browser.new_context(
+                    viewport={"width": width, "height": 900}, color_scheme=scheme
+                )
+                page = context.new_page()
+                page.set_content(html)
+                dark = "-dark" if scheme == "dark" else ""
+                file = f"mail-{name}-{width}-{language}{dark}.png"
+                save(page.screenshot(full_page=True), out / file)
+                files.append(file)
+                context.close()
+            print(f"{MAIL}: {name} ({language})", flush=True)
+    return files
+
+
 def demo_app(folder: Path):
     app = create_app(
         {
@@ -189,7 +256,7 @@ def sign_in(page, email: str) -> None:
         page.locator("input[name=password]").press("Enter")
 
 
-def take(shots: list[Shot], out: Path) -> list[tuple[Shot, list[str]]]:
+def take(shots: list[Shot], out: Path, with_mail: bool) -> tuple[list, list[str]]:
     from playwright.sync_api import sync_playwright
 
     with tempfile.TemporaryDirectory() as folder:
@@ -227,15 +294,16 @@ def take(shots: list[Shot], out: Path) -> list[tuple[Shot, list[str]]]:
                             context.close()
                     taken.append((shot, files))
                     print(f"{shot.name}: {urls[shot.name]}", flush=True)
+                mail_files = take_mail(browser, app, out) if with_mail else []
                 browser.close()
         finally:
             server.shutdown()
             with app.app_context():
                 db.engine.dispose()
-    return taken
+    return taken, mail_files
 
 
-def gallery(taken: list[tuple[Shot, list[str]]]) -> str:
+def gallery(taken: list[tuple[Shot, list[str]]], mail_files: list[str]) -> str:
     lines = [
         "# Screenshots",
         "",
@@ -250,6 +318,25 @@ def gallery(taken: list[tuple[Shot, list[str]]]) -> str:
         wide = f'<img src="{shot.name}-1280-en.png" alt="{shot.title}, 1280 px" width="640">'
         narrow = f'<img src="{shot.name}-390-uk.png" alt="{shot.title}, 390 px" width="195">'
         lines += ["", f"{wide} {narrow}", ""]
+    lines += [
+        "## E-mail",
+        "",
+        "Messages queued for a demo leader, in each language: the HTML part as a mail client",
+        "shows it (1280 px; 390 px; 390 px in a dark theme) and, linked, the text part.",
+        "",
+    ]
+    for file in mail_files:
+        if file.endswith("-1280-en.png") or file.endswith("-1280-uk.png"):
+            stem = file.removesuffix(".png").replace("-1280-", "-")
+            name, language = stem.removeprefix("mail-").rsplit("-", 1)
+            shots = [f for f in mail_files if f.startswith(f"mail-{name}-") and language in f]
+            links = " · ".join(f"[{f.removesuffix('.png')}]({f})" for f in shots)
+            lines += [f"### {name} ({language})", "", f"{links} · [text]({stem}.txt)", ""]
+            narrow = stem.replace(f"-{language}", f"-390-{language}")
+            lines += [f'<img src="{file}" alt="{name}, 1280 px" width="480"> '
+                      f'<img src="{narrow}.png" alt="{name}, 390 px" width="195"> '
+                      f'<img src="{narrow}-dark.png" alt="{name}, 390 px, dark" width="195">',
+                      ""]  # fmt: skip
     return "\n".join(lines)
 
 
@@ -257,15 +344,15 @@ def main() -> None:
     for name in ("werkzeug", "guildhall.requests"):
         logging.getLogger(name).setLevel(logging.WARNING)  # one line per page is enough
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--only", help="comma-separated page names, e.g. directory,event")
+    parser.add_argument("--only", help="comma-separated page names, e.g. directory,event,mail")
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
     args = parser.parse_args()
     chosen = set(args.only.split(",")) if args.only else None
     shots = [shot for shot in SHOTS if chosen is None or shot.name in chosen]
     args.out.mkdir(parents=True, exist_ok=True)
-    taken = take(shots, args.out)
+    taken, mail_files = take(shots, args.out, with_mail=chosen is None or MAIL in chosen)
     if chosen is None:
-        (args.out / "README.md").write_text(gallery(taken) + "\n", encoding="utf-8")
+        (args.out / "README.md").write_text(gallery(taken, mail_files) + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":
