@@ -3,13 +3,17 @@
 Building the world (every feature's objects, made the way people make them) takes about
 half a second, and the matrix asks for it about six thousand times a run. Each case
 still starts from the whole world, as if just built: its rows go back into the emptied
-tables as they were, ids and sequences included, and the uploaded files beside them.
-A snapshot is taken again after a few minutes or when the day changes, so that what
-"now" and "today" mean to the world stays close to what they mean to the case.
+tables as they were, ids and sequences included, and the uploaded files and the search
+index beside them. A snapshot is taken again after a few minutes or when the day
+changes, so that what "now" and "today" mean to the world stays close to what they mean
+to the case. GUILDHALL_MATRIX_FRESH_WORLD=1 builds the world for every case, as before.
 
 tests/test_matrix_world.py proves that a restored world is the built one.
 """
 
+import atexit
+import itertools
+import os
 import shutil
 import tempfile
 import time
@@ -18,13 +22,18 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from flask import current_app
-from sqlalchemy import insert, select, text
+from sqlalchemy import JSON, insert, null, select, text, update
 from sqlalchemy.orm.base import instance_state
 
 from core.extensions import db
 from core.figures import forget_all
+from search.index import CURRENT, search_index
 
 MAX_AGE_SECONDS = 300
+# This process's snapshots' files, gone with it.
+_FOLDER = Path(tempfile.mkdtemp(prefix="matrix-world-"))
+atexit.register(shutil.rmtree, _FOLDER, True)
+_numbers = itertools.count()
 
 
 @dataclass(frozen=True)
@@ -42,7 +51,8 @@ class Snapshot:
     world: object  # the World, its ORM objects as _Refs
     rows: dict[str, list[dict]]
     sequences: dict[str, int]  # PostgreSQL's sequences that were used, by name
-    uploads: Path
+    sql_nulls: dict[tuple[str, str], list]  # (table, JSON column) → ids of rows with NULL
+    files: Path  # uploads/ and search/ (the index's current generation, if there was one)
 
 
 _snapshots: dict[str, Snapshot] = {}
@@ -50,13 +60,15 @@ _snapshots: dict[str, Snapshot] = {}
 
 def matrix_world(build):
     """A world as `build()` makes it, restored from this database's snapshot when fresh."""
+    if os.environ.get("GUILDHALL_MATRIX_FRESH_WORLD") == "1":
+        return build()
     key = db.engine.url.render_as_string(hide_password=False)
     snapshot = _snapshots.get(key)
     if snapshot is None or not _fresh(snapshot):
         world = build()
         _snapshots[key] = take_snapshot(world)
         if snapshot is not None:
-            shutil.rmtree(snapshot.uploads, ignore_errors=True)
+            shutil.rmtree(snapshot.files, ignore_errors=True)
         return world
     return restore(snapshot)
 
@@ -70,17 +82,20 @@ def _fresh(snapshot: Snapshot) -> bool:
 
 def take_snapshot(world) -> Snapshot:
     db.session.commit()
-    uploads = Path(tempfile.mkdtemp(prefix="matrix-uploads-"))
+    files = _FOLDER / str(next(_numbers))
     upload_dir = Path(current_app.config["UPLOAD_DIR"])
     if upload_dir.exists():
-        shutil.copytree(upload_dir, uploads, dirs_exist_ok=True)
+        shutil.copytree(upload_dir, files / "uploads")
+    if (generation := search_index().current_generation()) is not None:
+        shutil.copytree(generation, files / "search")
     return Snapshot(
         taken_at=time.monotonic(),
         day=datetime.now(UTC).date(),
         world=_freeze(world),
         rows=table_rows(),
         sequences=_used_sequences(),
-        uploads=uploads,
+        sql_nulls=_sql_nulls(),
+        files=files,
     )
 
 
@@ -90,13 +105,60 @@ def restore(snapshot: Snapshot):
     for table in db.metadata.sorted_tables:
         if rows := snapshot.rows[table.name]:
             db.session.execute(insert(table), rows)
+    _json_nulls_back(snapshot.sql_nulls)
     if snapshot.sequences:
         db.session.execute(text(_set_sequences(snapshot.sequences)))
     db.session.commit()
     forget_all()  # the rows came back behind the ORM's back; so must the figures
     # Files the world's rows name come back; others (earlier tests') stay, as after a build.
-    shutil.copytree(snapshot.uploads, current_app.config["UPLOAD_DIR"], dirs_exist_ok=True)
+    if (snapshot.files / "uploads").exists():
+        shutil.copytree(snapshot.files / "uploads", current_app.config["UPLOAD_DIR"],
+                        dirs_exist_ok=True)  # fmt: skip
+    if (snapshot.files / "search").exists():
+        _restore_search_index(snapshot.files / "search")
     return _thaw(snapshot.world)
+
+
+def _json_columns():
+    for table in db.metadata.sorted_tables:
+        for column in table.columns:
+            if isinstance(column.type, JSON):
+                (key,) = table.primary_key.columns
+                yield table, column, key
+
+
+def _sql_nulls() -> dict[tuple[str, str], list]:
+    """The rows whose JSON column is SQL NULL (not JSON's null), which read alike."""
+    return {
+        (table.name, column.name): list(
+            db.session.execute(select(key).where(column.is_(None))).scalars()
+        )
+        for table, column, key in _json_columns()
+    }
+
+
+def _json_nulls_back(sql_nulls: dict[tuple[str, str], list]) -> None:
+    """An insert writes None into a JSON column as JSON's null; the world had SQL NULL
+    in some rows."""
+    for table, column, key in _json_columns():
+        if ids := sql_nulls[table.name, column.name]:
+            # Each onupdate column set to itself: this write must change nothing else.
+            unchanged = {c.name: c for c in table.columns if c.onupdate is not None}
+            values = {**unchanged, column.name: null()}
+            db.session.execute(update(table).where(key.in_(ids)).values(values))
+
+
+def _restore_search_index(saved: Path) -> None:
+    """The index as the world left it, as a new generation made current (as a rebuild
+    does); the generation it replaces goes."""
+    index = search_index()
+    replaced = index.current_generation()
+    generation = index.root / f"matrix-world-{os.getpid()}-{next(_numbers)}"
+    shutil.copytree(saved, generation)
+    (index.root / f".{CURRENT}.matrix").write_text(generation.name)
+    os.replace(index.root / f".{CURRENT}.matrix", index.root / CURRENT)
+    if replaced is not None and replaced.name.startswith("matrix-world-"):
+        shutil.rmtree(replaced, ignore_errors=True)
 
 
 def table_rows() -> dict[str, list[dict]]:
