@@ -20,7 +20,7 @@ from accounts import services
 from core.images import IMAGE_EXTENSIONS, MAX_IMAGE_BYTES
 from core.mail import MailAddress
 from core.text import one_line
-from core.zones import time_zone_choices
+from core.zones import canonical_zone, time_zone_choices
 
 # The passwords tried first by anyone guessing (leaked-password lists' top, 8+ characters).
 COMMON_PASSWORDS = frozenset({
@@ -178,6 +178,7 @@ class ProfileForm(FlaskForm):
         _l("Time zone"),
         validate_choice=False,
         validators=[_known_choice(_l("Choose a time zone from the list."))],
+        filters=[canonical_zone],  # a zone saved under its old name shows under its new
         description=_l("Dates and times on the site are shown in this zone."),
     )
     locale = SelectField(

@@ -9,7 +9,7 @@ from core.commands import lock_row
 from core.errors import DomainError
 from core.images import ImageKind, delete_image_after_commit, keep_image_if_committed, save_image
 from core.text import one_line
-from core.zones import is_time_zone
+from core.zones import canonical_zone, is_time_zone
 
 AVATARS = ImageKind(folder="avatars", field="avatar", size=(400, 400), thumb_size=(96, 96))
 
@@ -41,7 +41,7 @@ def update_profile(
     user.display_name = name
     user.job_title = _text(job_title, 120, "job_title")
     user.team = _text(team, 120, "team")
-    user.time_zone = time_zone or None
+    user.time_zone = canonical_zone(time_zone) or None
     user.locale = locale or None
     return user
 
@@ -53,7 +53,7 @@ def set_browser_time_zone(user_id: int, time_zone: str) -> bool:
         return False
     if not is_time_zone(time_zone):
         raise DomainError(_("Choose a time zone from the list."), field="time_zone")
-    user.time_zone = time_zone
+    user.time_zone = canonical_zone(time_zone)
     return True
 
 

@@ -42,6 +42,7 @@ from core.paging import paginate
 from core.permissions import require, requires
 from core.security import safe_redirect_target
 from core.site import external_url
+from core.zones import canonical_zone
 
 bp = Blueprint("accounts", __name__)
 mail.register_email_kind("welcome", _l("Welcome messages"))
@@ -241,7 +242,7 @@ def _profile_page(
     """The settings page, with the form that failed (and its messages) where it was sent."""
     if profile_form is None:
         profile_form = ProfileForm(obj=current_user, formdata=None)
-        profile_form.time_zone.data = current_user.time_zone or ""
+        profile_form.time_zone.data = canonical_zone(current_user.time_zone) or ""
         profile_form.locale.data = current_user.locale or ""
     sections = [(template, load(current_user)) for template, load in profile_sections]
     return render_template(

@@ -23,7 +23,7 @@ from wtforms.validators import (
 
 from core.bounds import LOCAL_FORMATS, count_range, within_window
 from core.text import is_web_address, one_line
-from core.zones import time_zone_choices
+from core.zones import canonical_zone, time_zone_choices
 from events.models import EventVisibility
 from events.planning import (
     MAX_SEATS,
@@ -65,6 +65,7 @@ class EventForm(FlaskForm):
     timezone = SelectField(
         _l("Time zone"),
         description=_l("The times above are in this zone; people see them in their own."),
+        filters=[canonical_zone],
     )
     place = StringField(
         _l("Place"),
@@ -124,7 +125,7 @@ class EventForm(FlaskForm):
         for name in ("title", "description", "place", "online_url", "capacity"):
             getattr(self, name).process(None, getattr(details, name))  # through its filters
         self.registration_goal.data = details.registration_goal
-        self.timezone.data = details.timezone
+        self.timezone.data = canonical_zone(details.timezone)
         self.visibility.data = details.visibility.value
         for name in TIME_FIELDS:
             getattr(self, name).data = utc_to_local(getattr(details, name), details.timezone)

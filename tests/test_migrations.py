@@ -183,3 +183,18 @@ def test_the_sites_own_reasons_become_codes_and_typed_ones_stay(empty_database_u
             ]
         downgrade(revision="base")
         db.engine.dispose()
+
+
+def test_zones_saved_under_an_old_name_take_their_current_name(empty_database_url, tmp_path):
+    app = create_app(test_config(empty_database_url, tmp_path))
+    with app.app_context():
+        upgrade(revision="0035")
+        with db.engine.begin() as conn:
+            _insert_user(conn)
+            conn.execute(text("UPDATE users SET time_zone = 'Europe/Kiev' WHERE id = 1"))
+        upgrade(revision="heads")
+        with db.engine.connect() as conn:
+            zone = conn.execute(text("SELECT time_zone FROM users WHERE id = 1")).scalar_one()
+        assert zone == "Europe/Kyiv"
+        downgrade(revision="base")
+        db.engine.dispose()

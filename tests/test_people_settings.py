@@ -193,6 +193,31 @@ def test_the_browser_zone_is_kept_once_and_checked(login, person):
     assert "js/time-zone.js" not in client.get("/me").get_data(as_text=True)
 
 
+def test_a_zone_under_its_old_name_is_kept_and_shown_under_its_current_one(login, person):
+    """Browsers still report Kyiv as "Europe/Kiev"; people there read its name as it is
+    written now, also when the old one was saved before."""
+    client = login(person)
+    assert client.post("/me/time-zone", data={"time_zone": "Europe/Kiev"}).status_code == 204
+    assert fresh(person).time_zone == "Europe/Kyiv"
+    fresh(person).time_zone = "Europe/Kiev"
+    db.session.commit()
+    page = client.get("/me").get_data(as_text=True)
+    assert '<option selected value="Europe/Kyiv">' in page
+    assert (
+        client.post("/me/profile", data={**PROFILE, "time_zone": "Europe/Kiev"}).status_code == 302
+    )
+    assert fresh(person).time_zone == "Europe/Kyiv"
+
+
+def test_the_zone_list_offers_each_zone_once_by_its_current_name(login, person):
+    page = login(person).get("/me").get_data(as_text=True)
+    for current in ("Europe/Kyiv", "Asia/Kolkata", "America/New_York", "UTC"):
+        assert f'value="{current}"' in page
+    for old in ("Europe/Kiev", "Europe/Uzhgorod", "Asia/Calcutta", "US/Eastern", "Etc/GMT+3"):
+        assert f'value="{old}"' not in page
+    assert len(re.findall(r'<option [^>]*value="[A-Z][^"]*"', page)) < 400
+
+
 @pytest.mark.parametrize("zone", ["localtime", "Factory"])
 def test_a_zone_the_site_cannot_show_is_refused_and_never_breaks_a_page(login, person, zone):
     """The tz database names "localtime" (the server's own clock) and "Factory", which the
