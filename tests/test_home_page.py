@@ -180,7 +180,9 @@ def test_news_is_paged_newer_and_older_without_counting_it_all(app):
     second, second_items = news(2)
     assert ">Newer</a>" in second and 'href="/?page=1"' in second
     beyond, beyond_items = news(99)
-    assert beyond_items == [] and ">Older</a>" not in beyond and ">Newer</a>" in beyond
+    assert beyond_items == [] and ">Older</a>" not in beyond and ">Newer</a>" not in beyond
+    assert 'href="/?page=1">Newest</a>' in beyond  # back to the start, not to page 98
+    assert "Nothing more here." in beyond
     assert "Nothing new yet" not in beyond  # only a first page with nothing says so
 
 

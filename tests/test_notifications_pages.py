@@ -134,6 +134,10 @@ def test_the_page_lists_newest_first_in_pages(world, login):
         "Community 2", "Community 1", "Community 0",
     ]  # fmt: skip
     assert client.get("/notifications?page=99999999999999999999999").status_code == 200
+    beyond = client.get("/notifications?page=50")
+    assert beyond.status_code == 200 and "Nothing yet." not in beyond.text  # not first use
+    assert "No more notifications here." in beyond.text
+    assert 'href="/notifications">Back to the newest</a>' in beyond.text
 
 
 def test_the_page_costs_the_same_at_two_sizes(world, login, count_queries):
