@@ -5,6 +5,7 @@ no CSRF token (it is the one route that doesn't) and no session; a GET only asks
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
 
+from core.bounds import MAX_INT
 from core.site import external_url
 from notifications import registry
 
@@ -31,5 +32,7 @@ def read_token(token: str) -> tuple[int, registry.Kind] | None:
         return None
     kind = registry.kind_named(name) if isinstance(name, str) else None
     if not isinstance(user_id, int) or isinstance(user_id, bool) or kind is None:
+        return None
+    if not 1 <= user_id <= MAX_INT:  # an id no row can have (signed with the key, still)
         return None
     return user_id, kind

@@ -175,5 +175,6 @@ def test_a_signed_link_for_an_unknown_kind_or_a_non_person_is_not_found(app, wor
     for payload in ([world.users["member"].id, "account"], [True, "events"], ["1", "events"]):
         token = _serializer().dumps(payload)
         assert client.post(f"/notifications/unsubscribe/{token}").status_code == 404, payload
-    gone = _serializer().dumps([2_000_000_000, "events"])
-    assert client.post(f"/notifications/unsubscribe/{gone}").status_code == 404
+    for user_id in (2_000_000_000, 10**30, 0, -1):  # no one's, or beyond any id column
+        gone = _serializer().dumps([user_id, "events"])
+        assert client.post(f"/notifications/unsubscribe/{gone}").status_code == 404, user_id
