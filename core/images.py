@@ -30,6 +30,7 @@ from io import BytesIO
 from pathlib import Path
 
 from flask import Response, current_app, send_file
+from flask_babel import format_decimal
 from flask_babel import gettext as _
 from PIL import Image, ImageCms, UnidentifiedImageError
 from sqlalchemy import event
@@ -70,7 +71,8 @@ def _too_large(field: str) -> DomainError:
     pixels = current_app.config["MAX_IMAGE_PIXELS"]
     return DomainError(
         _("This image is too large: use one of at most %(mpx)s megapixels and %(side)s "
-          "pixels on its longest side.", mpx=round(pixels / 1e6, 1), side=MAX_IMAGE_SIDE),
+          "pixels on its longest side.", mpx=format_decimal(pixels / 1e6, "#,##0.#"),
+          side=format_decimal(MAX_IMAGE_SIDE)),
         field=field,
     )  # fmt: skip
 

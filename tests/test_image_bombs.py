@@ -294,4 +294,14 @@ def test_a_picture_of_over_16_megapixels_is_refused_by_default(catalog, client):
     # A cover is kept at 1200 px: decoding 24 MP of RGBA took 2-3 s and 220 MB for it.
     response = offer(client, catalog, png_bomb(4300, 4000))  # 17.2 MP
     assert response.status_code == 400
-    assert "16.0 megapixels" in field_error(response.get_data(as_text=True))
+    assert "at most 16 megapixels" in field_error(response.get_data(as_text=True))
+
+
+def test_the_limits_read_as_numbers_in_the_readers_language(app):
+    from flask_babel import force_locale
+
+    from core.images import _too_large
+
+    with app.test_request_context(), force_locale("uk"):
+        message = _too_large("cover").message
+    assert "16 мегапікселів" in message and "16.0" not in message, message
