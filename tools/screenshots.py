@@ -194,8 +194,12 @@ def queue_mail(language: str) -> dict[str, OutgoingEmail]:
     return queued
 
 
+MAIL_SITE_URL = "https://guildhall.example.com"  # not the server's passing port: same files
+
+
 def take_mail(browser, app, out: Path) -> list[str]:
     files = []
+    served, app.config["SITE_URL"] = app.config["SITE_URL"], MAIL_SITE_URL
     for language in LANGUAGES:
         with app.test_request_context():
             queued = queue_mail(language)
@@ -215,6 +219,7 @@ def take_mail(browser, app, out: Path) -> list[str]:
                 files.append(file)
                 context.close()
             print(f"{MAIL}: {name} ({language})", flush=True)
+    app.config["SITE_URL"] = served
     return files
 
 
