@@ -4,6 +4,7 @@ the catalog, and the actual and the steady pace day by day."""
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
+from functools import cache
 
 from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import selectinload
@@ -145,8 +146,14 @@ def _visits(brief: PromotionRequest):
 def _attributions(brief: PromotionRequest):
     """(kind, channel id, link id, when, first of its person, outside participant, lead
     kind, channel name) for every outcome that counts."""
-    counted = _counted_attributions([brief.id]).subquery()
-    return db.session.execute(
+    return db.session.execute(_attribution_rows(), {"request_ids": [brief.id]}).all()
+
+
+@cache
+def _attribution_rows():
+    """The statement of `_attributions`, built once (see `_counted_attributions`)."""
+    counted = _counted_attributions().subquery()
+    return (
         select(
             counted.c.kind,
             counted.c.channel_id,
@@ -159,7 +166,7 @@ def _attributions(brief: PromotionRequest):
         )
         .outerjoin(Lead, and_(counted.c.kind == LEAD, Lead.id == counted.c.object_id))
         .outerjoin(Channel, Channel.id == counted.c.channel_id)
-    ).all()
+    )
 
 
 def _catalog_figures(brief: PromotionRequest, start: date, end: date) -> CatalogFigures | None:
