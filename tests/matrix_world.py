@@ -155,8 +155,7 @@ def _restore_search_index(saved: Path) -> None:
     replaced = index.current_generation()
     generation = index.root / f"matrix-world-{os.getpid()}-{next(_numbers)}"
     shutil.copytree(saved, generation)
-    (index.root / f".{CURRENT}.matrix").write_text(generation.name)
-    os.replace(index.root / f".{CURRENT}.matrix", index.root / CURRENT)
+    index._write_pointer(CURRENT, generation)  # atomically, as a rebuild swaps one in
     if replaced is not None and replaced.name.startswith("matrix-world-"):
         shutil.rmtree(replaced, ignore_errors=True)
 
