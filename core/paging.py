@@ -7,7 +7,7 @@ database several times what sorting their ids does.
 from dataclasses import dataclass
 
 from flask import request, url_for
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from core.bounds import page_number
 from core.extensions import db
@@ -49,12 +49,23 @@ class Window:
         return self.page > 1
 
 
-def window(query, per_page: int) -> Window:
-    """The page of `query` the request asks for, read with one row more than it shows."""
+# A window's cut as parameters, so that a statement built once serves every page.
+_ROWS, _SKIP = bindparam("window_rows"), bindparam("window_skip")
+
+
+def windowed(query):
+    """`query` cut by `window`'s parameters: build it once, and pass it with `params`."""
+    return query.limit(_ROWS).offset(_SKIP)
+
+
+def window(query, per_page: int, params: dict | None = None) -> Window:
+    """The page of `query` the request asks for, read with one row more than it shows.
+    With `params`, `query` is `windowed` already and takes them."""
     page = page_number()
-    rows = list(
-        db.session.execute(query.limit(per_page + 1).offset((page - 1) * per_page)).scalars()
-    )
+    if params is None:
+        query, params = windowed(query), {}
+    cut = {_ROWS.key: per_page + 1, _SKIP.key: (page - 1) * per_page}
+    rows = list(db.session.execute(query, params | cut).scalars())
     return Window(rows[:per_page], page, len(rows) > per_page)
 
 
