@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import select, text, true, tuple_
 from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from conversations.models import ContentState, Post, PostKind, Reply
 from core.bounds import FIRST_DAY, LAST_DAY, MAX_INT
@@ -201,7 +202,7 @@ def thread(post: Post, after: int | None = None, before: int | None = None) -> T
     ids = list(db.session.execute(query.limit(REPLIES_PER_PAGE + 1)).scalars())
     more = len(ids) > REPLIES_PER_PAGE
     ids = sorted(ids[:REPLIES_PER_PAGE])
-    replies = _load_replies(ids)
+    replies = _load_replies(ids, post)
     if before is not None:
         earlier = ids[0] if more else None
         later = ids[-1] if ids else None
@@ -211,7 +212,9 @@ def thread(post: Post, after: int | None = None, before: int | None = None) -> T
     return Thread(replies, earlier, later)
 
 
-def _load_replies(reply_ids: list[int]) -> list[Reply]:
+def _load_replies(reply_ids: list[int], post: Post) -> list[Reply]:
+    """The replies of `post` with these ids, their authors, and `post` as theirs: a page's
+    permission checks ask each reply for its post, a lookup of its own otherwise."""
     if not reply_ids:
         return []
     found = db.session.execute(
@@ -220,7 +223,10 @@ def _load_replies(reply_ids: list[int]) -> list[Reply]:
         .where(Reply.id.in_(reply_ids))
         .order_by(Reply.id)
     ).scalars()
-    return list(found)
+    replies = list(found)
+    for reply in replies:
+        set_committed_value(reply, "post", post)
+    return replies
 
 
 def unseen_replies(user, post: Post, moderates: bool) -> list[Reply]:
@@ -239,4 +245,4 @@ def unseen_replies(user, post: Post, moderates: bool) -> list[Reply]:
         .order_by(Reply.id)
         .limit(REPLIES_PER_PAGE)
     )
-    return _load_replies(list(db.session.execute(query).scalars()))
+    return _load_replies(list(db.session.execute(query).scalars()), post)
