@@ -81,6 +81,31 @@ def settings_url() -> str:
     return external_url(_choices.settings_endpoint)
 
 
+@dataclass(frozen=True)
+class PreparedEmail:
+    """A message rendered for its recipient, not queued yet (`queue` does, in the current
+    transaction): what `email_user` does in two steps, for a command that renders before
+    it takes a lock and queues under it."""
+
+    kind: str
+    to: str
+    subject: str
+    body: str
+    html: str
+    locale: str
+    dedupe_key: str | None
+    attachments: tuple[tuple[str, str, bytes], ...]
+    list_unsubscribe: str | None
+    one_click: bool
+
+    def queue(self) -> OutgoingEmail | None:
+        return queue_email(
+            self.kind, self.to, self.subject, self.body, html=self.html, locale=self.locale,
+            dedupe_key=self.dedupe_key, attachments=self.attachments,
+            list_unsubscribe=self.list_unsubscribe, one_click=self.one_click,
+        )  # fmt: skip
+
+
 def email_user(
     user: User,
     kind: str,
@@ -100,6 +125,22 @@ def email_user(
     has a List-Unsubscribe header: a one-click link when the settings offer one, else
     the settings page (a security message has none).
     """
+    prepared = prepare_email(
+        user, kind, template, dedupe_key=dedupe_key, attachments=attachments, **context
+    )
+    return prepared.queue() if prepared is not None else None
+
+
+def prepare_email(
+    user: User,
+    kind: str,
+    template: str,
+    *,
+    dedupe_key: str | None = None,
+    attachments: list[tuple[str, str, bytes]] = (),
+    **context,
+) -> PreparedEmail | None:
+    """`email_user`'s message, rendered and not queued; None when it would queue none."""
     if kind not in _kinds:
         raise KeyError(f"unknown e-mail kind {kind!r}; register it with register_email_kind()")
     optional = _kinds[kind].optional
@@ -121,11 +162,10 @@ def email_user(
         footer = f"{_('Choose which e-mails you get')}: {settings}"
         one_click = _choices.one_click(user, kind) if optional and _choices.one_click else None
     body = rendered.removeprefix(subject) if rendered.startswith(subject) else rendered
-    return queue_email(
-        kind, user.email, one_line(subject), f"{body.strip()}\n\n-- \n{footer}\n", html=html,
-        locale=locale, dedupe_key=dedupe_key, attachments=attachments,
-        list_unsubscribe=(one_click or settings) if optional else None,
-        one_click=one_click is not None,
+    return PreparedEmail(
+        kind, user.email, one_line(subject), f"{body.strip()}\n\n-- \n{footer}\n", html,
+        locale, dedupe_key, tuple(attachments),
+        (one_click or settings) if optional else None, one_click is not None,
     )  # fmt: skip
 
 

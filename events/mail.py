@@ -1,5 +1,6 @@
 """E-mail about registrations: confirmation, waitlist, a seat that freed up, reminders."""
 
+from dataclasses import dataclass
 from datetime import timedelta
 
 from flask import current_app
@@ -7,7 +8,13 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from accounts.mail import email_user, register_email_kind, site_context
+from accounts.mail import (
+    PreparedEmail,
+    email_user,
+    prepare_email,
+    register_email_kind,
+    site_context,
+)
 from core.extensions import db
 from core.models import utcnow
 from events.calendar import calendar_for
@@ -46,14 +53,36 @@ def _calendar_file(event: Event) -> list[tuple[str, str, bytes]]:
     return [("event.ics", "text/calendar", body)]
 
 
-def email_registration(registration: Registration) -> None:
-    """Confirmation (with the .ics) or the waitlist notice, queued with the registration."""
+@dataclass(frozen=True)
+class RegistrationMail:
+    """A registration's message rendered ahead, for the status and the event it was
+    rendered for (`prepare_registration_mail`)."""
+
+    status: RegistrationStatus
+    event_key: tuple
+    message: PreparedEmail | None
+
+
+def prepare_registration_mail(user, event: Event, status: RegistrationStatus):
+    """The confirmation or the waitlist notice `email_registration` would queue for `user`,
+    rendered now: a sign-up renders it before it takes the event's row lock."""
+    attachments = _calendar_file(event) if status == RegistrationStatus.CONFIRMED else []
+    message = prepare_email(user, "events", TEMPLATES[status], event=event,
+                            attachments=attachments)  # fmt: skip
+    return RegistrationMail(status, _calendar_key(event), message)
+
+
+def email_registration(registration: Registration, ahead: RegistrationMail | None = None):
+    """Confirmation (with the .ics) or the waitlist notice, queued with the registration;
+    the message rendered `ahead` when it was for this status and this event as it is."""
     event = registration.event
-    attachments = (
-        _calendar_file(event) if registration.status == RegistrationStatus.CONFIRMED else []
-    )
-    email_user(registration.user, "events", TEMPLATES[registration.status], event=event,
-               attachments=attachments)  # fmt: skip
+    if ahead is None or (ahead.status, ahead.event_key) != (
+        registration.status,
+        _calendar_key(event),
+    ):
+        ahead = prepare_registration_mail(registration.user, event, registration.status)
+    if ahead.message is not None:
+        ahead.message.queue()
 
 
 def email_seat_freed(registration: Registration) -> None:

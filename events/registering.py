@@ -11,7 +11,12 @@ from core.errors import DomainError
 from core.extensions import db
 from core.models import utcnow
 from core.signals import event_registered, waitlist_promoted
-from events.mail import email_registration, email_seat_freed
+from events.mail import (
+    RegistrationMail,
+    email_registration,
+    email_seat_freed,
+    prepare_registration_mail,
+)
 from events.models import Event, Registration, RegistrationStatus
 from events.queries import count_by_status, waitlist_query
 
@@ -22,6 +27,7 @@ def register_for_event(user: User, event_id: int, now: datetime | None = None) -
     The event's row lock is taken first, so concurrent sign-ups queue and
     capacity is never exceeded on either database.
     """
+    ahead = _render_mail_ahead(user, event_id)
     event = lock_row(Event, event_id)
     now = now or utcnow()
     _check_open_for_registration(event, now)
@@ -34,11 +40,7 @@ def register_for_event(user: User, event_id: int, now: datetime | None = None) -
         if registration.status == RegistrationStatus.CONFIRMED:
             raise DomainError(_("You are already registered for this event."))
         raise DomainError(_("You are already on the waitlist for this event."))
-    counts = count_by_status(event)
-    confirmed = counts.get(RegistrationStatus.CONFIRMED, 0)
-    waiting = counts.get(RegistrationStatus.WAITLISTED, 0)
-    has_seat = event.capacity is None or (confirmed < event.capacity and waiting == 0)
-    status = RegistrationStatus.CONFIRMED if has_seat else RegistrationStatus.WAITLISTED
+    status = _status_for(event, count_by_status(event))
     if registration is None:
         registration = Registration(event=event, user=user, created_at=now)
         db.session.add(registration)
@@ -46,8 +48,29 @@ def register_for_event(user: User, event_id: int, now: datetime | None = None) -
     registration.attended = False
     db.session.flush()
     event_registered.send(event, registration=registration)
-    email_registration(registration)
+    email_registration(registration, ahead)
     return registration
+
+
+def _render_mail_ahead(user: User, event_id: int) -> RegistrationMail | None:
+    """The message for the status the seats read now give, rendered before the event's
+    row lock: sign-ups for one event queue on that lock, and rendering was a third of
+    the time each held it. Under the lock the message is rendered again only when the
+    status or the event turned out otherwise (a race for the last seats, an edit)."""
+    event = db.session.get(Event, event_id)
+    if event is None or why_registration_is_closed(event) is not None:
+        return None
+    counts = count_by_status(event)
+    return prepare_registration_mail(user, event, _status_for(event, counts))
+
+
+def _status_for(event: Event, counts: dict[RegistrationStatus, int]) -> RegistrationStatus:
+    """A seat when one is free and nobody waits for it, else the waitlist."""
+    confirmed = counts.get(RegistrationStatus.CONFIRMED, 0)
+    waiting = counts.get(RegistrationStatus.WAITLISTED, 0)
+    if event.capacity is None or (confirmed < event.capacity and waiting == 0):
+        return RegistrationStatus.CONFIRMED
+    return RegistrationStatus.WAITLISTED
 
 
 def _check_open_for_registration(event: Event, now: datetime) -> None:

@@ -4,14 +4,16 @@ import re
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import delete, select
 
 from community import services as communities
 from core.errors import DomainError
 from core.extensions import db
+from core.mail import OutgoingEmail
 from core.models import utcnow
 from core.permissions import can
 from core.signals import event_registered
-from events import attendance, planning, queries, registering
+from events import attendance, mail, planning, queries, registering
 from events.models import EventVisibility, RegistrationStatus
 from events.planning import EventRuleError
 from tests.conftest import make_community, make_user
@@ -288,3 +290,79 @@ def _table_read(sql: str) -> str:
 def _table_written(sql: str) -> str | None:
     found = re.match(r"\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+(\w+)", sql, re.IGNORECASE)
     return found.group(1) if found else None
+
+
+# --- the message rendered before the lock -----------------------------------------------
+
+
+def _queued_for(person) -> list:
+    return list(
+        db.session.execute(
+            select(OutgoingEmail).where(OutgoingEmail.to_address == person.email)
+        ).scalars()
+    )
+
+
+def test_a_sign_up_renders_its_message_before_it_takes_the_lock(leader, community, monkeypatch):
+    """Sign-ups queue on the event's row lock: the message is rendered before it, once."""
+    event = make_event(leader, community, capacity=10)
+    person = people(1)[0]
+    steps = []
+    real_prepare, real_lock = registering.prepare_registration_mail, registering.lock_row
+
+    def prepare(*args):
+        steps.append("render")
+        return real_prepare(*args)
+
+    def lock(*args, **kwargs):
+        steps.append("lock")
+        return real_lock(*args, **kwargs)
+
+    monkeypatch.setattr(registering, "prepare_registration_mail", prepare)
+    monkeypatch.setattr(registering, "lock_row", lock)
+    register(person, event)
+
+    assert steps == ["render", "lock"]
+    (message,) = _queued_for(person)
+    assert message.subject == f"You are registered: {event.title}"
+    assert [a.filename for a in message.attachments] == ["event.ics"]
+
+
+def test_a_seat_taken_while_the_message_was_rendered_gets_the_waitlist_notice(
+    leader, community, monkeypatch
+):
+    """The seats read before the lock said "free"; under the lock the last seat is gone:
+    the person is on the waitlist and hears so, once, without a calendar file."""
+    event = make_event(leader, community, capacity=1)
+    first, second = people(2)
+    register(first, event)
+    real_count = registering.count_by_status
+    reads = []
+
+    def count_as_before_the_first(event_):
+        reads.append(event_.id)
+        return {} if len(reads) == 1 else real_count(event_)  # the read before the lock
+
+    monkeypatch.setattr(registering, "count_by_status", count_as_before_the_first)
+    registration = register(second, event)
+
+    assert registration.status == RegistrationStatus.WAITLISTED
+    assert len(reads) == 2
+    (message,) = _queued_for(second)
+    assert message.subject == f"You are on the waitlist: {event.title}"
+    assert message.attachments == []
+
+
+def test_an_event_changed_after_the_message_was_rendered_is_rendered_again(leader, community):
+    event = make_event(leader, community, capacity=5)
+    person = people(1)[0]
+    ahead = mail.prepare_registration_mail(person, event, RegistrationStatus.CONFIRMED)
+    event.title = "Moved to the big hall"
+    db.session.commit()
+    registration = register(person, event)  # renders its own ahead, then queues
+    db.session.execute(delete(OutgoingEmail))
+
+    mail.email_registration(registration, ahead)  # the earlier one, for the old title
+
+    (message,) = _queued_for(person)
+    assert message.subject == "You are registered: Moved to the big hall"
