@@ -63,6 +63,7 @@ from core.extensions import (
     login_manager,
     migrate,
 )
+from core.header import register_site_header
 from core.limits import register_request_limits
 from core.logs import register_request_logging
 from core.mail_sending import mail_cli
@@ -180,6 +181,7 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.globals["zip"] = zip
     app.jinja_env.globals["page_url"] = page_url  # "Newer" / "Older" (core/paging.py)
     app.jinja_env.globals["drawn_chart"] = charts.drawn  # kept by its numbers and language
+    register_site_header(app)  # kept by what it shows (core/header.py)
 
 
 def register_commands(app: Flask) -> None:
