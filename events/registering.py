@@ -27,9 +27,9 @@ def register_for_event(user: User, event_id: int, now: datetime | None = None) -
     The event's row lock is taken first, so concurrent sign-ups queue and
     capacity is never exceeded on either database.
     """
-    ahead = _render_mail_ahead(user, event_id)
-    event = lock_row(Event, event_id)
     now = now or utcnow()
+    ahead = _render_mail_ahead(user, event_id, now)
+    event = lock_row(Event, event_id)
     _check_open_for_registration(event, now)
     registration = db.session.execute(
         select(Registration).where(
@@ -52,13 +52,13 @@ def register_for_event(user: User, event_id: int, now: datetime | None = None) -
     return registration
 
 
-def _render_mail_ahead(user: User, event_id: int) -> RegistrationMail | None:
+def _render_mail_ahead(user: User, event_id: int, now: datetime) -> RegistrationMail | None:
     """The message for the status the seats read now give, rendered before the event's
     row lock: sign-ups for one event queue on that lock, and rendering was a third of
     the time each held it. Under the lock the message is rendered again only when the
     status or the event turned out otherwise (a race for the last seats, an edit)."""
     event = db.session.get(Event, event_id)
-    if event is None or why_registration_is_closed(event) is not None:
+    if event is None or why_registration_is_closed(event, now) is not None:
         return None
     counts = count_by_status(event)
     return prepare_registration_mail(user, event, _status_for(event, counts))

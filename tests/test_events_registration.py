@@ -4,6 +4,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from flask import current_app
 from sqlalchemy import delete, select
 
 from community import services as communities
@@ -303,29 +304,39 @@ def _queued_for(person) -> list:
     )
 
 
-def test_a_sign_up_renders_its_message_before_it_takes_the_lock(leader, community, monkeypatch):
-    """Sign-ups queue on the event's row lock: the message is rendered before it, once."""
+def test_a_sign_up_renders_its_message_once_before_it_takes_the_lock(
+    leader, community, monkeypatch
+):
+    """Sign-ups queue on the event's row lock: the message is rendered before it, and
+    only then (through the page too)."""
     event = make_event(leader, community, capacity=10)
-    person = people(1)[0]
+    first, second = people(2)
     steps = []
-    real_prepare, real_lock = registering.prepare_registration_mail, registering.lock_row
+    real_prepare, real_lock = mail.prepare_email, registering.lock_row
 
-    def prepare(*args):
+    def prepare(*args, **kwargs):
         steps.append("render")
-        return real_prepare(*args)
+        return real_prepare(*args, **kwargs)
 
     def lock(*args, **kwargs):
         steps.append("lock")
         return real_lock(*args, **kwargs)
 
-    monkeypatch.setattr(registering, "prepare_registration_mail", prepare)
+    monkeypatch.setattr(mail, "prepare_email", prepare)
     monkeypatch.setattr(registering, "lock_row", lock)
-    register(person, event)
-
+    register(first, event)
     assert steps == ["render", "lock"]
-    (message,) = _queued_for(person)
-    assert message.subject == f"You are registered: {event.title}"
-    assert [a.filename for a in message.attachments] == ["event.ics"]
+    steps.clear()
+    communities.join_community(second, community)
+    db.session.commit()
+    app_client = current_app.test_client(user=second)
+    assert app_client.post(f"/events/{event.id}/register").status_code == 302
+    assert steps == ["render", "lock"]
+
+    for person in (first, second):
+        (message,) = _queued_for(person)
+        assert message.subject == f"You are registered: {event.title}"
+        assert [a.filename for a in message.attachments] == ["event.ics"]
 
 
 def test_a_seat_taken_while_the_message_was_rendered_gets_the_waitlist_notice(
