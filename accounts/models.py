@@ -5,7 +5,7 @@ from datetime import datetime
 from flask import current_app
 from flask_login import UserMixin
 from sqlalchemy import ForeignKey, String, false
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, load_only, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from core.extensions import db
@@ -90,3 +90,9 @@ class SignInSession(db.Model):
     revoked_at: Mapped[datetime | None]
 
     user: Mapped[User] = relationship(lazy="joined", innerjoin=True)
+
+
+# What a name that links to the person's profile, with their avatar, reads of them
+# (`person_link` and `avatar` in templates/_macros.html): lists of many people's posts,
+# replies or briefs load only this, not their whole accounts.
+AS_PERSON_LINK = (load_only(User.display_name, User.active, User.avatar_file, User.avatar_hidden),)

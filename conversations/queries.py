@@ -16,6 +16,7 @@ from sqlalchemy import select, text, true, tuple_
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
+from accounts.models import AS_PERSON_LINK
 from conversations.models import ContentState, Post, PostKind, Reply
 from core.bounds import FIRST_DAY, LAST_DAY, MAX_INT
 from core.extensions import db
@@ -95,7 +96,9 @@ def _load(post_ids: list[int]) -> list[Post]:
     if not post_ids:
         return []
     found = db.session.execute(
-        select(Post).options(selectinload(Post.author)).where(Post.id.in_(post_ids))
+        select(Post)
+        .options(selectinload(Post.author).options(*AS_PERSON_LINK))
+        .where(Post.id.in_(post_ids))
     ).scalars()
     by_id = {post.id: post for post in found}
     return [by_id[i] for i in post_ids if i in by_id]
@@ -219,7 +222,7 @@ def _load_replies(reply_ids: list[int], post: Post) -> list[Reply]:
         return []
     found = db.session.execute(
         select(Reply)
-        .options(selectinload(Reply.author))
+        .options(selectinload(Reply.author).options(*AS_PERSON_LINK))
         .where(Reply.id.in_(reply_ids))
         .order_by(Reply.id)
     ).scalars()

@@ -3,8 +3,9 @@
 from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import Row, or_, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload, load_only, selectinload
 
+from accounts.models import AS_PERSON_LINK
 from community.models import Community
 from community.services import led_community_ids
 from core.extensions import db
@@ -14,6 +15,7 @@ from promotions.models import (
     BackupAction,
     BriefComment,
     BriefStatus,
+    Channel,
     PlannedPost,
     PromotionRequest,
 )
@@ -69,11 +71,21 @@ def queue_query(
     )
 
 
-# What the queue shows of each brief on its page (core/paging.py loads them).
+# What the queue shows of each brief on its page (core/paging.py loads them), and no more: whole briefs, with their communities' Markdown
+# and their assignees' accounts, took longer to load than the page took to render.
 QUEUE_ROW = (
-    joinedload(PromotionRequest.community),
-    joinedload(PromotionRequest.assignee),
-    selectinload(PromotionRequest.channels),
+    load_only(
+        PromotionRequest.title,
+        PromotionRequest.subject_kind,
+        PromotionRequest.status,
+        PromotionRequest.content_deadline,
+        PromotionRequest.at_risk_since,
+        PromotionRequest.community_id,
+        PromotionRequest.assignee_id,
+    ),
+    joinedload(PromotionRequest.community).load_only(Community.name),
+    joinedload(PromotionRequest.assignee).options(*AS_PERSON_LINK),
+    selectinload(PromotionRequest.channels).load_only(Channel.name),
 )
 
 
