@@ -21,7 +21,9 @@ from core.navigation import admin_items, nav_items
 from core.permissions import can
 
 KEPT = 1024  # headers per process, the least recently used dropped first
-CSRF_SLOT = "csrf-token-slot-7f3a"  # stands for the token in the kept HTML
+# Stands for the token in the kept HTML. Its "<" cannot come from anything a person
+# typed (their text is escaped to "&lt;"), so no name or search can hold it.
+CSRF_SLOT = Markup("<csrf-token>")
 # Pages the header marks as the current one besides the menus' own: the bell's, and
 # the search box's, which shows the words searched for.
 MARKED = ("notifications.index", "search.results")
@@ -38,7 +40,7 @@ def header_inputs() -> tuple:
     searched = request.args.get("q", "") if endpoint == "search.results" else ""
     unread = current_app.jinja_env.globals["unread_notifications"]() if signed_in else 0
     return (
-        str(get_locale()), endpoint, searched,
+        str(get_locale()), request.script_root, endpoint, searched,
         signed_in and (user.id, user.display_name),
         tuple((item.endpoint, can(user, item.action)) for item in menus),
         unread,
@@ -56,10 +58,11 @@ def site_header() -> Markup:
             kept.move_to_end(key)
     if html is None:
         html = render_template("_header.html", csrf_slot=CSRF_SLOT)
-        with _lock:
-            kept[key] = html
-            if len(kept) > KEPT:
-                kept.popitem(last=False)
+        if not key[3]:  # a search's words would push everyone's headers out: not kept
+            with _lock:
+                kept[key] = html
+                if len(kept) > KEPT:
+                    kept.popitem(last=False)
     if CSRF_SLOT in html:
         html = html.replace(CSRF_SLOT, generate_csrf())
     return Markup(html)

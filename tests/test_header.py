@@ -3,6 +3,9 @@ scripts), a person menu with Profile, Settings and Sign out, and the bell betwee
 
 import re
 
+from markupsafe import escape
+
+from core import header
 from core.extensions import db
 from notifications import services
 from notifications.kinds import REQUEST_APPROVED
@@ -100,3 +103,26 @@ def test_each_session_signs_out_with_its_own_token(app, monkeypatch):
 def _sign_out_token(page: str) -> str:
     form = page.split('action="/signout"', 1)[1].split("</form>", 1)[0]
     return re.search(r'name="csrf_token" value="([^"]+)"', form).group(1)
+
+
+def test_words_like_the_token_slot_never_get_the_token(app, monkeypatch):
+    """The token goes where the template put its slot, never into a person's own text
+    that happens to read like it (a search, a name)."""
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
+    slot = str(header.CSRF_SLOT)
+    person = make_user("eve@example.com", f"Eve {slot}")
+    client = app.test_client(user=person)
+    for _ in range(2):  # rendered, then kept
+        page = client.get("/search", query_string={"q": slot}).text
+        box = re.search(r'id="site-search" name="q"\s+value="([^"]*)"', page).group(1)
+        assert box == escape(slot)
+        assert f"Eve {escape(slot)}" in page
+        assert len(_sign_out_token(page)) > 20
+
+
+def test_a_header_kept_under_one_address_prefix_is_not_served_under_another(app):
+    app.extensions["site_header"].clear()
+    visitor = app.test_client()
+    visitor.get("/", environ_overrides={"SCRIPT_NAME": "/elsewhere"})
+    page = visitor.get("/").text
+    assert 'href="/signin' in page and "/elsewhere/" not in page
