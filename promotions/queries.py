@@ -71,8 +71,9 @@ def queue_query(
     )
 
 
-# What the queue shows of each brief on its page (core/paging.py loads them), and no more: whole briefs, with their communities' Markdown
-# and their assignees' accounts, took longer to load than the page took to render.
+# What the queue shows of each brief on its page (core/paging.py loads them), and no
+# more: whole briefs, with their communities' Markdown and their assignees' accounts,
+# took longer to load than the page took to render.
 QUEUE_ROW = (
     load_only(
         PromotionRequest.title,
