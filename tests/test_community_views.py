@@ -272,3 +272,23 @@ def test_the_same_channel_with_spaces_around_is_refused_beside_the_address(world
     assert response.status_code == 400
     assert "This channel is already listed." in response.get_data(as_text=True)
     assert len(db.session.execute(select(ExternalChannel)).all()) == 1
+
+
+def _directory_count(client, community) -> str:
+    card = client.get("/communities/").text.split(f'href="/communities/{community.slug}"', 1)[1]
+    return re.search(r"(\d+) members?\b", card).group(0)
+
+
+def test_the_directory_counts_members_again_after_a_join_or_a_leave(world, login):
+    """The counts are kept (core/figures.py) until a membership changes: through the page
+    and through the service, never a count from before."""
+    client = login(world.users["employee"])
+    before = int(_directory_count(client, world.community).split()[0])
+    assert _directory_count(client, world.community).startswith(str(before))  # kept
+
+    assert client.post(f"/communities/{world.community.slug}/join").status_code == 302
+    assert _directory_count(client, world.community) == f"{before + 1} members"
+
+    services.leave_community(world.users["employee"], world.community)
+    db.session.commit()
+    assert _directory_count(client, world.community) == f"{before} members"
