@@ -19,6 +19,7 @@ import conversations.permissions  # noqa: F401
 import conversations.person_posts  # noqa: F401  ("Recent posts" on a person's page)
 import conversations.post_links  # noqa: F401  (post_url for the pages that link to posts)
 import conversations.post_views  # noqa: F401  (its routes join the conversations blueprint)
+import conversations.rows  # noqa: F401  (the keys its kept rows go by)
 import conversations.thread_views  # noqa: F401  (its routes join the conversations blueprint)
 import conversations.watched_word_views  # noqa: F401  (its routes join the conversations blueprint)
 import core.commands  # noqa: F401  (SQLite transaction handling for row locks)
@@ -63,6 +64,7 @@ from core.extensions import (
     login_manager,
     migrate,
 )
+from core.fragments import register_fragments
 from core.header import register_site_header
 from core.limits import register_request_limits
 from core.logs import register_request_logging
@@ -182,6 +184,7 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.globals["page_url"] = page_url  # "Newer" / "Older" (core/paging.py)
     app.jinja_env.globals["drawn_chart"] = charts.drawn  # kept by its numbers and language
     register_site_header(app)  # kept by what it shows (core/header.py)
+    register_fragments(app)  # rows kept by what they show (core/fragments.py)
 
 
 def register_commands(app: Flask) -> None:

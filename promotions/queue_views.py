@@ -4,6 +4,7 @@ from flask import redirect, render_template, request, url_for
 from flask_login import current_user
 
 from core.bounds import query_int
+from core.fragments import person_link_inputs
 from core.models import utcnow
 from core.paging import page_of_ids
 from core.permissions import requires
@@ -44,3 +45,15 @@ def queue():
 def notifications():
     """Brief news is in the one notifications page now."""
     return redirect(url_for("notifications.index"), 301)
+
+
+@bp.app_template_global()
+def queue_row_inputs(brief: PromotionRequest, deadline_state: str | None) -> tuple:
+    """What a brief's row in the queue (promotions/queue.html) shows: its key in the kept
+    rows (core/fragments.py)."""
+    return (
+        brief.id, brief.title, brief.subject_kind, brief.community.name, brief.status,
+        brief.content_deadline, deadline_state, brief.at_risk_since is not None,
+        tuple(channel.name for channel in brief.channels),
+        person_link_inputs(brief.assignee),
+    )  # fmt: skip

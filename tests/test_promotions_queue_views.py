@@ -1,5 +1,6 @@
 """Promotion pages across briefs: the queue, the content calendar, channels, notifications."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -110,3 +111,37 @@ def test_calendar_titles_are_those_of_the_briefs_the_person_may_open(people):
         assert titles.shows_all == (sees == {ours, theirs})
         # The same answer as the brief page's own rule.
         assert {b for b in (ours, theirs) if can(person, "promotions.view", b)} == sees
+
+
+def _queue_row(client, brief) -> str:
+    page = client.get("/promotions/").text
+    rows = re.findall(r"<tr class=.*?</tr>", page, re.S)
+    (row,) = [row for row in rows if f'href="/promotions/{brief.id}"' in row]
+    return row
+
+
+def test_a_kept_queue_row_shows_each_change_at_once(people, login):
+    """The queue's rows are kept by what they show (core/fragments.py): each change, one
+    at a time, is another row at once; a leader and SMM see the same row."""
+    leader, smm, _member, community = people
+    brief = brief_in(BriefStatus.SUBMITTED, leader, smm, community)
+    telegram = channel("Telegram", "Posts up to 4,096 characters.")
+    sofia = make_user("sofia@example.com", "Sofia Smm", is_smm=True)
+    staff = login(smm)
+    assert "Charity Book Sale" in _queue_row(staff, brief)
+    assert _queue_row(staff, brief) == _queue_row(login(leader), brief)
+
+    changes = [
+        (lambda: setattr(brief, "title", "Book Sale, second edition"), "second edition"),
+        (lambda: setattr(brief, "status", BriefStatus.ACCEPTED), ">Accepted<"),
+        (lambda: setattr(brief, "content_deadline", utcnow().date() - timedelta(days=1)),
+         "Overdue"),
+        (lambda: setattr(brief, "at_risk_since", utcnow()), "At risk"),
+        (lambda: brief.channels.append(telegram), "Telegram"),
+        (lambda: setattr(brief, "assignee", sofia), "Sofia Smm"),
+    ]  # fmt: skip
+    for change, shown in changes:
+        assert shown not in _queue_row(staff, brief)  # and kept
+        change()
+        db.session.commit()
+        assert shown in _queue_row(staff, brief)
