@@ -27,9 +27,10 @@ def register_for_event(user: User, event_id: int, now: datetime | None = None) -
     The event's row lock is taken first, so concurrent sign-ups queue and
     capacity is never exceeded on either database.
     """
-    now = now or utcnow()
-    ahead = _render_mail_ahead(user, event_id, now)
+    ahead = _render_mail_ahead(user, event_id, now or utcnow())
     event = lock_row(Event, event_id)
+    # Taken under the lock: the waitlist's order is the order the lock was granted in.
+    now = now or utcnow()
     _check_open_for_registration(event, now)
     registration = db.session.execute(
         select(Registration).where(
