@@ -6,7 +6,7 @@ them. A template change that reads something new adds it here
 from flask_login import current_user
 
 from conversations.views import bp
-from core.fragments import person_link_inputs
+from core.fragments import digest, person_link_inputs
 from core.permissions import can
 
 
@@ -29,6 +29,6 @@ def reply_head_inputs(reply, post, community, anchor) -> tuple:
     """The head and body of `reply_article` (conversations/_reply.html) read these."""
     return (
         reply.id, reply.state, reply.state_reason_code, reply.state_reason,
-        reply.created_at, reply.edited_at, reply.is_accepted, reply.body_html,
+        reply.created_at, reply.edited_at, reply.is_accepted, digest(reply.body_html),
         person_link_inputs(reply.author), post.id, community.slug, anchor,
     )  # fmt: skip

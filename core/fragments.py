@@ -13,6 +13,7 @@ something new must add it there, and the tests beside each show how to prove it.
 Each process keeps the most recently used fragments (an LRU), per app.
 """
 
+import hashlib
 import threading
 from collections import OrderedDict
 
@@ -24,15 +25,19 @@ from markupsafe import Markup
 from core.dates import viewer_zone_name
 from core.permissions import can
 
-KEPT = 4096  # fragments per process; a row is a kilobyte or two
+KEPT = 4096  # fragments per process, the least recently used dropped first
+KEPT_CHARACTERS = 16 * 2**20  # and at most this much HTML in all (Cyrillic: twice the bytes)
+LONGEST_KEPT = 32 * 2**10  # a longer fragment (a reply of 20,000 characters) is not kept
 
 
 class KeptHtml:
-    """The most recently used fragments by key, shared by a process's threads."""
+    """The most recently used fragments by key, shared by a process's threads, bounded by
+    their number and by their length together."""
 
-    def __init__(self, size: int = KEPT) -> None:
-        self.size = size
+    def __init__(self, size: int = KEPT, characters: int = KEPT_CHARACTERS) -> None:
+        self.size, self.characters = size, characters
         self._html: OrderedDict = OrderedDict()
+        self._held = 0  # characters of HTML kept
         self._lock = threading.Lock()
 
     def get(self, key) -> str | None:
@@ -43,14 +48,25 @@ class KeptHtml:
             return html
 
     def put(self, key, html: str) -> None:
+        if len(html) > LONGEST_KEPT:
+            return
         with self._lock:
+            old = self._html.pop(key, None)
+            self._held += len(html) - (len(old) if old is not None else 0)
             self._html[key] = html
-            if len(self._html) > self.size:
-                self._html.popitem(last=False)
+            while len(self._html) > self.size or self._held > self.characters:
+                _key, dropped = self._html.popitem(last=False)
+                self._held -= len(dropped)
 
     def clear(self) -> None:
         with self._lock:
             self._html.clear()
+            self._held = 0
+
+
+def digest(text: str) -> bytes:
+    """A long text's part of a key: 16 bytes instead of the text (a reply's body)."""
+    return hashlib.blake2b(text.encode(), digest_size=16).digest()
 
 
 def keeping() -> bool:

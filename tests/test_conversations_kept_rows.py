@@ -7,7 +7,7 @@ import re
 from community import services as communities
 from conversations import services
 from conversations.models import PostKind
-from core import commands
+from core import commands, fragments
 from core.extensions import db
 from tests.conftest import make_user
 from tests.conversations_support import accept, make_post, make_reply, post_url
@@ -114,3 +114,20 @@ def test_a_kept_reply_follows_the_readers_language(world, login):
     assert "· edited" in the_head(reader, reply)
     reader.post("/language", data={"language": "uk", "next": "/"})
     assert "· edited" not in the_head(reader, reply)
+
+
+def test_long_replies_are_not_kept_and_the_keys_do_not_hold_their_bodies(app, world, login):
+    """A reader could fill the store with long replies read in many zones: a reply's
+    body is a digest in its key, and a head longer than the store takes is drawn each
+    time."""
+    member = world.users["member"]
+    post = make_post(member, world.community)
+    long_reply = make_reply(member, post, "- я\n" * 5_000)
+    short_reply = make_reply(member, post, "Short")
+    store = app.extensions["kept_fragments"]
+    store.clear()
+    assert "я" in the_head(login(member), long_reply)
+    kept = list(store._html.items())
+    assert all(len(html) <= fragments.LONGEST_KEPT for _key, html in kept)
+    assert any(f'id="reply-{short_reply.id}"' in html for _key, html in kept)
+    assert all(len(repr(key)) < 2_000 for key, _html in kept)

@@ -1,0 +1,36 @@
+"""The store of kept HTML (core/fragments.py): bounded by count and by length."""
+
+from core.fragments import LONGEST_KEPT, KeptHtml, digest
+
+
+def test_the_store_drops_the_least_recently_used_beyond_its_count():
+    store = KeptHtml(size=2)
+    store.put("a", "<p>a</p>")
+    store.put("b", "<p>b</p>")
+    assert store.get("a") == "<p>a</p>"  # now the most recent
+    store.put("c", "<p>c</p>")
+    assert store.get("b") is None and store.get("a") and store.get("c")
+
+
+def test_the_store_holds_at_most_its_characters_and_never_one_long_fragment():
+    store = KeptHtml(size=1000, characters=10_000)
+    for n in range(100):
+        store.put(n, "x" * 1_000)
+    assert sum(len(store.get(n) or "") for n in range(100)) <= 10_000
+    assert store.get(99) and store.get(0) is None
+    store.put("long", "y" * (LONGEST_KEPT + 1))
+    assert store.get("long") is None
+
+
+def test_a_fragment_kept_again_under_its_key_is_counted_once():
+    store = KeptHtml(size=10, characters=3_000)
+    for _ in range(10):
+        store.put("same", "z" * 2_000)
+    store.put("other", "w" * 900)
+    assert store.get("same") and store.get("other")
+
+
+def test_a_long_text_is_a_short_part_of_a_key():
+    body = "<p>" + "я" * 20_000 + "</p>"
+    assert len(digest(body)) == 16 and digest(body) == digest(str(body))
+    assert digest(body) != digest(body.replace("я", "ю", 1))
