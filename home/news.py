@@ -71,7 +71,7 @@ def _news_keys(each: int):
     `community_<each - 1>`, or with `each` 0 in one walk down the newest posts of all.
 
     Built once for each number of communities: putting together a union of up to 30
-    selects, and its cache key, cost 5 ms of Python a view, more than running it.
+    selects, with its cache key, cost about 3 ms of Python a view, more than running it.
     """
     live = bindparam("live", expanding=True)
     # One column to page over: an event's id times three, an initiative's plus one, a
