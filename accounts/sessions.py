@@ -15,16 +15,19 @@ SECRET_KEY could forge it, so a production session is always a row.
 import hashlib
 import re
 import secrets
+from collections.abc import Callable
 from datetime import timedelta
+from functools import cache
 
 from flask import Flask, current_app, g, session
 from flask_login import current_user, login_user, logout_user, user_loaded_from_cookie
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import ColumnElement, bindparam, delete, or_, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
 from accounts import mail
 from accounts.models import SignInSession, User
 from core import audit
+from core.commands import request_may_write
 from core.extensions import db, login_manager
 from core.models import utcnow
 
@@ -85,23 +88,66 @@ def sign_in(user: User, remember: bool = False) -> None:
     session["_user_id"] = token
 
 
+# Facts about the signed-in person that every page's header asks ("do they lead a
+# community?"), read in the statement that loads the person rather than in one of their
+# own: by name, a function of the person's id column that gives the SQL expression.
+_SESSION_FACTS: dict[str, Callable[[ColumnElement], ColumnElement]] = {}
+
+
+def add_session_fact(name: str, expression: Callable[[ColumnElement], ColumnElement]) -> None:
+    _SESSION_FACTS[name] = expression
+    _session_statement.cache_clear()
+    _person_statement.cache_clear()
+
+
+def _fact_columns(user_id: ColumnElement) -> list:
+    return [expression(user_id).label(name) for name, expression in _SESSION_FACTS.items()]
+
+
+# Every signed-in request runs one of these two: each is built once, with its values as
+# parameters, so SQLAlchemy finds it compiled without working out its cache key again.
+@cache
+def _session_statement():
+    return select(SignInSession, *_fact_columns(SignInSession.user_id)).where(
+        SignInSession.token_hash == bindparam("token_hash"),
+        SignInSession.revoked_at.is_(None),
+        SignInSession.expires_at > bindparam("now"),
+    )
+
+
+@cache
+def _person_statement():
+    return select(User, *_fact_columns(User.id)).where(User.id == bindparam("user_id"))
+
+
+def _keep_facts(user_id: int, values) -> None:
+    g.session_facts = (user_id, dict(zip(_SESSION_FACTS, values, strict=True)))
+
+
+def session_fact(user, name: str):
+    """The fact as read when this request loaded `user`, or None: for someone else, or in
+    a request that may change it (a POST), which asks the database again."""
+    facts = g.get("session_facts")
+    if facts is None or request_may_write() or facts[0] != user.id:
+        return None
+    return facts[1].get(name)
+
+
 def load_user(user_id: str) -> User | None:
     """Flask-Login's user loader: the person of a live session, or None."""
     if ":" in user_id:
         return _user_for_alternative_id(user_id)
-    row = db.session.execute(
-        select(SignInSession).where(
-            SignInSession.token_hash == _hash(user_id),
-            SignInSession.revoked_at.is_(None),
-            SignInSession.expires_at > utcnow(),
-        )
-    ).scalar_one_or_none()
-    if row is None:
+    found = db.session.execute(
+        _session_statement(), {"token_hash": _hash(user_id), "now": utcnow()}
+    ).one_or_none()
+    if found is None:
         _end_if_reused(_hash(user_id))
         return None
+    row = found[0]
     if not row.user.is_active:
         return None
     g.sign_in_session = row
+    _keep_facts(row.user_id, found[1:])
     if row.last_seen_at < utcnow() - TOUCH_EVERY:
         _commit_if_clean(lambda: _touch(row))
     return row.user
@@ -115,9 +161,15 @@ def _user_for_alternative_id(alternative_id: str) -> User | None:
     if not current_app.testing:
         return None  # no row, no session: see the module's docstring
     match = _ALTERNATIVE_ID.fullmatch(alternative_id)
-    user = db.session.get(User, int(match[1])) if match else None
-    if user is None or not user.is_active or str(user.session_generation) != match[2]:
+    found = None
+    if match:
+        found = db.session.execute(_person_statement(), {"user_id": int(match[1])}).one_or_none()
+    if found is None:
         return None
+    user = found[0]
+    if not user.is_active or str(user.session_generation) != match[2]:
+        return None
+    _keep_facts(user.id, found[1:])
     return user
 
 

@@ -184,15 +184,21 @@ def _holds_sqlite_write_lock() -> bool:
     return session.in_transaction() and session.connection().info.get("immediate", False)
 
 
+def request_may_write() -> bool:
+    """Whether this request may change rows: any method but the reading ones, or a GET
+    view marked `@writes_on_get`. Facts read at its start stay true in one that cannot."""
+    if request.method not in READING_METHODS:
+        return True
+    view = current_app.view_functions.get(request.endpoint or "")
+    return getattr(view, "writes_on_get", False)
+
+
 def _wants_write_lock() -> bool:
     if _in_command.get():
         return True
     if not has_request_context():
         return False
-    if request.method not in READING_METHODS:
-        return True
-    view = current_app.view_functions.get(request.endpoint or "")
-    return getattr(view, "writes_on_get", False)
+    return request_may_write()
 
 
 # --- SQLite's transactions --------------------------------------------------------------

@@ -1,11 +1,11 @@
 """Who may file, see, move and plan promotion briefs."""
 
-import time
 from dataclasses import dataclass
 
-from flask import g, has_request_context, session
+from flask import g, has_request_context
 from sqlalchemy import exists, select
 
+from accounts.sessions import add_session_fact, session_fact
 from community.history import active_leader_clause
 from community.models import Membership
 from community.services import is_leader, led_community_ids
@@ -19,42 +19,30 @@ def leads(user, community) -> bool:
     return is_admin(user) or (is_signed_in(user) and is_leader(user, community))
 
 
+def _leads_any_clause(user_id):
+    return exists().where(Membership.user_id == user_id, active_leader_clause())
+
+
+# Every page's header asks it for the "Promotions" entry: read with the signed-in person.
+add_session_fact("leads_any_community", _leads_any_clause)
+
+
 def leads_any_community(user) -> bool:
     """Does the person lead at least one community? Asked once per request."""
     if not is_signed_in(user):
         return False
+    if has_request_context() and (fact := session_fact(user, "leads_any_community")) is not None:
+        return fact
     cache = g.setdefault("_leads_any", {}) if has_request_context() else {}
     if user.id not in cache:
-        cache[user.id] = db.session.execute(
-            select(exists().where(Membership.user_id == user.id, active_leader_clause()))
-        ).scalar_one()
+        cache[user.id] = db.session.execute(select(_leads_any_clause(user.id))).scalar_one()
     return cache[user.id]
-
-
-MENU_FACTS_SECONDS = 60
-
-
-def leads_for_menu(user) -> bool:
-    """Does the person lead a community, for the main menu's "Promotions" entry?
-
-    Every page draws the menu, so the answer is kept in the session for a minute:
-    pages keep their query budget. Routes never decide access from it (they use
-    "promotions.browse").
-    """
-    if not is_signed_in(user) or not has_request_context():
-        return False
-    cached = session.get("promotions_menu")
-    if cached and cached[0] == user.id and time.time() - cached[1] < MENU_FACTS_SECONDS:
-        return bool(cached[2])
-    leads_any = leads_any_community(user)
-    session["promotions_menu"] = [user.id, time.time(), leads_any]
-    return leads_any
 
 
 @rule("promotions.menu")
 def _sees_menu(user, _obj) -> bool:
-    """The "Promotions" entry: SMM staff and leaders (from leads_for_menu)."""
-    return is_smm(user) or leads_for_menu(user)
+    """The "Promotions" entry: SMM staff and leaders."""
+    return is_smm(user) or leads_any_community(user)
 
 
 @rule("promotions.browse")
