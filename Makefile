@@ -8,7 +8,7 @@ VNU := node_modules/vnu-jar/build/dist/vnu.jar
 
 CATALOGS := $(patsubst %.po,%.mo,$(wildcard translations/*/LC_MESSAGES/messages.po))
 
-.PHONY: run test bench screenshots install install-test lint format chromium java wrk clean translations-extract translations-compile
+.PHONY: run test bench screenshots install install-test lint format chromium java wrk valgrind clean translations-extract translations-compile
 
 # `make run PORT=5001` serves on another port (links in e-mail follow it). The checkout's
 # instance/guildhall.env (written once, read by every `flask --app app …` run here) says
@@ -41,7 +41,7 @@ $(LOCAL_SETTINGS):
 # the thirty slowest tests are listed at the end, to keep the suite's time in check.
 PYTEST_WORKERS ?= 2
 
-test: $(VENV)/.installed-test $(CATALOGS) $(AXE) $(ICALJS) $(VNU) chromium java wrk
+test: $(VENV)/.installed-test $(CATALOGS) $(AXE) $(ICALJS) $(VNU) chromium java wrk valgrind
 	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadgroup --durations=30 $(PYTEST_ARGS)
 
 # Load benchmark on PostgreSQL with the large data set (see README, "Benchmarks"):
@@ -114,6 +114,14 @@ wrk:
 	  if [ "$$(id -u)" = 0 ]; then \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; \
 	  else echo "wrk is not installed and we are not root: the benchmark smoke test will skip"; fi; \
+	fi
+
+# Counts the instructions a page costs (bench/instructions.py); installed when missing and we are root.
+valgrind:
+	@if ! command -v valgrind >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq valgrind; \
+	  else echo "valgrind is not installed and we are not root: its smoke test will skip"; fi; \
 	fi
 
 lint: $(VENV)/.installed-test

@@ -12,21 +12,18 @@ under wrk.
 
 import argparse
 import cProfile
-import logging
 import pstats
-import secrets
 import sys
 import time
 from pathlib import Path
 
-from flask_login import FlaskLoginClient
 from pyinstrument import Profiler
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from accounts.models import User  # noqa: E402
-from app import create_app  # noqa: E402
-from bench.pages import people, resolve  # noqa: E402
+from bench.pages import people  # noqa: E402
+from bench.queries import testing_app  # noqa: E402
 from core.extensions import db  # noqa: E402
 
 
@@ -40,36 +37,27 @@ def main() -> None:
     parser.add_argument("--by-function", type=int, metavar="N", default=0,
                         help="instead: cProfile's N functions with the most time of their own "
                              "(the thin costs a call tree spreads out)")  # fmt: skip
+    parser.add_argument("--by-layer", action="store_true",
+                        help="instead: CPU per request split by layer (templates, "
+                             "SQLAlchemy, the driver, Babel, Flask, the site's code)")  # fmt: skip
     parser.add_argument(
         "--timing",
         action="store_true",
         help="instead: no profiler, only the CPU time a request takes",
     )
     args = parser.parse_args()
-    # TESTING: Flask-Login's test client signs people in without a session row, which
-    # only a testing app accepts (accounts/sessions.py); it answers on any host too.
-    config = {"TESTING": True, "SQLALCHEMY_DATABASE_URI": args.database_url,
-              "RATELIMIT_ENABLED": False, "SEARCH_AUTO_REBUILD": False,
-              "SECRET_KEY": secrets.token_hex(32)}  # fmt: skip
-    if args.search_index_dir:
-        config["SEARCH_INDEX_DIR"] = args.search_index_dir
-    app = create_app(config)
-    logging.getLogger("guildhall.requests").setLevel(logging.WARNING)  # one line a request
-    app.test_client_class = FlaskLoginClient
-    targets, _ = resolve(args.database_url, {rule.endpoint for rule in app.url_map.iter_rules()})
-    target = next((t for t in targets if t.name == args.page), None)
+    client, target, pages = page_client(args.database_url, args.page, args.search_index_dir)
     if target is None:
-        raise SystemExit(f"no page {args.page!r}; pages: {', '.join(t.name for t in targets)}")
-    with app.app_context():
-        user = db.session.get(User, people(args.database_url)[target.role])
-        db.session.expunge_all()
-    client = app.test_client(user=user)
+        raise SystemExit(f"no page {args.page!r}; pages: {', '.join(pages)}")
     client.get(target.path)  # warm up: translations, templates, the pool
     if args.timing:
         timing(client, target, args.requests)
         return
     if args.by_function:
         by_function(client, target, args.requests, args.by_function)
+        return
+    if args.by_layer:
+        by_layer(client, target, args.requests)
         return
     profiler = Profiler(interval=0.0005)
     began = time.perf_counter()
@@ -84,15 +72,79 @@ def main() -> None:
 
 
 def timing(client, target, requests: int) -> None:
-    """CPU time per request, best of five rounds (the machine's other work only adds)."""
+    cpu = cpu_per_request(client, target, requests)
+    print(f"{target.name} ({target.path}): {cpu:.2f} ms of CPU a request in-process")
+
+
+def page_client(database_url: str, page: str, index_dir: str | None):
+    """A test client signed in as the page's person, the page (None when the data set
+    has no such page), and the names of the pages it has."""
+    app, targets = testing_app(database_url, index_dir)
+    target = next((t for t in targets if t.name == page), None)
+    if target is None:
+        return None, None, [t.name for t in targets]
+    with app.app_context():
+        user = db.session.get(User, people(database_url)[target.role])
+        db.session.expunge_all()
+    return app.test_client(user=user), target, [t.name for t in targets]
+
+
+def cpu_per_request(client, target, requests: int) -> float:
+    """CPU ms a request, best of five rounds (the machine's other work only adds)."""
     rounds = []
     for _ in range(5):
         began = time.process_time()
         for _ in range(max(requests // 5, 1)):
             client.get(target.path)
         rounds.append((time.process_time() - began) / max(requests // 5, 1) * 1000)
-    print(f"{target.name} ({target.path}): {min(rounds):.2f} ms of CPU a request in-process "
-          f"(rounds: {', '.join(f'{r:.2f}' for r in rounds)})")  # fmt: skip
+    return min(rounds)
+
+
+# Where a function's own time goes, by the file it is in. The first layer whose marker
+# the file's path holds wins; C functions ("~") count for the layer of their caller.
+LAYERS = [
+    ("database driver", ("psycopg", "sqlite3")),
+    ("SQLAlchemy", ("sqlalchemy",)),
+    ("templates", ("jinja2", "markupsafe", "/templates/", ".html")),
+    ("Babel (dates, numbers, translations)", ("babel",)),
+    ("Flask, Werkzeug, extensions", ("flask", "werkzeug", "itsdangerous", "wtforms",
+                                      "limits", "cachelib", "redis")),
+    ("the site's code", (str(Path(__file__).resolve().parents[1]),)),
+]  # fmt: skip
+OTHER = "Python's library, other"
+
+
+def layer_of(filename: str) -> str:
+    if "site-packages" not in filename and filename.startswith(LAYERS[-1][1][0]):
+        return LAYERS[-1][0]
+    for name, markers in LAYERS[:-1]:
+        if any(marker in filename for marker in markers):
+            return name
+    return OTHER
+
+
+def by_layer(client, target, requests: int) -> None:
+    """The request's CPU (measured without a profiler) shared out as cProfile, on the CPU
+    clock, saw it spent: what a page would have left if one layer cost nothing."""
+    cpu = cpu_per_request(client, target, requests)
+    profile = cProfile.Profile(time.process_time)
+    profile.enable()
+    for _ in range(requests):
+        client.get(target.path)
+    profile.disable()
+    spent: dict[str, float] = {}
+    for (filename, _line, _name), (_cc, _nc, own, _cum, callers) in pstats.Stats(
+        profile
+    ).stats.items():
+        if filename != "~":
+            spent[layer_of(filename)] = spent.get(layer_of(filename), 0) + own
+            continue
+        for (caller_file, _l, _n), (_c, _n2, caller_own, _c2) in callers.items():
+            spent[layer_of(caller_file)] = spent.get(layer_of(caller_file), 0) + caller_own
+    total = sum(spent.values()) or 1
+    order = [name for name, _ in LAYERS] + [OTHER]
+    parts = ", ".join(f"{name} {cpu * spent.get(name, 0) / total:.2f}" for name in order)
+    print(f"{target.name}: {cpu:.2f} ms of CPU a request in-process; {parts}")
 
 
 def by_function(client, target, requests: int, top: int) -> None:

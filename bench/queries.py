@@ -22,8 +22,8 @@ from bench.pages import people, resolve  # noqa: E402
 from core.extensions import db  # noqa: E402
 
 
-def count_statements(database_url: str, search_index_dir: str | None = None) -> dict[str, int]:
-    """page name → statements run to answer it."""
+def testing_app(database_url: str, search_index_dir: str | None = None):
+    """The site on this database for in-process measures, and the pages it can show."""
     # TESTING: Flask-Login's test client signs people in without a session row, which
     # only a testing app accepts (accounts/sessions.py); it answers on any host too.
     config = {"TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url, "RATELIMIT_ENABLED": False,
@@ -34,6 +34,12 @@ def count_statements(database_url: str, search_index_dir: str | None = None) -> 
     logging.getLogger("guildhall.requests").setLevel(logging.WARNING)  # one line a request
     app.test_client_class = FlaskLoginClient
     targets, _skipped = resolve(database_url, {rule.endpoint for rule in app.url_map.iter_rules()})
+    return app, targets
+
+
+def count_statements(database_url: str, search_index_dir: str | None = None) -> dict[str, int]:
+    """page name → statements run to answer it."""
+    app, targets = testing_app(database_url, search_index_dir)
     who = people(database_url)
     counts = {}
     statements: list[str] = []

@@ -44,6 +44,30 @@ def test_benchmark_runs_and_prints_its_tables(tmp_path):
     assert "Burst: 12 people press Register at once for 4 seats" in output
     assert "4 confirmed, 8 waitlisted, 0 errors" in output
     assert "workers" in output and "mix req/s" in output
+    profiled_and_counted(f"sqlite:///{database}")
+
+
+def profiled_and_counted(database_url: str) -> None:
+    """The in-process tools on the same data: CPU by layer, and instructions."""
+    layers = subprocess.run(
+        [sys.executable, "bench/profile_page.py", database_url, "event page", "--by-layer",
+         "--requests", "5"],
+        cwd=ROOT, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert layers.returncode == 0, layers.stdout + layers.stderr
+    assert "ms of CPU a request in-process; database driver" in layers.stdout
+    if shutil.which("valgrind") is None:
+        missing_tool("valgrind is not installed")
+    counted = subprocess.run(
+        [sys.executable, "bench/instructions.py", database_url, "--pages", "event page",
+         "--requests", "2"],
+        cwd=ROOT, capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    assert counted.returncode == 0, counted.stdout + counted.stderr
+    rows = {line[:24].strip(): line[24:].split() for line in counted.stdout.splitlines()[1:]}
+    assert set(rows) == {"bare Flask hello", "naive 50-row page", "event page"}, counted.stdout
+    assert rows["naive 50-row page"][1] == "1.00"
+    assert float(rows["event page"][0]) > float(rows["bare Flask hello"][0]) > 0
 
 
 def test_large_data_holds_every_kind_in_proportion(app):
