@@ -18,6 +18,7 @@ The ratio is the naive page's count divided by the page's: what `make bench`'s
 """
 
 import argparse
+import logging
 import os
 import re
 import shutil
@@ -36,10 +37,12 @@ WARM_UP = 5
 NOTHING_TO_SHOW = 3  # the child's exit status when the data set has no such page
 
 
-def count(database_url: str, page: str, requests: int, index_dir: str | None) -> float | None:
+def count(args, page: str) -> float | None:
     """Instructions per request for one page, from a child process under callgrind
     (None when the data set has nothing to show there)."""
-    index = ["--search-index-dir", index_dir] if index_dir else []
+    database_url, requests = args.database_url, args.requests
+    index = ["--search-index-dir", args.search_index_dir] if args.search_index_dir else []
+    index += ["--redis", args.redis] if args.redis else []
     with tempfile.TemporaryDirectory() as folder:
         child = subprocess.run(
             ["valgrind", "--tool=callgrind", "--instr-atstart=no",
@@ -62,24 +65,51 @@ def counting(on: bool) -> None:
                    check=True, capture_output=True)  # fmt: skip
 
 
-def run_child(database_url: str, page: str, requests: int, index_dir: str | None) -> None:
-    """Under callgrind: warm up, then count `requests` requests of the page."""
-    if page in BASELINES:
-        module = __import__(BASELINES[page], fromlist=["app"])
+def run_child(args) -> None:
+    """Under callgrind: warm up, then count the requests of the page."""
+    headers = {}
+    if args.child in BASELINES:
+        module = __import__(BASELINES[args.child], fromlist=["app"])
         client, path = module.app.test_client(), "/"
+    elif args.redis:
+        client, path, headers = served_client(args)
     else:
         from bench.profile_page import page_client
 
-        client, target, _pages = page_client(database_url, page, index_dir)
+        client, target, _pages = page_client(args.database_url, args.child, args.search_index_dir)
         if target is None:
             sys.exit(NOTHING_TO_SHOW)
         path = target.path
     for _ in range(WARM_UP):
-        assert client.get(path).status_code == 200
+        assert client.get(path, headers=headers).status_code == 200
     counting(True)
-    for _ in range(requests):
-        client.get(path)
+    for _ in range(args.requests):
+        client.get(path, headers=headers)
     counting(False)
+
+
+def served_client(args):
+    """As gunicorn serves the page: a session row like a sign-in makes (not the test
+    client's kind), figures kept in Redis, and the request log written (to nowhere)."""
+    from bench.pages import people
+    from bench.queries import testing_app
+    from bench.sessions import USER_AGENT, minted
+    from core import logs
+
+    app, targets = testing_app(args.database_url, args.search_index_dir, redis_url=args.redis)
+    target = next((t for t in targets if t.name == args.child), None)
+    if target is None:
+        sys.exit(NOTHING_TO_SHOW)
+    handler = logging.StreamHandler(open(os.devnull, "w"))  # noqa: SIM115 (the process's)
+    handler.setFormatter(logs.JSONFormatter())
+    logs.logger.addHandler(handler)
+    logs.logger.setLevel(logging.INFO)
+    with app.app_context():
+        cookie, _token = minted(app, people(args.database_url)[target.role])
+    client = app.test_client()
+    name, value = cookie.split("=", 1)
+    client.set_cookie(name, value)
+    return client, target.path, {"User-Agent": USER_AGENT}
 
 
 def main() -> None:
@@ -88,24 +118,24 @@ def main() -> None:
     parser.add_argument("--pages", help="comma-separated page names (default: every page)")
     parser.add_argument("--requests", type=int, default=20)
     parser.add_argument("--search-index-dir")
+    parser.add_argument("--redis", metavar="URL",
+                        help="count as served: a session row, figures kept in this Redis, "
+                             "the request log written (default: the test client, as "
+                             "profile_page.py)")  # fmt: skip
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        run_child(args.database_url, args.child, args.requests, args.search_index_dir)
+        run_child(args)
         return
     if shutil.which("valgrind") is None:
         raise SystemExit("valgrind is missing: apt-get install valgrind")
     from bench.pages import PAGES
 
     names = args.pages.split(",") if args.pages else [page.name for page in PAGES]
-    naive = count(args.database_url, "naive 50-row page", args.requests, None)
+    naive = count(args, "naive 50-row page")
     print(f"{'page':<24} {'M instructions':>15} {'× naive':>8}")
     for name in [*BASELINES, *names]:
-        each = (
-            naive
-            if name == "naive 50-row page"
-            else count(args.database_url, name, args.requests, args.search_index_dir)
-        )
+        each = naive if name == "naive 50-row page" else count(args, name)
         if each is None:
             print(f"{name:<24} {'—':>15} (the data set has nothing to show there)")
         else:

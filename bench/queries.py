@@ -22,14 +22,17 @@ from bench.pages import people, resolve  # noqa: E402
 from core.extensions import db  # noqa: E402
 
 
-def testing_app(database_url: str, search_index_dir: str | None = None):
-    """The site on this database for in-process measures, and the pages it can show."""
+def testing_app(database_url: str, search_index_dir: str | None = None, redis_url=None):
+    """The site on this database for in-process measures, and the pages it can show
+    (figures kept in Redis given its URL, else in the process)."""
     # TESTING: Flask-Login's test client signs people in without a session row, which
     # only a testing app accepts (accounts/sessions.py); it answers on any host too.
     config = {"TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url, "RATELIMIT_ENABLED": False,
               "SEARCH_AUTO_REBUILD": False, "SECRET_KEY": secrets.token_hex(32)}  # fmt: skip
     if search_index_dir:
         config["SEARCH_INDEX_DIR"] = search_index_dir
+    if redis_url:
+        config["REDIS_URL"] = redis_url
     app = create_app(config)
     logging.getLogger("guildhall.requests").setLevel(logging.WARNING)  # one line a request
     app.test_client_class = FlaskLoginClient
