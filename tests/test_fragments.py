@@ -34,3 +34,16 @@ def test_a_long_text_is_a_short_part_of_a_key():
     body = "<p>" + "я" * 20_000 + "</p>"
     assert len(digest(body)) == 16 and digest(body) == digest(str(body))
     assert digest(body) != digest(body.replace("я", "ю", 1))
+
+
+def test_the_pages_links_and_scripts_are_kept_per_address_prefix(app):
+    # base.html keeps its stylesheet, icon and script tags (the same on every page).
+    app.extensions["kept_fragments"].clear()
+    visitor = app.test_client()
+    prefixed = visitor.get("/", environ_overrides={"SCRIPT_NAME": "/elsewhere"}).text
+    assert 'href="/elsewhere/static/css/guildhall.css"' in prefixed
+    assert 'src="/elsewhere/static/js/copy.js"' in prefixed
+    page = visitor.get("/").text
+    assert 'href="/static/css/guildhall.css"' in page and 'src="/static/js/copy.js"' in page
+    assert "/elsewhere/" not in page
+    assert page.count("bootstrap.min.css") == 1 and page.count("bootstrap.min.js") == 1
