@@ -74,7 +74,8 @@ def run_child(args) -> None:
     elif args.redis:
         client, path, headers = served_client(args)
     else:
-        from bench.profile_page import page_client
+        # Not from profile_page.py: importing pyinstrument makes some pages cost more.
+        from bench.queries import page_client
 
         client, target, _pages = page_client(args.database_url, args.child, args.search_index_dir)
         if target is None:

@@ -21,10 +21,7 @@ from pyinstrument import Profiler
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from accounts.models import User  # noqa: E402
-from bench.pages import people  # noqa: E402
-from bench.queries import testing_app  # noqa: E402
-from core.extensions import db  # noqa: E402
+from bench.queries import page_client  # noqa: E402
 
 
 def main() -> None:
@@ -74,19 +71,6 @@ def main() -> None:
 def timing(client, target, requests: int) -> None:
     cpu = cpu_per_request(client, target, requests)
     print(f"{target.name} ({target.path}): {cpu:.2f} ms of CPU a request in-process")
-
-
-def page_client(database_url: str, page: str, index_dir: str | None):
-    """A test client signed in as the page's person, the page (None when the data set
-    has no such page), and the names of the pages it has."""
-    app, targets = testing_app(database_url, index_dir)
-    target = next((t for t in targets if t.name == page), None)
-    if target is None:
-        return None, None, [t.name for t in targets]
-    with app.app_context():
-        user = db.session.get(User, people(database_url)[target.role])
-        db.session.expunge_all()
-    return app.test_client(user=user), target, [t.name for t in targets]
 
 
 def cpu_per_request(client, target, requests: int) -> float:

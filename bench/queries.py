@@ -40,6 +40,19 @@ def testing_app(database_url: str, search_index_dir: str | None = None, redis_ur
     return app, targets
 
 
+def page_client(database_url: str, page: str, index_dir: str | None):
+    """A test client signed in as the page's person, the page (None when the data set
+    has no such page), and the names of the pages it has."""
+    app, targets = testing_app(database_url, index_dir)
+    target = next((t for t in targets if t.name == page), None)
+    if target is None:
+        return None, None, [t.name for t in targets]
+    with app.app_context():
+        user = db.session.get(User, people(database_url)[target.role])
+        db.session.expunge_all()
+    return app.test_client(user=user), target, [t.name for t in targets]
+
+
 def count_statements(database_url: str, search_index_dir: str | None = None) -> dict[str, int]:
     """page name → statements run to answer it."""
     app, targets = testing_app(database_url, search_index_dir)
