@@ -120,8 +120,9 @@ def _person_statement():
     return select(User, *_fact_columns(User.id)).where(User.id == bindparam("user_id"))
 
 
-def _keep_facts(user_id: int, values) -> None:
-    g.session_facts = (user_id, dict(zip(_SESSION_FACTS, values, strict=True)))
+def _keep_facts(user_id: int, found) -> None:
+    # Named from the row: a fact added after its statement was built is simply not there.
+    g.session_facts = (user_id, dict(zip(found._fields[1:], found[1:], strict=True)))
 
 
 def session_fact(user, name: str):
@@ -147,7 +148,7 @@ def load_user(user_id: str) -> User | None:
     if not row.user.is_active:
         return None
     g.sign_in_session = row
-    _keep_facts(row.user_id, found[1:])
+    _keep_facts(row.user_id, found)
     if row.last_seen_at < utcnow() - TOUCH_EVERY:
         _commit_if_clean(lambda: _touch(row))
     return row.user
@@ -169,7 +170,7 @@ def _user_for_alternative_id(alternative_id: str) -> User | None:
     user = found[0]
     if not user.is_active or str(user.session_generation) != match[2]:
         return None
-    _keep_facts(user.id, found[1:])
+    _keep_facts(user.id, found)
     return user
 
 

@@ -185,8 +185,9 @@ def _holds_sqlite_write_lock() -> bool:
 
 
 def request_may_write() -> bool:
-    """Whether this request may change rows: any method but the reading ones, or a GET
-    view marked `@writes_on_get`. Facts read at its start stay true in one that cannot."""
+    """Whether this request runs commands that change what pages show: any method but the
+    reading ones, or a GET view marked `@writes_on_get`. A reading request changes only
+    bookkeeping (a session's last seen), so facts read at its start hold to its end."""
     if request.method not in READING_METHODS:
         return True
     view = current_app.view_functions.get(request.endpoint or "")

@@ -18,6 +18,7 @@ import threading
 from collections import OrderedDict
 
 from flask import Flask, current_app, request
+from flask.globals import request_ctx
 from flask_babel import get_locale
 from flask_login import current_user
 from markupsafe import Markup
@@ -76,7 +77,14 @@ def keeping() -> bool:
 
 def reader_context() -> tuple:
     """What every fragment's HTML depends on besides its own inputs."""
-    return str(get_locale()), viewer_zone_name(), request.script_root
+    return str(get_locale()), viewer_zone_name(), _address_prefix()
+
+
+def _address_prefix() -> str:
+    """The prefix `url_for` puts before a path: the request's, or the site's own where an
+    error page for an untrusted host builds its links from SITE_URL (core/errors.py)."""
+    adapter = request_ctx.url_adapter
+    return adapter.script_name if adapter is not None else request.script_root
 
 
 def person_link_inputs(user) -> tuple | None:

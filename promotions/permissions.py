@@ -28,7 +28,8 @@ add_session_fact("leads_any_community", _leads_any_clause)
 
 
 def leads_any_community(user) -> bool:
-    """Does the person lead at least one community? Asked once per request."""
+    """Does the person lead at least one community? A reading request has it from the
+    statement that loaded the person; others ask once."""
     if not is_signed_in(user):
         return False
     if has_request_context() and (fact := session_fact(user, "leads_any_community")) is not None:

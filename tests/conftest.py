@@ -293,3 +293,13 @@ def inbox(app, monkeypatch):
     monkeypatch.setitem(app.config, "SMTP_PORT", port)
     yield handler
     controller.stop()
+
+
+@pytest.fixture
+def same_minute(monkeypatch):
+    """Home's liveliness is kept per minute (home/news.py), so a statement count whose two
+    requests straddle a minute's turn counts it once more: hold home's clock still."""
+    import home.news
+
+    now = home.news.utcnow()
+    monkeypatch.setattr(home.news, "utcnow", lambda: now)

@@ -46,20 +46,31 @@ def test_the_promotions_entry_follows_leadership_on_the_next_page(app, ann, ann_
     assert not shows_promotions(ann_browser)
 
 
+def test_two_people_in_two_browsers_never_get_each_others_fact(app, ann):
+    make_user("bob@example.com", "Bob Baker")
+    make_community(ann)  # Ann leads it, Bob leads nothing
+    ann_browser, bob_browser = signed_in(app), signed_in(app, email="bob@example.com")
+    for _ in range(3):
+        assert shows_promotions(ann_browser) and not shows_promotions(bob_browser)
+        assert ann_browser.get("/promotions/").status_code == 200
+        assert bob_browser.get("/promotions/").status_code in (403, 404)
+
+
 def test_the_fact_costs_no_statement_of_its_own(app, ann, ann_browser, count_queries):
     make_community(ann)  # Ann leads it
     with count_queries() as statements:
         assert shows_promotions(ann_browser)
-    loading = [s for s in statements if "FROM memberships" in s and "EXISTS" in s]
-    assert len(loading) == 1, statements
-    assert "users" in loading[0]  # read with the person
-    assert not any(s.lstrip().startswith("SELECT EXISTS") for s in statements)
+    asking = [s for s in statements if "EXISTS" in s]
+    assert len(asking) == 1, statements
+    assert "FROM sign_in_sessions" in asking[0] or "FROM users" in asking[0]  # with the person
 
 
 def test_a_request_that_may_write_asks_the_database_again(app, ann):
     other = make_user("olga@example.com", "Olga Other")
-    for method, expected in [("GET", True), ("HEAD", True), ("POST", None)]:
-        with app.test_request_context("/communities/", method=method):
+    cases = [("/communities/", "GET", True), ("/communities/", "HEAD", True),
+             ("/communities/", "POST", None), ("/go/abc", "GET", None)]  # fmt: skip
+    for path, method, expected in cases:  # /go/ counts a click: @writes_on_get
+        with app.test_request_context(path, method=method):
             g.session_facts = (ann.id, {"leads_any_community": True})
             assert session_fact(ann, "leads_any_community") is expected
             assert session_fact(other, "leads_any_community") is None  # someone else's

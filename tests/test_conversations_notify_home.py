@@ -38,7 +38,7 @@ def test_posts_in_the_news_are_paged(world, login):
     assert "Post 04" in third and "Post 00" in third and "Post 05" not in third
 
 
-def test_home_with_posts_costs_the_same_at_two_sizes(world, login, count_queries):
+def test_home_with_posts_costs_the_same_at_two_sizes(world, login, count_queries, same_minute):
     leader = world.users["leader"]
     client = login(world.users["member"])
 

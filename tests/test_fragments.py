@@ -1,6 +1,8 @@
 """The store of kept HTML (core/fragments.py): bounded by count and by length."""
 
+from app import create_app
 from core.fragments import LONGEST_KEPT, KeptHtml, digest
+from tests.conftest import close_app, test_config
 
 
 def test_the_store_drops_the_least_recently_used_beyond_its_count():
@@ -47,3 +49,18 @@ def test_the_pages_links_and_scripts_are_kept_per_address_prefix(app):
     assert 'href="/static/css/guildhall.css"' in page and 'src="/static/js/copy.js"' in page
     assert "/elsewhere/" not in page
     assert page.count("bootstrap.min.css") == 1 and page.count("bootstrap.min.js") == 1
+
+
+def test_an_untrusted_hosts_error_page_keeps_nothing_under_the_wrong_prefix(app, tmp_path):
+    # Its links are built from SITE_URL (core/errors.py), here under /guildhall, while
+    # the site is also served at the root: what it keeps must not reach the root's pages.
+    config = test_config(app.config["SQLALCHEMY_DATABASE_URI"], tmp_path)
+    config.update(TRUSTED_HOSTS=["localhost"], SITE_URL="http://localhost/guildhall")
+    other = create_app(config)
+    try:
+        visitor = other.test_client()
+        assert visitor.get("/", headers={"Host": "evil.example"}).status_code == 400
+        page = visitor.get("/").text
+        assert 'href="/static/css/guildhall.css"' in page and "/guildhall/" not in page
+    finally:
+        close_app(other)

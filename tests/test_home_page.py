@@ -221,7 +221,7 @@ def test_empty_sections_say_something_useful(app, world):
 
 
 @pytest.mark.parametrize("role", ["leader", "smm", "member"])
-def test_home_query_count_does_not_grow_with_the_data(app, count_queries, role):
+def test_home_query_count_does_not_grow_with_the_data(app, count_queries, role, same_minute):
     small = home_world()
     client = small.client_for(app, role)
     client.get("/")

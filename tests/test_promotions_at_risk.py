@@ -102,7 +102,7 @@ def test_opening_the_outcome_page_writes_nothing_and_sends_no_mail(
     before = mails_and_notifications()  # the workflow's own news so far
     for person in (leader, smm):
         client = login(person)
-        client.get(f"/promotions/{brief.id}/outcome")  # the menu's facts kept in the session
+        client.get(f"/promotions/{brief.id}/outcome")  # warm the kept figures
         with count_queries() as statements:
             page = client.get(f"/promotions/{brief.id}/outcome")
         assert page.status_code == 200 and "Act on the backup plan" in page.text

@@ -203,7 +203,7 @@ def test_outcome_page_makes_the_same_queries_whatever_the_size(app, count_querie
     for size, name in ((1, "Small"), (40, "Large")):
         leader, brief = promoted_catalog(app, smm, size, name)
         client = app.test_client(user=leader)
-        client.get(f"/promotions/{brief.id}/outcome")  # warm the menu cache, record the pace
+        client.get(f"/promotions/{brief.id}/outcome")  # warm the kept figures, record the pace
         with count_queries() as statements:
             page = client.get(f"/promotions/{brief.id}/outcome")
         assert page.status_code == 200

@@ -71,7 +71,7 @@ def test_promotion_pages_stay_within_the_query_budget(login, count_queries, size
     leader, smm, first, start = bulk_briefs(size)
     client = login(leader if role == "leader" else smm)
     path = path.format(first=first, start=start.isoformat())
-    client.get(path)  # warm-up: the first request also loads the user and the menu facts
+    client.get(path)  # warm-up: the first request also counts the kept figures
     with count_queries() as statements:
         response = client.get(path)
     assert response.status_code == 200
