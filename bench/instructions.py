@@ -32,8 +32,6 @@ sys.path.insert(0, str(ROOT))
 
 BASELINES = {"bare Flask hello": "bench.hello", "naive 50-row page": "bench.naive"}
 WARM_UP = 5
-
-
 NOTHING_TO_SHOW = 3  # the child's exit status when the data set has no such page
 
 
@@ -41,14 +39,14 @@ def count(args, page: str) -> float | None:
     """Instructions per request for one page, from a child process under callgrind
     (None when the data set has nothing to show there)."""
     database_url, requests = args.database_url, args.requests
-    index = ["--search-index-dir", args.search_index_dir] if args.search_index_dir else []
-    index += ["--redis", args.redis] if args.redis else []
+    passed_on = ["--search-index-dir", args.search_index_dir] if args.search_index_dir else []
+    passed_on += ["--redis", args.redis] if args.redis else []
     with tempfile.TemporaryDirectory() as folder:
         child = subprocess.run(
             ["valgrind", "--tool=callgrind", "--instr-atstart=no",
              f"--callgrind-out-file={folder}/callgrind.out",
              sys.executable, __file__, database_url, "--child", page,
-             "--requests", str(requests), *index],
+             "--requests", str(requests), *passed_on],
             capture_output=True, text=True, cwd=ROOT,
             env={**os.environ, "DATABASE_URL": database_url, "PYTHONPATH": str(ROOT)},
         )  # fmt: skip

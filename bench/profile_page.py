@@ -15,6 +15,7 @@ import cProfile
 import pstats
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -86,9 +87,11 @@ def cpu_per_request(client, target, requests: int) -> float:
     return min(rounds)
 
 
-# Where a function's own time goes, by the file it is in. The first layer whose marker
-# the file's path holds wins; C functions ("~") count for the layer of their caller (all of
-# SQLite's driver is C: it shows under SQLAlchemy).
+# Where a function's own time goes, by the file it is in: the site's own files, then the
+# first layer whose marker the file's path holds. C functions ("~") count for the layer of
+# their caller (all of SQLite's driver is C: it shows under SQLAlchemy).
+SITE_CODE = "the site's code"
+SITE_ROOT = str(Path(__file__).resolve().parents[1])
 LAYERS = [
     ("database driver", ("psycopg", "sqlite3")),
     ("SQLAlchemy", ("sqlalchemy",)),
@@ -96,15 +99,14 @@ LAYERS = [
     ("Babel (dates, numbers, translations)", ("babel",)),
     ("Flask, Werkzeug, extensions", ("flask", "werkzeug", "itsdangerous", "wtforms",
                                       "limits", "cachelib", "redis")),
-    ("the site's code", (str(Path(__file__).resolve().parents[1]),)),
 ]  # fmt: skip
 OTHER = "Python's library, other"
 
 
 def layer_of(filename: str) -> str:
-    if "site-packages" not in filename and filename.startswith(LAYERS[-1][1][0]):
-        return LAYERS[-1][0]
-    for name, markers in LAYERS[:-1]:
+    if filename.startswith(SITE_ROOT) and "site-packages" not in filename:
+        return SITE_CODE
+    for name, markers in LAYERS:
         if any(marker in filename for marker in markers):
             return name
     return OTHER
@@ -119,17 +121,17 @@ def by_layer(client, target, requests: int) -> None:
     for _ in range(requests):
         client.get(target.path)
     profile.disable()
-    spent: dict[str, float] = {}
+    spent: Counter[str] = Counter()
     for (filename, _line, _name), (_cc, _nc, own, _cum, callers) in pstats.Stats(
         profile
     ).stats.items():
         if filename != "~":
-            spent[layer_of(filename)] = spent.get(layer_of(filename), 0) + own
+            spent[layer_of(filename)] += own
             continue
         for (caller_file, _l, _n), (_c, _n2, caller_own, _c2) in callers.items():
-            spent[layer_of(caller_file)] = spent.get(layer_of(caller_file), 0) + caller_own
+            spent[layer_of(caller_file)] += caller_own
     total = sum(spent.values()) or 1
-    order = [name for name, _ in LAYERS] + [OTHER]
+    order = [name for name, _ in LAYERS] + [SITE_CODE, OTHER]
     parts = ", ".join(f"{name} {cpu * spent.get(name, 0) / total:.2f}" for name in order)
     print(f"{target.name}: {cpu:.2f} ms of CPU a request in-process; {parts}")
 

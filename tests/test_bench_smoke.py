@@ -49,25 +49,25 @@ def test_benchmark_runs_and_prints_its_tables(tmp_path):
 
 def profiled_and_counted(database_url: str) -> None:
     """The in-process tools on the same data: CPU by layer, and instructions."""
-    layers = subprocess.run(
-        [sys.executable, "bench/profile_page.py", database_url, "event page", "--by-layer",
-         "--requests", "5"],
-        cwd=ROOT, capture_output=True, text=True, timeout=300,
-    )  # fmt: skip
-    assert layers.returncode == 0, layers.stdout + layers.stderr
-    assert "ms of CPU a request in-process; database driver" in layers.stdout
+    layers = bench_tool("profile_page.py", database_url, "event page", "--by-layer",
+                        "--requests", "5")  # fmt: skip
+    assert "ms of CPU a request in-process; database driver" in layers
     if shutil.which("valgrind") is None:
         missing_tool("valgrind is not installed")
-    counted = subprocess.run(
-        [sys.executable, "bench/instructions.py", database_url, "--pages", "event page",
-         "--requests", "2"],
-        cwd=ROOT, capture_output=True, text=True, timeout=600,
-    )  # fmt: skip
-    assert counted.returncode == 0, counted.stdout + counted.stderr
-    rows = {line[:24].strip(): line[24:].split() for line in counted.stdout.splitlines()[1:]}
-    assert set(rows) == {"bare Flask hello", "naive 50-row page", "event page"}, counted.stdout
+    counted = bench_tool("instructions.py", database_url, "--pages", "event page",
+                         "--requests", "2")  # fmt: skip
+    rows = {line[:24].strip(): line[24:].split() for line in counted.splitlines()[1:]}
+    assert set(rows) == {"bare Flask hello", "naive 50-row page", "event page"}, counted
     assert rows["naive 50-row page"][1] == "1.00"
     assert float(rows["event page"][0]) > float(rows["bare Flask hello"][0]) > 0
+
+
+def bench_tool(script: str, *args: str) -> str:
+    """What one of bench/'s tools prints, after checking it succeeded."""
+    done = subprocess.run([sys.executable, f"bench/{script}", *args],
+                          cwd=ROOT, capture_output=True, text=True, timeout=600)  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
+    return done.stdout
 
 
 def test_large_data_holds_every_kind_in_proportion(app):
