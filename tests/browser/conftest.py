@@ -294,14 +294,21 @@ def sign_in(page, email: str, password: str = PASSWORD) -> None:
 
 def sign_out(page, label: str = "Sign out") -> None:
     """ "Sign out" from the person menu (the header's name), as a person would."""
+    open_main_menu(page)
+    open_person_menu(page)
+    page.get_by_role("button", name=label, exact=True).click()
+    page.wait_for_load_state()
+
+
+def open_main_menu(page) -> None:
+    """Below Bootstrap's lg width the main menu is folded behind its button; unfold it.
+    Bootstrap's script must have loaded: a click before it does nothing."""
     if page.viewport_size and page.viewport_size["width"] < 992:
+        page.wait_for_load_state("load")
         toggle = page.locator(".navbar-toggler")
         if toggle.get_attribute("aria-expanded") != "true":
             toggle.click()
             page.locator("#main-nav.show").wait_for()
-    open_person_menu(page)
-    page.get_by_role("button", name=label, exact=True).click()
-    page.wait_for_load_state()
 
 
 def open_person_menu(page) -> None:

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from core.extensions import db
 from demo import DEMO_PASSWORD
 from events.models import Event
-from tests.browser.conftest import open_person_menu
+from tests.browser.conftest import open_main_menu, open_person_menu
 from tests.conftest import PASSWORD, make_user
 
 WORDS = {
@@ -84,11 +84,7 @@ class Person:
         return self.page.get_by_role("button", name=self.say("menu"))
 
     def open_menu(self) -> None:
-        """On a narrow screen the main menu is folded behind its button."""
-        toggler = self.menu_button()
-        if self.narrow and toggler.get_attribute("aria-expanded") != "true":
-            toggler.click()
-            expect(self.page.locator("#main-nav")).to_have_class(re.compile(r"\bshow\b"))
+        open_main_menu(self.page)
 
     def sign_in(self, email: str, password: str = DEMO_PASSWORD) -> None:
         page = self.page
